@@ -1,0 +1,145 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+from modeltranslation.utils import build_localized_fieldname as localized
+
+from articles.querysets import ArticleQuerySet
+from articles.rendering import render_article_body
+
+
+def validate_links(value):
+    check = URLValidator(schemes=["http", "https"])
+    for line in value.splitlines():
+        if line.strip():
+            check(line.strip())
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    bio = models.TextField(_("bio"), blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+    links = models.TextField(
+        _("links"),
+        blank=True,
+        validators=[validate_links],
+        help_text=_("One URL per line: website, GitHub, Mastodon…"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def link_list(self):
+        """(label, url) pairs, the label being the host a reader recognises."""
+        urls = [line.strip() for line in self.links.splitlines() if line.strip()]
+        return [(urlsplit(url).netloc.removeprefix("www."), url) for url in urls]
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.TextField(
+        _("answer-first summary"),
+        blank=True,
+        help_text=_("One or two sentences that answer the reader's question up front."),
+    )
+    body = MarkdownxField(_("body"), blank=True)
+    cover_image = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
+    cover_alt = models.CharField(_("cover image description"), max_length=200, blank=True)
+    author = models.ForeignKey(
+        Author, on_delete=models.PROTECT, related_name="articles", verbose_name=_("author")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles", verbose_name=_("tags"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("A time in the future schedules the article."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Rendered on save, per language (translated by modeltranslation), never per request.
+    body_html = models.TextField(editable=False, blank=True)
+    toc_html = models.TextField(editable=False, blank=True)
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=0)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        self.render()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.cover_image and not self.cover_alt:
+            raise ValidationError({"cover_alt": _("Describe the cover image for screen readers.")})
+
+    def render(self):
+        for lang, _name in settings.LANGUAGES:
+            rendered = render_article_body(getattr(self, localized("body", lang)) or "")
+            setattr(self, localized("body_html", lang), rendered.html)
+            setattr(self, localized("toc_html", lang), rendered.toc_html)
+            setattr(self, localized("reading_minutes", lang), rendered.minutes)
+
+    @property
+    def is_live(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )

@@ -1,0 +1,102 @@
+"""Markdown to safe HTML: one renderer for the admin preview and the public page."""
+
+import math
+import re
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from django.conf import settings
+from django.utils.html import strip_tags
+from markdown.extensions.toc import slugify_unicode
+
+WORDS_PER_MINUTE = 220
+
+EXTENSIONS = [
+    "markdown.extensions.tables",
+    "markdown.extensions.footnotes",
+    "markdown.extensions.def_list",
+    "markdown.extensions.abbr",
+    "markdown.extensions.sane_lists",
+    "markdown.extensions.toc",
+    "pymdownx.superfences",
+    "pymdownx.highlight",
+    "pymdownx.tasklist",
+    "pymdownx.tilde",
+]
+EXTENSION_CONFIGS = {
+    "markdown.extensions.toc": {"toc_depth": "1-3", "slugify": slugify_unicode},
+    "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight", "guess_lang": False},
+}
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "kbd",
+    "li", "mark", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "class"},
+    "abbr": {"title"},
+    "code": {"class"},
+    "div": {"class"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "input": {"type", "checked", "disabled"},
+    "li": {"id", "class"},
+    "ol": {"start"},
+    "pre": {"class"},
+    "span": {"class"},
+    "sup": {"id"},
+    "td": {"style"},
+    "th": {"style"},
+    "ul": {"class"},
+    **{f"h{level}": {"id"} for level in range(2, 7)},
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc_html: str
+    minutes: int
+
+
+def _keep_attribute(tag, attribute, value):
+    # Images come only from our own media or over https: no tracking pixels over http.
+    if tag == "img" and attribute == "src":
+        return value if value.startswith((settings.MEDIA_URL, "https://")) else None
+    if tag == "input" and attribute == "type":
+        return value if value == "checkbox" else None
+    return value
+
+
+def sanitize(html):
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        attribute_filter=_keep_attribute,
+        filter_style_properties={"text-align"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def reading_minutes(html):
+    words = len(re.findall(r"\w+", strip_tags(html)))
+    return math.ceil(words / WORDS_PER_MINUTE) if words else 0
+
+
+def render_article_body(text):
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    # The page title is the only h1: a "#" heading in the body becomes an h2.
+    html = sanitize(re.sub(r"<(/?)h1\b", r"<\1h2", md.convert(text)))
+    # A contents list of one heading helps nobody.
+    headings = sum(1 + len(token["children"]) for token in md.toc_tokens)
+    toc_html = sanitize(md.toc) if headings >= 2 else ""
+    return Rendered(html=html, toc_html=toc_html, minutes=reading_minutes(html))
+
+
+def markdownify(text):
+    """The markdownx preview: exactly the body the public page will show."""
+    return render_article_body(text).html

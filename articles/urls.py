@@ -1,0 +1,14 @@
+from django.urls import path
+
+from articles import feeds, views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("posts/<slug:slug>/", views.article_detail, name="detail"),
+    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("authors/<slug:slug>/", views.author_detail, name="author"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom_feed"),
+]

@@ -1,0 +1,27 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language_info
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The current page in every language: for the switcher and the hreflang alternates."""
+    request = context["request"]
+    query = request.GET.urlencode()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(request.path, code)
+        if query:
+            url = f"{url}?{query}"
+        links.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": url,
+                "absolute_url": request.build_absolute_uri(url),
+            }
+        )
+    return links

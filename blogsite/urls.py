@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.static import serve
+from markdownx.views import ImageUploadView, MarkdownifyView
+
+from articles.sitemaps import ArticleSitemap
+from blogsite import views
+
+sitemaps = {"articles": ArticleSitemap}
+
+urlpatterns = [
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", views.healthz, name="healthz"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # The editor's preview and uploads are for staff only, not for the whole internet.
+    path(
+        "markdownx/upload/",
+        staff_member_required(ImageUploadView.as_view()),
+        name="markdownx_upload",
+    ),
+    path(
+        "markdownx/markdownify/",
+        staff_member_required(MarkdownifyView.as_view()),
+        name="markdownx_markdownify",
+    ),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("", include("articles.urls")),
+)
+
+if settings.DEBUG:
+    urlpatterns += [
+        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

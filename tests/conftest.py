@@ -1,0 +1,105 @@
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone, translation
+
+from articles.models import Article, Author, Tag
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Tests share one cache (Redis on CI): start each from empty.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # A request in Russian leaves Russian active in the thread; each test starts in English.
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def now():
+    return timezone.now()
+
+
+@pytest.fixture
+def make_author(db):
+    def make(**fields):
+        number = next(_sequence)
+        fields.setdefault("name", f"Author {number}")
+        fields.setdefault("slug", f"author-{number}")
+        return Author.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def author(make_author):
+    return make_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")
+
+
+@pytest.fixture
+def make_tag(db):
+    def make(**fields):
+        number = next(_sequence)
+        fields.setdefault("name_en", f"Tag {number}")
+        fields.setdefault("slug", f"tag-{number}")
+        return Tag.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_article(db, make_author):
+    """An article, live by default; pass status/published_at for drafts and scheduled ones."""
+
+    def make(tags=(), **fields):
+        number = next(_sequence)
+        fields.setdefault("title_en", f"Article {number}")
+        fields.setdefault("slug", f"article-{number}")
+        fields.setdefault("summary_en", f"Summary of article {number}.")
+        fields.setdefault("body_en", f"## First\n\nBody of article {number}.\n\n## Second\n\nMore.")
+        fields.setdefault("status", Article.Status.PUBLISHED)
+        fields.setdefault("published_at", timezone.now() - timedelta(days=number))
+        if "author" not in fields:
+            fields["author"] = make_author()
+        article = Article.objects.create(**fields)
+        article.tags.set(tags)
+        return article
+
+    return make
+
+
+@pytest.fixture
+def live_article(make_article, author):
+    return make_article(title_en="Pool sizing", slug="pool-sizing", author=author)
+
+
+@pytest.fixture
+def draft_article(make_article, author):
+    return make_article(
+        title_en="Unfinished draft", slug="draft", status=Article.Status.DRAFT, author=author
+    )
+
+
+@pytest.fixture
+def scheduled_article(make_article, author):
+    return make_article(
+        title_en="Coming next week",
+        slug="scheduled",
+        published_at=timezone.now() + timedelta(days=7),
+        author=author,
+    )

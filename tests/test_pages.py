@@ -1,0 +1,202 @@
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from articles.models import Article
+
+
+def test_root_redirects_to_english_by_default(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+
+
+def test_root_follows_accept_language(client, db):
+    response = client.get("/", headers={"accept-language": "ru-RU,ru;q=0.9,en;q=0.5"})
+    assert response["Location"] == "/ru/"
+
+
+def test_root_prefers_the_language_cookie_to_accept_language(client, db):
+    client.cookies["django_language"] = "ru"
+    response = client.get("/", headers={"accept-language": "en"})
+    assert response["Location"] == "/ru/"
+
+
+def test_hub_heading_and_tagline(client, db):
+    english = client.get("/en/").content.decode()
+    russian = client.get("/ru/").content.decode()
+    assert "<h1>Engineering insights</h1>" in english
+    assert 'class="tagline"' in english
+    assert "<h1>Инженерные инсайты</h1>" in russian
+
+
+def test_hub_cards_show_title_summary_date_reading_time_and_author(client, make_article, author):
+    make_article(
+        title_en="Pool sizing",
+        summary_en="Size the pool to cores.",
+        body_en="word " * 2600,
+        published_at=datetime(2026, 6, 1, 9, tzinfo=UTC),
+        author=author,
+    )
+    page = client.get("/en/").content.decode()
+    assert "Pool sizing" in page
+    assert "Size the pool to cores." in page
+    assert re.search(r"June 1, 2026</time> · 12 min · <a [^>]*>Ada Writer</a>", page)
+
+
+def test_russian_card_has_russian_date_and_minutes(client, make_article):
+    make_article(
+        body_en="word " * 2600,
+        published_at=datetime(2026, 6, 1, 9, tzinfo=UTC),
+    )
+    page = client.get("/ru/").content.decode()
+    assert "1 июня 2026 г.</time> · 12 мин" in page
+
+
+def test_hub_lists_newest_first(client, make_article, now):
+    make_article(title_en="Older", published_at=datetime(2026, 1, 1, tzinfo=UTC))
+    make_article(title_en="Newer", published_at=datetime(2026, 2, 1, tzinfo=UTC))
+    page = client.get("/en/").content.decode()
+    assert page.index("Newer") < page.index("Older")
+
+
+def test_article_page_shows_body_toc_meta_and_author_box(client, live_article):
+    page = client.get("/en/posts/pool-sizing/").content.decode()
+    assert "<h1>Pool sizing</h1>" in page
+    assert 'class="toc"' in page
+    assert '<h2 id="first">First</h2>' in page
+    assert 'class="author-box"' in page
+    assert "Writes about databases." in page
+
+
+def test_article_page_shows_cover_image_with_alt_text(client, make_article, settings):
+    article = make_article(cover_image="covers/x.png", cover_alt_en="A dashboard")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert '<img src="/media/covers/x.png" alt="A dashboard"' in page
+
+
+def test_russian_page_shows_russian_fields(client, make_article):
+    article = make_article(
+        title_en="Pools",
+        title_ru="Пулы",
+        summary_ru="Кратко.",
+        body_en="English",
+        body_ru="Русский",
+    )
+    page = client.get(f"/ru/posts/{article.slug}/").content.decode()
+    assert "<h1>Пулы</h1>" in page
+    assert "Русский" in page
+    assert 'lang="en"' not in page.split("<main", 1)[1].split('class="author-box"')[0]
+
+
+def test_russian_page_marks_english_fallback(client, make_article):
+    article = make_article(title_en="Pools", body_en="English body", summary_en="Short.")
+    page = client.get(f"/ru/posts/{article.slug}/").content.decode()
+    assert '<h1 lang="en">Pools</h1>' in page
+    assert '<div class="prose" lang="en">' in page
+    assert '<p class="lede" lang="en">Short.</p>' in page
+    assert "Эта статья ещё не переведена" in page
+
+
+def test_russian_hub_card_marks_english_fallback(client, make_article):
+    make_article(title_en="Pools", summary_en="Short.")
+    page = client.get("/ru/").content.decode()
+    assert '<h2 class="card-title" lang="en">' in page
+    assert '<p class="card-summary" lang="en">Short.</p>' in page
+
+
+@pytest.mark.parametrize(("language", "other"), [("en", "ru"), ("ru", "en")])
+def test_every_page_has_html_lang_and_hreflang_alternates(client, live_article, language, other):
+    page = client.get(f"/{language}/posts/pool-sizing/").content.decode()
+    assert f'<html lang="{language}">' in page
+    assert f'hreflang="{other}" href="http://testserver/{other}/posts/pool-sizing/"' in page
+    assert 'hreflang="x-default" href="http://testserver/en/posts/pool-sizing/"' in page
+
+
+def test_language_switcher_keeps_the_page(client, live_article):
+    page = client.get("/en/posts/pool-sizing/").content.decode()
+    assert 'href="/ru/posts/pool-sizing/" hreflang="ru"' in page
+
+
+def test_tag_and_author_pages_list_live_articles(client, make_article, make_tag, author):
+    tag = make_tag(slug="databases", name_en="Databases", name_ru="Базы данных")
+    make_article(title_en="Tagged", tags=[tag], author=author)
+    assert "Tagged" in client.get("/en/tags/databases/").content.decode()
+    assert "Базы данных" in client.get("/ru/tags/databases/").content.decode()
+    assert "Tagged" in client.get("/en/authors/ada-writer/").content.decode()
+
+
+def test_feeds_list_live_articles(client, live_article, scheduled_article):
+    rss = client.get("/en/feed/")
+    assert rss["Content-Type"].startswith("application/rss+xml")
+    assert b"Pool sizing" in rss.content
+    assert b"Coming next week" not in rss.content
+    atom = client.get("/ru/feed/atom/")
+    assert atom["Content-Type"].startswith("application/atom+xml")
+    assert b"/ru/posts/pool-sizing/" in atom.content
+
+
+def test_sitemap_lists_both_languages(client, live_article):
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/en/posts/pool-sizing/" in xml
+    assert 'hreflang="ru" href="http://testserver/ru/posts/pool-sizing/"' in xml
+
+
+def test_robots_and_health(client, db):
+    assert b"Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").content
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+class TestPagination:
+    @pytest.fixture
+    def eleven(self, make_article, author):
+        return [make_article(author=author) for _ in range(11)]
+
+    def test_ten_cards_a_page(self, client, eleven):
+        first = client.get("/en/").content.decode()
+        second = client.get("/en/?page=2").content.decode()
+        assert first.count('class="card"') == 10
+        assert second.count('class="card"') == 1
+        assert 'rel="next" href="?page=2"' in first
+        assert 'rel="prev" href="?page=1"' in second
+
+    @pytest.mark.parametrize("page", ["abc", "0", "-1", "3", "9999", "1.5", "%00"])
+    def test_bad_or_out_of_range_page_is_404(self, client, eleven, page):
+        assert client.get(f"/en/?page={page}").status_code == 404
+
+    def test_empty_hub_is_a_page_not_an_error(self, client, db):
+        response = client.get("/en/")
+        assert response.status_code == 200
+        assert "Nothing has been published here yet." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/posts/no-such-article/",
+        "/de/",
+        "/de/posts/x/",
+        "/en/posts/%3Cscript%3E/",
+        "/en/posts/a%00b/",
+        "/en/posts/../../etc/passwd",
+        "/en/tags/nope/",
+        "/en/authors/nope/",
+        "/en/tags/nope/feed/",
+        "/ru/posts/привет/",
+    ],
+)
+def test_bad_addresses_get_a_404_page(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 404
+
+
+def test_404_page_is_translated(client, db):
+    page = client.get("/ru/posts/nope/").content.decode()
+    assert "Страница не найдена" in page
+
+
+def test_article_model_str_and_url(live_article):
+    assert str(live_article) == "Pool sizing"
+    assert live_article.get_absolute_url() == "/en/posts/pool-sizing/"
+    assert Article.objects.live().count() == 1

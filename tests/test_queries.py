@@ -1,0 +1,54 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article, Author, Tag
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def site_with(make_article, make_author, make_tag):
+    def build(articles):
+        authors = [make_author() for _ in range(3)]
+        tags = [make_tag() for _ in range(4)]
+        for number in range(articles):
+            make_article(
+                slug=f"a-{number}", author=authors[number % 3], tags=tags[: number % 4 + 1]
+            )
+        return tags[0], authors[0]
+
+    return build
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/en/", "/ru/", "/en/posts/a-0/", "/en/tags/{tag}/", "/en/authors/{author}/", "/en/feed/"],
+)
+def test_pages_run_the_same_number_of_queries_for_3_and_30_articles(client, site_with, url):
+    tag, author = site_with(3)
+    small = count_queries(client, url.format(tag=tag.slug, author=author.slug))
+
+    Article.objects.all().delete()
+    Author.objects.all().delete()
+    Tag.objects.all().delete()
+    tag, author = site_with(30)
+    large = count_queries(client, url.format(tag=tag.slug, author=author.slug))
+    assert small == large
+
+
+def test_hub_query_budget(client, site_with, django_assert_max_num_queries):
+    site_with(12)
+    with django_assert_max_num_queries(4):
+        client.get("/en/")
+
+
+def test_article_query_budget(client, site_with, django_assert_max_num_queries):
+    site_with(3)
+    with django_assert_max_num_queries(2):
+        client.get("/en/posts/a-1/")
