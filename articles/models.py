@@ -126,8 +126,9 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        if self.cover_image and not self.cover_alt:
-            raise ValidationError({"cover_alt": _("Describe the cover image for screen readers.")})
+        alt_field = localized("cover_alt", settings.LANGUAGE_CODE)
+        if self.cover_image and not getattr(self, alt_field):
+            raise ValidationError({alt_field: _("Describe the cover image for screen readers.")})
 
     def render(self):
         for lang, _name in settings.LANGUAGES:

@@ -64,7 +64,7 @@ def test_hub_lists_newest_first(client, make_article, now):
 def test_article_page_shows_body_toc_meta_and_author_box(client, live_article):
     page = client.get("/en/posts/pool-sizing/").content.decode()
     assert "<h1>Pool sizing</h1>" in page
-    assert 'class="toc"' in page
+    assert 'class="article-toc"' in page
     assert '<h2 id="first">First</h2>' in page
     assert 'class="author-box"' in page
     assert "Writes about databases." in page

@@ -1,0 +1,32 @@
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop; the ORM calls in these tests are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium, never a browser downloaded by the test tool.
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Chromium is missing: `apt-get install -y chromium` (make test does this).")
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture
+def site(live_server):
+    return live_server.url
