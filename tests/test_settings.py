@@ -8,12 +8,18 @@ import pytest
 MANAGE_PY = Path(__file__).resolve().parents[1] / "manage.py"
 
 
-def import_settings(**env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+def production_like_environment(**env):
+    # Only what the deployment sets: no test-only switches leak into these processes.
+    skipped = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in skipped}
     environment.update(env)
+    return environment
+
+
+def import_settings(**env):
     return subprocess.run(
         [sys.executable, "-c", "import blogsite.settings"],
-        env=environment,
+        env=production_like_environment(**env),
         capture_output=True,
         text=True,
         check=False,
@@ -43,8 +49,7 @@ def test_development_starts_with_nothing_set():
 
 
 def test_production_settings_pass_the_deploy_check():
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    environment.update(
+    environment = production_like_environment(
         DEBUG="false",
         SECRET_KEY="a-real-looking-secret-key-9f8e7d6c5b4a3928171615141312111009",
         ALLOWED_HOSTS="blog.example.org",

@@ -1,6 +1,11 @@
+import os
 import shutil
 
 import pytest
+
+# Playwright's sync API runs an event loop; the ORM calls in these tests stay synchronous.
+# (Set for the session: the database flush after each test runs beside that loop too.)
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -26,9 +31,3 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def site(live_server):
     return live_server.url
-
-
-@pytest.fixture(autouse=True)
-def _allow_orm_beside_playwright(monkeypatch):
-    # Playwright's sync API runs an event loop; the ORM calls in these tests stay synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
