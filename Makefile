@@ -18,6 +18,7 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo_series
 
 run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -40,9 +41,9 @@ APPS := articles series newsletter
 # Each app keeps its own catalogue in APP/locale; locale/ holds the site-wide strings.
 messages: install
 	for app in $(APPS); do \
-		mkdir -p $$app/locale && (cd $$app && ../$(BIN)/python ../manage.py makemessages -l ru --no-location) || exit 1; \
+		mkdir -p $$app/locale && (cd $$app && ../$(BIN)/python ../manage.py makemessages -l ru --no-location --no-obsolete) || exit 1; \
 	done
-	$(BIN)/python manage.py makemessages -l ru --no-location --ignore ".venv/*" \
+	$(BIN)/python manage.py makemessages -l ru --no-location --no-obsolete --ignore ".venv/*" \
 		--ignore "staticfiles/*" $(foreach app,$(APPS),--ignore "$(app)/*")
 	$(BIN)/python manage.py compilemessages -l ru --ignore ".venv/*"
 

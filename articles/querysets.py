@@ -2,10 +2,20 @@ from django.db import models
 from django.utils import timezone
 
 
+def live_q(prefix=""):
+    """Published and due: the only articles the public may see.
+
+    With a prefix such as "parts__article__" it reaches articles through a relation.
+    """
+    return models.Q(
+        **{f"{prefix}status": "published", f"{prefix}published_at__lte": timezone.now()}
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self):
         """Published and due: the only articles the public may see."""
-        return self.filter(status="published", published_at__lte=timezone.now())
+        return self.filter(live_q())
 
     def scheduled(self):
         return self.filter(status="published", published_at__gt=timezone.now())

@@ -17,7 +17,7 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.live().for_cards(), slug=slug)
-    return render(request, "articles/article_detail.html", {"article": article})
+    return render(request, "article.html", {"article": article})
 
 
 def tag_detail(request, slug):

@@ -9,8 +9,9 @@ from markdownx.views import ImageUploadView, MarkdownifyView
 
 from articles.sitemaps import ArticleSitemap
 from blogsite import views
+from series.sitemaps import SeriesSitemap
 
-sitemaps = {"articles": ArticleSitemap}
+sitemaps = {"articles": ArticleSitemap, "series": SeriesSitemap}
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
@@ -34,6 +35,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("articles.urls")),
+    path("", include("series.urls")),
 )
 
 if settings.DEBUG:

@@ -7,11 +7,19 @@ from django.views.decorators.http import require_GET
 
 from articles.models import Article
 from articles.views import paginate
+from series.models import Series
+
+HUB_SERIES = 4
 
 
 def home(request):
-    page = paginate(request, Article.objects.live().for_cards())
-    return render(request, "home.html", {"page": page})
+    articles = Article.objects.live().for_cards().select_related("series_part__series")
+    context = {
+        "page": paginate(request, articles),
+        "series_list": Series.objects.with_live_stats()[:HUB_SERIES],
+        "show_series": True,
+    }
+    return render(request, "home.html", context)
 
 
 @require_GET

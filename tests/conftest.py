@@ -103,3 +103,26 @@ def scheduled_article(make_article, author):
         published_at=timezone.now() + timedelta(days=7),
         author=author,
     )
+
+
+@pytest.fixture
+def make_series(db, make_article, author):
+    """A series of live parts, one day apart, in reading order."""
+    from series.models import Series, SeriesPart
+
+    def make(parts=4, slug="guide", **fields):
+        fields.setdefault("title_en", "The guide")
+        fields.setdefault("intro_en", "A guide in **several** parts.")
+        series = Series.objects.create(slug=slug, **fields)
+        start = timezone.now() - timedelta(days=parts + 1)
+        for number in range(1, parts + 1):
+            article = make_article(
+                title_en=f"Guide part {number}",
+                slug=f"{slug}-part-{number}",
+                author=author,
+                published_at=start + timedelta(days=number),
+            )
+            SeriesPart.objects.create(series=series, article=article, position=number)
+        return series
+
+    return make

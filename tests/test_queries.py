@@ -50,5 +50,5 @@ def test_hub_query_budget(client, site_with, django_assert_max_num_queries):
 
 def test_article_query_budget(client, site_with, django_assert_max_num_queries):
     site_with(3)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(4):
         client.get("/en/posts/a-1/")

@@ -1,27 +1,17 @@
 """Load the demo authors, tags and articles; running it again changes nothing new."""
 
-import io
 import tomllib
-from datetime import timedelta
 from pathlib import Path
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from articles.models import Article, Author, Tag
+from articles.demo_content import load_article, png_bytes, save_once
+from articles.models import Author, Tag
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 CHART_PATH = "demo/pool-latency.png"
-
-
-def png_bytes(image):
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
 
 
 def latency_chart():
@@ -47,21 +37,6 @@ def latency_chart():
     draw.rectangle([600, 55, 615, 70], fill="#d9822b")
     draw.text((622, 57), "p99, ms", fill="#222")
     return png_bytes(image)
-
-
-def cover_image(seed):
-    """A calm two-colour gradient, different for every article."""
-    hue = sum(seed.encode()) % 360
-    top = Image.new("HSV", (1200, 630), (hue * 255 // 360, 90, 200)).convert("RGB")
-    bottom = Image.new("HSV", (1200, 630), ((hue + 40) % 360 * 255 // 360, 160, 110)).convert("RGB")
-    mask = Image.linear_gradient("L").resize((1200, 630))
-    return png_bytes(Image.composite(bottom, top, mask))
-
-
-def save_once(path, make_bytes):
-    if not default_storage.exists(path):
-        default_storage.save(path, ContentFile(make_bytes()))
-    return path
 
 
 class Command(BaseCommand):
@@ -92,7 +67,7 @@ class Command(BaseCommand):
             )
 
         for data in content["articles"]:
-            article = self.load_article(data, authors)
+            article = load_article(data, authors[data["author"]], DEMO_DIR / "posts")
             article.tags.set([tags[slug] for slug in data.get("tags", [])])
 
         self.stdout.write(
@@ -101,38 +76,3 @@ class Command(BaseCommand):
                 f"{len(content['articles'])} articles."
             )
         )
-
-    def load_article(self, data, authors):
-        slug = data["slug"]
-        bodies = {
-            lang: path.read_text(encoding="utf-8")
-            for lang in ("en", "ru")
-            if (path := DEMO_DIR / "posts" / f"{slug}.{lang}.md").exists()
-        }
-        if "publish_in_days" in data:
-            # Scheduled relative to the first load, so it stays in the future for a while.
-            existing = Article.objects.filter(slug=slug).values_list("published_at", flat=True)
-            published_at = existing.first() or timezone.now() + timedelta(
-                days=data["publish_in_days"]
-            )
-        else:
-            published_at = data.get("published")
-        defaults = {
-            "author": authors[data["author"]],
-            "status": data.get("status", Article.Status.PUBLISHED),
-            "published_at": published_at,
-            "title_en": data["title_en"],
-            "summary_en": data.get("summary_en", ""),
-            "body_en": bodies["en"],
-            "title_ru": data.get("title_ru", ""),
-            "summary_ru": data.get("summary_ru", ""),
-            "body_ru": bodies.get("ru", ""),
-        }
-        if data.get("cover"):
-            defaults["cover_image"] = save_once(
-                f"covers/demo-{slug}.png", lambda: cover_image(slug)
-            )
-            defaults["cover_alt_en"] = "Abstract colour gradient"
-            defaults["cover_alt_ru"] = "Абстрактный цветовой градиент"
-        article, _ = Article.objects.update_or_create(slug=slug, defaults=defaults)
-        return article

@@ -1,0 +1,55 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from markdownx.admin import MarkdownxModelAdmin
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from series.models import Series, SeriesPart
+
+
+class SeriesPartForm(forms.ModelForm):
+    def _get_validation_exclusions(self):
+        # Positions are sort keys renumbered on save: swapping two parts must not be refused.
+        exclude = super()._get_validation_exclusions()
+        exclude.add("position")
+        return exclude
+
+
+class SeriesPartInline(admin.TabularInline):
+    model = SeriesPart
+    form = SeriesPartForm
+    extra = 1
+    ordering = ["position"]
+    autocomplete_fields = ["article"]
+    fields = ["position", "article"]
+
+
+@admin.register(Series)
+class SeriesAdmin(TabbedTranslationAdmin, MarkdownxModelAdmin):
+    list_display = ["title", "slug", "part_count"]
+    search_fields = ["title_en", "title_ru"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    inlines = [SeriesPartInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(part_count=Count("parts"))
+
+    @admin.display(description=_("parts"), ordering="part_count")
+    def part_count(self, series):
+        return series.part_count
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not SeriesPart:
+            return super().save_formset(request, form, formset, change)
+        series = form.instance
+        edited = formset.save(commit=False)
+        for part in formset.deleted_objects:
+            part.delete()
+        # Positions are sort keys from the editor; store them as 1..N, gaps closed.
+        by_pk = {part.pk: part for part in edited if part.pk}
+        parts = [by_pk.get(part.pk, part) for part in series.parts.order_by("position")]
+        parts += [part for part in edited if not part.pk]
+        series.renumber(sorted(parts, key=lambda part: part.position))
+        formset.save_m2m()
+        return None

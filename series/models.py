@@ -1,0 +1,122 @@
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count, F, Max, Sum
+from django.db.models.functions import Coalesce, NullIf
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+from modeltranslation.utils import build_localized_fieldname as localized
+
+from articles.models import Article
+from articles.querysets import live_q
+from articles.rendering import render_article_body
+
+# Renumbering first moves every part past this, so no two parts ever share a position.
+RENUMBER_OFFSET = 1_000_000
+
+
+def reading_minutes_expression(prefix):
+    """Reading time in the active language, falling back to English as the page does."""
+    english = F(f"{prefix}{localized('reading_minutes', settings.LANGUAGE_CODE)}")
+    language = get_language() or settings.LANGUAGE_CODE
+    if language == settings.LANGUAGE_CODE:
+        return english
+    translated = NullIf(F(f"{prefix}{localized('reading_minutes', language)}"), 0)
+    return Coalesce(translated, english, output_field=models.IntegerField())
+
+
+class SeriesQuerySet(models.QuerySet):
+    def with_live_stats(self):
+        """Only series with a live part, with their live part count, reading time and last date."""
+        live = live_q("parts__article__")
+        return (
+            self.annotate(
+                live_parts=Count("parts", filter=live),
+                total_minutes=Sum(reading_minutes_expression("parts__article__"), filter=live),
+                latest_published_at=Max("parts__article__published_at", filter=live),
+            )
+            .filter(live_parts__gt=0)
+            .order_by("-latest_published_at")
+        )
+
+
+class Series(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    intro = MarkdownxField(_("introduction"), blank=True)
+    intro_html = models.TextField(editable=False, blank=True)
+    cover_image = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
+    cover_alt = models.CharField(_("cover image description"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SeriesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        for lang, _name in settings.LANGUAGES:
+            text = getattr(self, localized("intro", lang)) or ""
+            setattr(self, localized("intro_html", lang), render_article_body(text).html)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("series:detail", kwargs={"slug": self.slug})
+
+    def live_parts(self):
+        return (
+            self.parts.filter(live_q("article__"))
+            .select_related("article__author")
+            .order_by("position")
+        )
+
+    def next_scheduled_at(self):
+        """When the next part goes live: its date only, never its title."""
+        return (
+            self.parts.filter(article__in=Article.objects.scheduled())
+            .order_by("article__published_at")
+            .values_list("article__published_at", flat=True)
+            .first()
+        )
+
+    @transaction.atomic
+    def renumber(self, parts):
+        """Store `parts` at positions 1, 2, 3… in the order given."""
+        self.parts.update(position=F("position") + RENUMBER_OFFSET)
+        for number, part in enumerate(parts, start=1):
+            part.series = self
+            part.position = number
+            part.save()
+
+
+class SeriesPart(models.Model):
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, related_name="parts", verbose_name=_("series")
+    )
+    # One-to-one: an article belongs to at most one series.
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, related_name="series_part", verbose_name=_("article")
+    )
+    position = models.PositiveIntegerField(
+        _("position"), help_text=_("Reading order; renumbered 1, 2, 3… on save.")
+    )
+
+    class Meta:
+        ordering = ["series", "position"]
+        verbose_name = _("part")
+        verbose_name_plural = _("parts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "position"], name="series_part_unique_position"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.series} · {self.position}: {self.article}"
