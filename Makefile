@@ -1,6 +1,6 @@
 PYTHON ?= python3
 VENV := .venv
-BIN := $(VENV)/bin
+BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint messages migrate demo clean chromium
@@ -41,7 +41,7 @@ APPS := articles series newsletter
 # Each app keeps its own catalogue in APP/locale; locale/ holds the site-wide strings.
 messages: install
 	for app in $(APPS); do \
-		mkdir -p $$app/locale && (cd $$app && ../$(BIN)/python ../manage.py makemessages -l ru --no-location --no-obsolete) || exit 1; \
+		mkdir -p $$app/locale && (cd $$app && $(BIN)/python ../manage.py makemessages -l ru --no-location --no-obsolete) || exit 1; \
 	done
 	$(BIN)/python manage.py makemessages -l ru --no-location --no-obsolete --ignore ".venv/*" \
 		--ignore "staticfiles/*" $(foreach app,$(APPS),--ignore "$(app)/*")

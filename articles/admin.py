@@ -1,9 +1,10 @@
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from articles.models import Article, Author, Tag
+from articles.models import Article, Author, SiteSettings, Tag
 
 
 @admin.register(Author)
@@ -39,3 +40,19 @@ class ArticleAdmin(TabbedTranslationAdmin, MarkdownxModelAdmin):
     @admin.display(boolean=True, description=_("Russian"))
     def has_russian(self, article):
         return bool(article.title_ru and article.body_ru)
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(TabbedTranslationAdmin):
+    fields = ["name", "tagline", "newsletter_heading", "newsletter_pitch"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # One row only: go straight to editing it.
+        settings_row = SiteSettings.load()
+        return redirect("admin:articles_sitesettings_change", settings_row.pk)

@@ -2,22 +2,21 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import gettext as _
 
-from articles.models import Article, Tag
+from articles.models import Article, SiteSettings, Tag
 
 FEED_SIZE = 20
 
 
 class LatestArticlesFeed(Feed):
     def title(self):
-        return _("Engineering insights")
+        return SiteSettings.load().name
 
     def link(self):
         return reverse("home")
 
     def description(self):
-        return _("New articles from Engineering insights.")
+        return SiteSettings.load().tagline
 
     def items(self):
         return Article.objects.live().for_cards()[:FEED_SIZE]
@@ -51,7 +50,7 @@ class TagFeed(LatestArticlesFeed):
         return get_object_or_404(Tag, slug=slug)
 
     def title(self, tag):
-        return _("Engineering insights: %(tag)s") % {"tag": tag.name}
+        return f"{SiteSettings.load().name}: {tag.name}"
 
     def link(self, tag):
         return tag.get_absolute_url()

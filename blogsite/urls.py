@@ -17,7 +17,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/switch/<str:language>/", views.switch_language, name="switch_language"),
     # The editor's preview and uploads are for staff only, not for the whole internet.
     path(
         "markdownx/upload/",

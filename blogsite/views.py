@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.urls import reverse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -23,12 +25,34 @@ def home(request):
 
 
 @require_GET
+def switch_language(request, language):
+    """The switcher's link: remember the reader's choice, then show the same page in it."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404("Unknown language.")
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(translate_url(next_url, language))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
+    return response
+
+
+@require_GET
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /markdownx/",
+        "Disallow: /i18n/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

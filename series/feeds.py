@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from articles.feeds import FEED_SIZE, LatestArticlesFeed
-from articles.models import Article
+from articles.models import Article, SiteSettings
 from series.models import Series
 
 
@@ -11,7 +11,7 @@ class SeriesFeed(LatestArticlesFeed):
         return get_object_or_404(Series, slug=slug)
 
     def title(self, series):
-        return _("Engineering insights: %(series)s") % {"series": series.title}
+        return f"{SiteSettings.load().name}: {series.title}"
 
     def link(self, series):
         return series.get_absolute_url()

@@ -76,6 +76,13 @@ def test_article_page_shows_cover_image_with_alt_text(client, make_article, sett
     assert '<img src="/media/covers/x.png" alt="A dashboard"' in page
 
 
+def test_translated_card_has_no_en_mark(client, make_article):
+    make_article(title_en="Pools", title_ru="Пулы", summary_ru="Кратко.", body_ru="Текст")
+    page = client.get("/ru/").content.decode()
+    assert "Пулы" in page
+    assert ">EN</abbr>" not in page
+
+
 def test_russian_page_shows_russian_fields(client, make_article):
     article = make_article(
         title_en="Pools",
@@ -102,7 +109,8 @@ def test_russian_page_marks_english_fallback(client, make_article):
 def test_russian_hub_card_marks_english_fallback(client, make_article):
     make_article(title_en="Pools", summary_en="Short.")
     page = client.get("/ru/").content.decode()
-    assert '<h2 class="card-title" lang="en">' in page
+    assert re.search(r'<h2 class="card-title"><a href="[^"]+" lang="en">Pools</a><abbr', page)
+    assert ">EN</abbr>" in page
     assert '<p class="card-summary" lang="en">Short.</p>' in page
 
 
@@ -114,9 +122,21 @@ def test_every_page_has_html_lang_and_hreflang_alternates(client, live_article, 
     assert 'hreflang="x-default" href="http://testserver/en/posts/pool-sizing/"' in page
 
 
-def test_language_switcher_keeps_the_page(client, live_article):
-    page = client.get("/en/posts/pool-sizing/").content.decode()
-    assert 'href="/ru/posts/pool-sizing/" hreflang="ru"' in page
+def test_language_switcher_leads_to_the_same_page_and_remembers_the_choice(client, live_article):
+    page = client.get("/en/posts/pool-sizing/?utm=x").content.decode()
+    link = re.search(r'<a href="([^"]+)" hreflang="ru"', page).group(1).replace("&amp;", "&")
+    assert link == "/i18n/switch/ru/?next=/en/posts/pool-sizing/%3Futm%3Dx"
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response["Location"] == "/ru/posts/pool-sizing/?utm=x"
+    assert response.cookies["django_language"].value == "ru"
+    assert client.get("/", headers={"accept-language": "en"})["Location"] == "/ru/"
+
+
+def test_language_switcher_refuses_to_redirect_elsewhere(client, db):
+    response = client.get("/i18n/switch/ru/?next=https://evil.example/")
+    assert response["Location"] == "/"
+    assert client.get("/i18n/switch/de/?next=/en/").status_code == 404
 
 
 def test_tag_and_author_pages_list_live_articles(client, make_article, make_tag, author):
@@ -200,3 +220,18 @@ def test_article_model_str_and_url(live_article):
     assert str(live_article) == "Pool sizing"
     assert live_article.get_absolute_url() == "/en/posts/pool-sizing/"
     assert Article.objects.live().count() == 1
+
+
+def test_editors_rename_the_site_per_language(client, db):
+    from articles.models import SiteSettings
+
+    site = SiteSettings.load()
+    site.name_en = "Field notes"
+    site.tagline_ru = "Заметки с передовой."
+    site.save()
+    english = client.get("/en/").content.decode()
+    russian = client.get("/ru/").content.decode()
+    assert "<h1>Field notes</h1>" in english
+    assert "<title>Field notes</title>" in english
+    assert "<h1>Инженерные инсайты</h1>" in russian
+    assert '<p class="tagline">Заметки с передовой.</p>' in russian

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 register = template.Library()
@@ -13,3 +14,13 @@ def fallback_lang(obj, field):
     if language == "en" or getattr(obj, build_localized_fieldname(field, language), None):
         return ""
     return format_html(' lang="{}"', "en")
+
+
+@register.simple_tag
+def fallback_badge(obj, field):
+    """A small «EN» mark beside text shown in English on a page in another language."""
+    if not fallback_lang(obj, field):
+        return ""
+    return format_html(
+        '<abbr class="lang-badge" title="{}">EN</abbr>', _("Not translated yet: in English")
+    )
