@@ -235,3 +235,23 @@ def test_editors_rename_the_site_per_language(client, db):
     assert "<title>Field notes</title>" in english
     assert "<h1>Инженерные инсайты</h1>" in russian
     assert '<p class="tagline">Заметки с передовой.</p>' in russian
+
+
+@pytest.mark.parametrize(
+    ("count", "english", "russian"),
+    [
+        (1, "1 article", "1 статья"),
+        (3, "3 articles", "3 статьи"),
+        (5, "5 articles", "5 статей"),
+        (11, "11 articles", "11 статей"),
+        (21, "21 articles", "21 статья"),
+    ],
+)
+def test_article_counts_use_the_right_plural_form(
+    client, make_article, make_tag, count, english, russian
+):
+    tag = make_tag(slug="databases")
+    for _ in range(count):
+        make_article(tags=[tag])
+    assert english in client.get("/en/tags/databases/").content.decode()
+    assert russian in client.get("/ru/tags/databases/").content.decode()
