@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article, Author, Tag
+from articles.search import MAX_QUERY_LENGTH, search
 
 PAGE_SIZE = 10
 
@@ -24,6 +25,12 @@ def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, Article.objects.live().for_cards().filter(tags=tag))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
+
+
+def search_results(request):
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    page = paginate(request, search(Article.objects.live().for_cards(), query)) if query else None
+    return render(request, "articles/search.html", {"query": query, "page": page})
 
 
 def author_detail(request, slug):

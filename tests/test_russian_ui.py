@@ -73,6 +73,7 @@ RUSSIAN_PAGES = [
     "/ru/series/postgres-in-production/",
     "/ru/tags/databases/",
     "/ru/authors/dmitry-volkov/",
+    "/ru/search/?q=postgres",
     "/ru/no-such-page/",
 ]
 

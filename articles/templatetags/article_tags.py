@@ -24,3 +24,11 @@ def fallback_badge(obj, field):
     return format_html(
         '<abbr class="lang-badge" title="{}">EN</abbr>', _("Not translated yet: in English")
     )
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """This listing's address at another page, keeping the rest of the query (a search)."""
+    query = context["request"].GET.copy()
+    query["page"] = str(number)
+    return f"?{query.urlencode()}"

@@ -1,0 +1,86 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+
+
+@pytest.fixture
+def library(make_article, draft_article, scheduled_article):
+    make_article(
+        slug="pools",
+        title_en="Connection pool sizing",
+        body_en="How many database connections does a service need?",
+        title_ru="Размер пула соединений",
+        body_ru="Сколько соединений к базе данных нужно сервису?",
+    )
+    make_article(slug="flags", title_en="Feature flags", body_en="Flags need owners.")
+    Article.objects.filter(pk__in=[draft_article.pk, scheduled_article.pk]).update(
+        body_en="connections everywhere"
+    )
+
+
+def result_slugs(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return [article.slug for article in response.context["page"]]
+
+
+def test_search_finds_live_articles_only(client, library):
+    assert result_slugs(client, "/en/search/?q=connections") == ["pools"]
+
+
+def test_search_in_russian_finds_russian_text(client, library):
+    assert result_slugs(client, "/ru/search/?q=соединений") == ["pools"]
+
+
+def test_russian_search_also_finds_english_only_articles(client, library):
+    assert result_slugs(client, "/ru/search/?q=flags") == ["flags"]
+
+
+def test_search_with_no_match_says_so(client, library):
+    page = client.get("/en/search/?q=kubernetes").content.decode()
+    assert "0 results for “kubernetes”" in page
+
+
+def test_empty_or_huge_queries_are_answered_not_errors(client, library):
+    assert client.get("/en/search/").status_code == 200
+    assert client.get("/en/search/?q=%20%20").context["page"] is None
+    response = client.get("/en/search/?q=" + "x" * 5000)
+    assert response.status_code == 200
+    assert len(response.context["query"]) == 200
+
+
+@pytest.mark.parametrize("query", ["'", '"unbalanced', "a & b | !c", "<script>", "%00", "-"])
+def test_odd_queries_do_not_break_search(client, library, query):
+    response = client.get("/en/search/", {"q": query})
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("<main", 1)[1]
+
+
+def test_search_pagination_keeps_the_query(client, make_article, author):
+    for number in range(11):
+        make_article(slug=f"pool-{number}", title_en=f"Pool {number}", author=author)
+    page = client.get("/en/search/?q=pool").content.decode()
+    assert 'rel="next" href="?q=pool&amp;page=2"' in page
+    assert len(result_slugs(client, "/en/search/?q=pool&page=2")) == 1
+
+
+def test_search_runs_a_constant_number_of_queries(client, make_article, author):
+    def count(url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        return len(queries)
+
+    for number in range(3):
+        make_article(slug=f"a-{number}", title_en=f"Pool {number}", author=author)
+    small = count("/en/search/?q=pool")
+    for number in range(3, 30):
+        make_article(slug=f"a-{number}", title_en=f"Pool {number}", author=author)
+    assert count("/en/search/?q=pool") == small
+
+
+def test_language_switcher_keeps_the_search(client, library):
+    page = client.get("/en/search/?q=pool").content.decode()
+    assert "/i18n/switch/ru/?next=/en/search/%3Fq%3Dpool" in page
