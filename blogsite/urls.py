@@ -34,6 +34,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("articles.urls")),
+    path("", include("newsletter.urls")),
 )
 
 if settings.DEBUG:
