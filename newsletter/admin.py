@@ -15,7 +15,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from articles.models import Article
 from newsletter.emails import issue_message
-from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.models import Delivery, Issue, Subscriber, refresh_confirmed_count
 from newsletter.tasks import schedule, send_issue
 
 CSV_COLUMNS = [
@@ -46,6 +46,10 @@ class SubscriberAdmin(admin.ModelAdmin):
     fields = ["email", "status", "language", *CSV_COLUMNS[3:], "created_at", "updated_at"]
     readonly_fields = [*CSV_COLUMNS[3:], "created_at", "updated_at"]
     actions = ["export_csv"]
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        refresh_confirmed_count()
 
     @admin.action(description=_("Export selected subscribers as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):

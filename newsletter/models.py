@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -10,6 +11,24 @@ from articles.models import Article
 
 # Bump when the signup block's promise changes: each consent records the wording it saw.
 SIGNUP_WORDING_VERSION = "2026-11"
+
+
+CONFIRMED_COUNT_KEY = "newsletter:confirmed-count"
+
+
+def confirmed_count():
+    """The cached number of confirmed readers, or None before anything has stored it.
+
+    Pages only read the cache: the signup block costs the hub and the article no query.
+    Every change to a subscriber stores the new number (without expiry).
+    """
+    return cache.get(CONFIRMED_COUNT_KEY)
+
+
+def refresh_confirmed_count():
+    count = Subscriber.objects.confirmed().count()
+    cache.set(CONFIRMED_COUNT_KEY, count, None)
+    return count
 
 
 def normalise_email(address):
@@ -71,6 +90,12 @@ class Subscriber(models.Model):
     def save(self, *args, **kwargs):
         self.email = normalise_email(self.email)
         super().save(*args, **kwargs)
+        refresh_confirmed_count()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        refresh_confirmed_count()
+        return deleted
 
 
 class IssueQuerySet(models.QuerySet):

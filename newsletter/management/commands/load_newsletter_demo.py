@@ -2,7 +2,12 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from articles.models import Article
-from newsletter.models import SIGNUP_WORDING_VERSION, Issue, Subscriber
+from newsletter.models import (
+    SIGNUP_WORDING_VERSION,
+    Issue,
+    Subscriber,
+    refresh_confirmed_count,
+)
 
 DEMO_READERS = [
     ("ada@example.com", "en", Subscriber.Status.CONFIRMED),
@@ -39,4 +44,5 @@ class Command(BaseCommand):
                 intro_ru="Три статьи о том, как сохранять спокойствие нагруженных сервисов.",
             )
             issue.articles.set(Article.objects.live()[:3])
+        refresh_confirmed_count()
         self.stdout.write(f"Newsletter demo: {Subscriber.objects.count()} subscribers.")
