@@ -19,8 +19,13 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py load_demo_series
+	$(BIN)/python manage.py load_newsletter_demo
 
+# The task worker (newsletter emails) runs beside the server and stops with it;
+# pages never wait for it.
 run: demo
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Browser tests drive Debian's Chromium; install it when it is missing (needs root).

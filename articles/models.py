@@ -159,12 +159,12 @@ class SiteSettings(models.Model):
         default="Practical write-ups on building, running and scaling software systems.",
     )
     newsletter_heading = models.CharField(
-        _("newsletter heading"), max_length=80, default="Get the next deep dive"
+        _("newsletter heading"), max_length=80, default="Stay ahead"
     )
     newsletter_pitch = models.CharField(
         _("newsletter pitch"),
         max_length=300,
-        default="One email a week: new long reads on building, running and scaling software.",
+        default="Weekly deep dives into how software systems are built, run and scaled.",
     )
 
     class Meta:
@@ -193,7 +193,7 @@ RUSSIAN_DEFAULTS = {
     "name_ru": "Инженерные инсайты",
     "tagline_ru": "Практические разборы того, как строить, запускать и масштабировать "
     "программные системы.",
-    "newsletter_heading_ru": "Не пропустите следующий разбор",
-    "newsletter_pitch_ru": "Одно письмо в неделю: новые подробные статьи о том, как строить, "
-    "запускать и масштабировать программы.",
+    "newsletter_heading_ru": "Будьте на шаг впереди",
+    "newsletter_pitch_ru": "Еженедельные подробные разборы того, как строят, эксплуатируют "
+    "и масштабируют программные системы.",
 }

@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("articles.urls")),
     path("", include("series.urls")),
+    path("", include("newsletter.urls")),
 )
 
 if settings.DEBUG:

@@ -1,0 +1,211 @@
+import csv
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.utils import build_localized_fieldname
+
+from articles.models import Article
+from newsletter.emails import issue_message
+from newsletter.models import Delivery, Issue, Subscriber, refresh_confirmed_count
+from newsletter.tasks import schedule, send_issue
+
+CSV_COLUMNS = [
+    "email",
+    "status",
+    "language",
+    "consent_at",
+    "consent_page",
+    "consent_language",
+    "consent_wording",
+    "confirmed_at",
+    "unsubscribed_at",
+]
+
+
+def csv_safe(value):
+    # A cell starting with = + - @ is a formula to a spreadsheet: keep it text.
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in {"=", "+", "-", "@"} else text
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "status", "language", "consent_at", "confirmed_at"]
+    list_filter = ["status", "language", "consent_wording"]
+    search_fields = ["email"]
+    date_hierarchy = "consent_at"
+    fields = ["email", "status", "language", *CSV_COLUMNS[3:], "created_at", "updated_at"]
+    readonly_fields = [*CSV_COLUMNS[3:], "created_at", "updated_at"]
+    actions = ["export_csv"]
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        refresh_confirmed_count()
+
+    @admin.action(description=_("Export selected subscribers as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="subscribers.csv"'
+        writer = csv.writer(response)
+        writer.writerow(CSV_COLUMNS)
+        for row in queryset.order_by("pk").values_list(*CSV_COLUMNS).iterator():
+            writer.writerow([csv_safe(value) for value in row])
+        return response
+
+
+def sample_reader(request, language):
+    """An unsaved subscriber standing in for a reader: previews and tests reach nobody else."""
+    return Subscriber(email=request.user.email or "reader@example.com", language=language)
+
+
+@admin.register(Issue)
+class IssueAdmin(TabbedTranslationAdmin):
+    list_display = ["subject", "status", "scheduled_at", "sent_at", "sent_count", "failed_count"]
+    list_filter = ["status"]
+    search_fields = ["subject_en", "subject_ru"]
+    filter_horizontal = ["articles"]
+    change_form_template = "admin/newsletter/issue/change_form.html"
+    always_readonly = ["status", "progress", "previews"]
+    fieldsets = [
+        (None, {"fields": ["subject", "intro", "articles"]}),
+        (_("Sending"), {"fields": ["scheduled_at", "status", "progress", "previews"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            translated = [
+                build_localized_fieldname(field, language)
+                for field in ("subject", "intro")
+                for language, _name in settings.LANGUAGES
+            ]
+            return [*translated, "articles", "scheduled_at", *self.always_readonly]
+        return self.always_readonly
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "articles":
+            kwargs["queryset"] = Article.objects.live()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        last = Issue.objects.last_sent()
+        articles = Article.objects.live()
+        if last is not None:
+            articles = articles.filter(published_at__gt=last.sent_at)
+        initial.setdefault("articles", list(articles.values_list("pk", flat=True)))
+        return initial
+
+    @admin.display(description=_("progress"))
+    def progress(self, issue):
+        if issue.pk is None or issue.status in {Issue.Status.DRAFT, Issue.Status.SCHEDULED}:
+            return "—"
+        counts = issue.progress()
+        always = [Delivery.Status.SENT, Delivery.Status.FAILED, Delivery.Status.PENDING]
+        when_any = [Delivery.Status.SENDING, Delivery.Status.SKIPPED]
+        parts = [(status.label, counts[status]) for status in always] + [
+            (status.label, counts[status]) for status in when_any if counts[status]
+        ]
+        return format_html_join(" · ", "{}: {}", parts)
+
+    @admin.display(description=_("preview"))
+    def previews(self, issue):
+        if issue.pk is None:
+            return gettext("Save the issue to preview its email.")
+        links = [
+            (
+                reverse("admin:newsletter_issue_preview", args=[issue.pk, language, kind]),
+                f"{label} · {kind_label}",
+            )
+            for language, label in (("en", "English"), ("ru", "Русский"))
+            for kind, kind_label in (("html", "HTML"), ("text", gettext("plain text")))
+        ]
+        return format_html_join(" · ", '<a href="{}" target="_blank">{}</a>', links)
+
+    def get_urls(self):
+        preview = path(
+            "<path:object_id>/preview/<str:language>/<str:kind>/",
+            self.admin_site.admin_view(self.preview_view),
+            name="newsletter_issue_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request, object_id, language, kind):
+        issue = get_object_or_404(Issue, pk=object_id)
+        if not self.has_view_permission(request, issue):
+            raise PermissionDenied
+        if language not in {"en", "ru"} or kind not in {"html", "text"}:
+            return HttpResponse(status=404)
+        message = issue_message(issue, sample_reader(request, language))
+        if kind == "text":
+            return HttpResponse(message.body, content_type="text/plain; charset=utf-8")
+        return HttpResponse(message.alternatives[0].content)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A scheduled issue moved to another time: queue it for the new time (the old task
+        # finds the time changed and does nothing).
+        if obj.status == Issue.Status.SCHEDULED and "scheduled_at" in form.changed_data:
+            if obj.scheduled_at:
+                schedule(obj)
+            else:
+                obj.status = Issue.Status.DRAFT
+                obj.save(update_fields=["status", "updated_at"])
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._send_buttons(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self._send_buttons(request, obj) or super().response_change(request, obj)
+
+    def _send_buttons(self, request, issue):
+        """The extra submit buttons of the change form; None when none was pressed."""
+        here = HttpResponseRedirect(reverse("admin:newsletter_issue_change", args=[issue.pk]))
+        if "_send_test" in request.POST:
+            self._send_test(request, issue)
+            return here
+        if "_resume" in request.POST and issue.status == Issue.Status.SENDING:
+            send_issue.enqueue(issue.pk)
+            self.message_user(request, gettext("Sending resumed."), messages.SUCCESS)
+            return here
+        if not issue.is_editable or not {"_schedule", "_send_now"} & set(request.POST):
+            return None
+        if "_send_now" in request.POST:
+            schedule(issue, timezone.now())
+            self.message_user(request, gettext("Sending has started."), messages.SUCCESS)
+        elif issue.scheduled_at and issue.scheduled_at > timezone.now():
+            schedule(issue)
+            when = timezone.localtime(issue.scheduled_at).strftime("%Y-%m-%d %H:%M %Z")
+            self.message_user(
+                request, gettext("Scheduled for %(when)s.") % {"when": when}, messages.SUCCESS
+            )
+        else:
+            self.message_user(
+                request, gettext("Set a send time in the future to schedule."), messages.ERROR
+            )
+        return here
+
+    def _send_test(self, request, issue):
+        if not request.user.email:
+            self.message_user(
+                request, gettext("Add an email address to your user first."), messages.ERROR
+            )
+            return
+        for language in ("en", "ru"):
+            issue_message(issue, sample_reader(request, language)).send()
+        self.message_user(
+            request,
+            gettext("Sent a test in English and in Russian to %(email)s.")
+            % {"email": request.user.email},
+            messages.SUCCESS,
+        )

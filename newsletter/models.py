@@ -1,0 +1,187 @@
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+
+# Bump when the signup block's promise changes: each consent records the wording it saw.
+SIGNUP_WORDING_VERSION = "2026-11"
+
+
+CONFIRMED_COUNT_KEY = "newsletter:confirmed-count"
+
+
+def confirmed_count():
+    """The cached number of confirmed readers, or None before anything has stored it.
+
+    Pages only read the cache: the signup block costs the hub and the article no query.
+    Every change to a subscriber stores the new number (without expiry).
+    """
+    return cache.get(CONFIRMED_COUNT_KEY)
+
+
+def refresh_confirmed_count():
+    count = Subscriber.objects.confirmed().count()
+    cache.set(CONFIRMED_COUNT_KEY, count, None)
+    return count
+
+
+def normalise_email(address):
+    """Trimmed, domain lower-cased; the local part is the mailbox owner's business."""
+    local, _at, domain = address.strip().rpartition("@")
+    return f"{local}@{domain.lower()}" if local else address.strip()
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=Subscriber.Status.CONFIRMED)
+
+    def with_email(self, address):
+        # Matches the case-insensitive unique index, so the lookup uses it.
+        return self.alias(email_lower=Lower("email")).filter(
+            email_lower=normalise_email(address).lower()
+        )
+
+
+class Subscriber(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+
+    email = models.EmailField(_("email"), max_length=254)
+    # Signed into every link; a random key, so links never expose the address or the row id.
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    consent_at = models.DateTimeField(_("signed up at"), default=timezone.now)
+    consent_page = models.CharField(_("signed up on page"), max_length=300, blank=True)
+    consent_language = models.CharField(
+        _("language of the signup page"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
+    consent_wording = models.CharField(_("signup wording version"), max_length=20, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="newsletter_subscriber_email_ci_unique")
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
+        refresh_confirmed_count()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        refresh_confirmed_count()
+        return deleted
+
+
+class IssueQuerySet(models.QuerySet):
+    def last_sent(self):
+        return self.filter(status=Issue.Status.SENT).order_by("-sent_at").first()
+
+
+class Issue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    subject = models.CharField(_("subject"), max_length=200)
+    intro = models.TextField(
+        _("intro"), blank=True, help_text=_("A few sentences above the articles; plain text.")
+    )
+    articles = models.ManyToManyField(
+        Article, blank=True, related_name="newsletter_issues", verbose_name=_("featured articles")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    scheduled_at = models.DateTimeField(
+        _("send at"), null=True, blank=True, help_text=_("Set a time, then press «Schedule».")
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Kept on the issue so the history survives subscribers deleted for good.
+    sent_count = models.PositiveIntegerField(_("sent"), default=0, editable=False)
+    failed_count = models.PositiveIntegerField(_("failed"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def is_editable(self):
+        return self.status in {self.Status.DRAFT, self.Status.SCHEDULED}
+
+    def featured(self):
+        """The featured articles that are live now: an unpublished one drops out of the email."""
+        return self.articles.live().select_related("author").order_by("-published_at")
+
+    def progress(self):
+        counts = self.deliveries.aggregate(
+            **{
+                status: models.Count("pk", filter=models.Q(status=status))
+                for status in Delivery.Status.values
+            }
+        )
+        return counts
+
+
+class Delivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To go")
+        SENDING = "sending", _("Interrupted")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
+    # Deleting a subscriber for good takes its delivery log with it.
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "subscriber"], name="newsletter_delivery_once_per_subscriber"
+            )
+        ]
+        indexes = [models.Index(fields=["issue", "status"])]
+
+    def __str__(self):
+        return f"{self.issue} → {self.subscriber}"

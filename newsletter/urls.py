@@ -1,0 +1,14 @@
+from django.urls import path
+
+from newsletter import views
+
+app_name = "newsletter"
+
+urlpatterns = [
+    path("newsletter/", views.signup_page, name="signup"),
+    path("newsletter/subscribe/", views.subscribe, name="subscribe"),
+    path("newsletter/check-your-inbox/", views.check_inbox, name="check_inbox"),
+    path("newsletter/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("newsletter/confirmed/", views.confirmed, name="confirmed"),
+    path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

@@ -1,0 +1,83 @@
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from newsletter.forms import SignupForm
+from newsletter.models import Subscriber
+from newsletter.signup import over_rate_limit, sign_up
+from newsletter.tasks import send_confirmation
+from newsletter.tokens import key_from_confirm_token, key_from_unsubscribe_token
+
+
+def signup_page(request):
+    return render(request, "newsletter/signup.html", {"form": SignupForm()})
+
+
+@require_POST
+def subscribe(request):
+    if over_rate_limit(request):
+        return render(request, "newsletter/rate_limited.html", status=429)
+    form = SignupForm(request.POST)
+    if not form.is_valid():
+        return render(request, "newsletter/signup.html", {"form": form}, status=400)
+    # A bot in the honeypot gets the same answer as a person, and nothing is stored.
+    if not form.is_bot():
+        subscriber = sign_up(form.cleaned_data["email"], get_language(), form.cleaned_data["page"])
+        if subscriber is not None:
+            send_confirmation.enqueue(subscriber.pk)
+    return redirect("newsletter:check_inbox")
+
+
+def check_inbox(request):
+    return render(request, "newsletter/check_inbox.html")
+
+
+def _bad_link(request):
+    return render(request, "newsletter/bad_link.html", {"form": SignupForm()}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    key = key_from_confirm_token(token)
+    # An unsubscribed reader's old link must not bring them back: they sign up again instead.
+    subscriber = (
+        Subscriber.objects.filter(
+            key=key, status__in=[Subscriber.Status.PENDING, Subscriber.Status.CONFIRMED]
+        ).first()
+        if key
+        else None
+    )
+    if subscriber is None:
+        return _bad_link(request)
+    # Only a POST confirms: mail scanners open every link, and must not subscribe anyone.
+    if request.method == "POST":
+        if subscriber.status == Subscriber.Status.PENDING:
+            subscriber.status = Subscriber.Status.CONFIRMED
+            subscriber.confirmed_at = timezone.now()
+            subscriber.save(update_fields=["status", "confirmed_at", "updated_at"])
+        return redirect("newsletter:confirmed")
+    return render(request, "newsletter/confirm.html", {"subscriber": subscriber})
+
+
+def confirmed(request):
+    return render(request, "newsletter/confirmed.html")
+
+
+# Mail clients POST `List-Unsubscribe=One-Click` here (RFC 8058) with no CSRF token;
+# the signed token in the URL is what authorises the request.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    key = key_from_unsubscribe_token(token)
+    subscriber = Subscriber.objects.filter(key=key).first() if key else None
+    if subscriber is None:
+        return render(request, "newsletter/bad_unsubscribe_link.html", status=400)
+    if request.method == "GET":
+        return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})
+    if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
+        subscriber.status = Subscriber.Status.UNSUBSCRIBED
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save(update_fields=["status", "unsubscribed_at", "updated_at"])
+    return render(request, "newsletter/unsubscribed.html", {"form": SignupForm()})

@@ -1,0 +1,45 @@
+import re
+
+import pytest
+from django.core import mail
+
+from newsletter.models import Subscriber
+from newsletter.tokens import confirm_token, unsubscribe_token
+
+
+def html_part(message):
+    [(content, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    return content
+
+
+@pytest.mark.django_db
+def test_confirmation_email_is_in_the_readers_language_with_both_parts_and_headers(
+    client, immediate_tasks, site_url
+):
+    client.post("/ru/newsletter/subscribe/", {"email": "chitatel@example.ru"})
+
+    [message] = mail.outbox
+    subscriber = Subscriber.objects.get()
+    confirm = f"{site_url}/ru/newsletter/confirm/{confirm_token(subscriber)}/"
+    unsubscribe = f"{site_url}/ru/newsletter/unsubscribe/{unsubscribe_token(subscriber)}/"
+    assert message.to == ["chitatel@example.ru"]
+    assert message.subject == "Подтвердите подписку на «Инженерные инсайты»"
+    assert confirm in message.body
+    assert "Ссылка действует три дня" in message.body
+    assert f'href="{confirm}"' in html_part(message)
+    assert '<html lang="ru">' in html_part(message)
+    assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+@pytest.mark.django_db
+def test_confirmation_link_is_signed_for_the_same_language_the_reader_signed_up_in(
+    client, immediate_tasks, site_url
+):
+    client.post("/en/newsletter/subscribe/", {"email": "reader@example.com"})
+    [message] = mail.outbox
+    assert message.subject == "Confirm your subscription to Engineering insights"
+    links = re.findall(r"https?://\S+", message.body)
+    assert any("/en/newsletter/confirm/" in link for link in links)
+    assert all(link.startswith(site_url) for link in links)

@@ -1,0 +1,215 @@
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from articles.models import Article
+from newsletter import sending
+from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.tasks import schedule, send_issue
+from newsletter.tokens import unsubscribe_token
+
+
+@pytest.fixture
+def issue(make_article, author):
+    issue = Issue.objects.create(
+        subject_en="This week: pools",
+        subject_ru="На этой неделе: пулы",
+        intro_en="Three pieces on calm services.",
+        intro_ru="Три статьи о спокойных сервисах.",
+        status=Issue.Status.SCHEDULED,
+        scheduled_at=timezone.now() - timedelta(minutes=1),
+    )
+    issue.articles.set(
+        [
+            make_article(
+                title_en="Pool sizing", title_ru="Размер пула", slug="pool-sizing", author=author
+            ),
+            make_article(title_en="Untranslated", slug="untranslated", author=author),
+        ]
+    )
+    return issue
+
+
+def recipients():
+    return Counter(address for message in mail.outbox for address in message.to)
+
+
+def html_part(message):
+    [(content, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    return content
+
+
+def test_each_confirmed_reader_gets_the_issue_in_their_language(issue, make_subscriber, site_url):
+    english = make_subscriber(email="en@example.com", language="en")
+    russian = make_subscriber(email="ru@example.ru", language="ru")
+    make_subscriber(email="pending@example.com", status=Subscriber.Status.PENDING)
+    make_subscriber(email="gone@example.com", status=Subscriber.Status.UNSUBSCRIBED)
+
+    assert sending.send_issue_now(issue)
+
+    assert recipients() == Counter({"en@example.com": 1, "ru@example.ru": 1})
+    by_reader = {message.to[0]: message for message in mail.outbox}
+    en, ru = by_reader["en@example.com"], by_reader["ru@example.ru"]
+    assert en.subject == "This week: pools"
+    assert ru.subject == "На этой неделе: пулы"
+    assert "Три статьи о спокойных сервисах." in ru.body
+    assert f"{site_url}/ru/posts/pool-sizing/" in ru.body
+    assert "Размер пула" in html_part(ru)
+    assert "Untranslated" in html_part(ru)  # the English fallback where no translation exists
+    assert f'href="{site_url}/en/posts/pool-sizing/"' in html_part(en)
+    for reader, message, lang in [(english, en, "en"), (russian, ru, "ru")]:
+        link = f"{site_url}/{lang}/newsletter/unsubscribe/{unsubscribe_token(reader)}/"
+        assert message.extra_headers["List-Unsubscribe"] == f"<{link}>"
+        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert link in message.body
+        assert f'href="{link}"' in html_part(message)
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
+    assert (issue.sent_count, issue.failed_count) == (2, 0)
+
+
+def test_an_article_unpublished_after_it_was_featured_is_left_out(issue, make_subscriber):
+    make_subscriber()
+    Article.objects.filter(slug="untranslated").update(status=Article.Status.DRAFT)
+    sending.send_issue_now(issue)
+    [message] = mail.outbox
+    assert "Pool sizing" in message.body
+    assert "Untranslated" not in message.body
+
+
+def test_a_batch_reuses_one_mail_connection(issue, make_subscriber, monkeypatch):
+    for _ in range(7):
+        make_subscriber()
+    opened = []
+
+    def counting_connection(*args, **kwargs):
+        connection = real_get_connection(*args, **kwargs)
+        opened.append(connection)
+        return connection
+
+    def no_connection_per_message(*args, **kwargs):
+        raise AssertionError("a message opened its own connection")
+
+    real_get_connection = sending.get_connection
+    monkeypatch.setattr(sending, "get_connection", counting_connection)
+    monkeypatch.setattr("django.core.mail.get_connection", no_connection_per_message)
+    monkeypatch.setattr(sending, "BATCH_SIZE", 3)
+
+    sending.send_issue_now(issue)
+
+    assert len(mail.outbox) == 7
+    assert len(opened) == 3  # batches of 3, 3 and 1
+
+
+def test_a_sending_resumed_after_a_crash_sends_nobody_twice_and_skips_nobody(
+    issue, make_subscriber, monkeypatch
+):
+    readers = [make_subscriber() for _ in range(7)]
+    monkeypatch.setattr(sending, "BATCH_SIZE", 3)
+    # The first worker gets through two batches, then dies.
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING)
+    sending.add_recipients(issue)
+    sending.send_batch(issue)
+    sending.send_batch(issue)
+    assert len(mail.outbox) == 6
+
+    send_issue.call(issue.pk)  # started again
+    send_issue.call(issue.pk)  # and once more for good measure
+
+    assert recipients() == Counter({reader.email: 1 for reader in readers})
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
+    assert issue.sent_count == 7
+
+
+def test_a_message_interrupted_mid_send_is_not_sent_again(issue, make_subscriber):
+    first, second = make_subscriber(), make_subscriber()
+    sending.add_recipients(issue)
+    Delivery.objects.filter(subscriber=first).update(status=Delivery.Status.SENDING)
+
+    sending.send_issue_now(issue)
+
+    assert recipients() == Counter({second.email: 1})
+    assert Delivery.objects.get(subscriber=first).status == Delivery.Status.SENDING
+
+
+def test_a_reader_who_unsubscribed_after_the_sending_began_is_skipped(issue, make_subscriber):
+    stays, leaves = make_subscriber(), make_subscriber()
+    sending.add_recipients(issue)
+    Subscriber.objects.filter(pk=leaves.pk).update(status=Subscriber.Status.UNSUBSCRIBED)
+
+    sending.send_issue_now(issue)
+
+    assert recipients() == Counter({stays.email: 1})
+    assert Delivery.objects.get(subscriber=leaves).status == Delivery.Status.SKIPPED
+
+
+def test_a_refused_message_is_recorded_and_the_others_still_go(issue, make_subscriber, monkeypatch):
+    good, bad = make_subscriber(email="good@example.com"), make_subscriber(email="bad@example.com")
+    real_send = mail.EmailMultiAlternatives.send
+
+    def send(message, fail_silently=False):
+        if message.to == [bad.email]:
+            raise ConnectionRefusedError("mailbox unavailable")
+        return real_send(message, fail_silently)
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", send)
+
+    sending.send_issue_now(issue)
+
+    assert recipients() == Counter({good.email: 1})
+    failed = Delivery.objects.get(subscriber=bad)
+    assert failed.status == Delivery.Status.FAILED
+    assert "mailbox unavailable" in failed.error
+    issue.refresh_from_db()
+    assert (issue.sent_count, issue.failed_count) == (1, 1)
+
+
+def test_a_task_for_an_issue_rescheduled_later_does_nothing(issue, make_subscriber):
+    make_subscriber()
+    Issue.objects.filter(pk=issue.pk).update(scheduled_at=timezone.now() + timedelta(hours=1))
+
+    assert send_issue.call(issue.pk) is False
+    assert mail.outbox == []
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SCHEDULED
+
+
+def test_a_draft_issue_is_never_sent_by_a_stale_task(issue, make_subscriber):
+    make_subscriber()
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.DRAFT)
+    assert send_issue.call(issue.pk) is False
+    assert mail.outbox == []
+
+
+def test_scheduling_queues_the_task_for_the_scheduled_time(issue):
+    when = timezone.now() + timedelta(days=1)
+    schedule(issue, when)
+
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "newsletter.tasks.send_issue"
+    assert task.run_after == when
+    assert task.args_kwargs["args"] == [issue.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_sends_an_issue_that_is_due_and_leaves_one_that_is_not(issue, make_subscriber):
+    reader = make_subscriber()
+    later = Issue.objects.create(subject_en="Later")
+    schedule(later, timezone.now() + timedelta(days=1))
+    schedule(issue, timezone.now())
+
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+    assert recipients() == Counter({reader.email: 1})
+    issue.refresh_from_db()
+    later.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
+    assert later.status == Issue.Status.SCHEDULED
