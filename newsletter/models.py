@@ -17,12 +17,12 @@ CONFIRMED_COUNT_KEY = "newsletter:confirmed-count"
 
 
 def confirmed_count():
-    """The cached number of confirmed readers, or None before anything has stored it.
+    """The number of confirmed readers, from the cache; counted once after a cache flush.
 
-    Pages only read the cache: the signup block costs the hub and the article no query.
-    Every change to a subscriber stores the new number (without expiry).
+    Every change to a subscriber stores the new number, so pages never count themselves.
     """
-    return cache.get(CONFIRMED_COUNT_KEY)
+    count = cache.get(CONFIRMED_COUNT_KEY)
+    return refresh_confirmed_count() if count is None else count
 
 
 def refresh_confirmed_count():

@@ -124,3 +124,14 @@ def test_50_simultaneous_signups_of_one_address_leave_one_row_and_no_error():
     assert list(Subscriber.objects.values_list("email", "status")) == [
         ("Race@example.com", "pending")
     ]
+
+
+@pytest.mark.django_db
+def test_the_count_is_grouped_the_way_each_language_writes_thousands(client):
+    from django.core.cache import cache
+
+    from newsletter.models import CONFIRMED_COUNT_KEY
+
+    cache.set(CONFIRMED_COUNT_KEY, 5678, None)
+    assert "Join 5,000+ engineers." in client.get("/en/").content.decode()
+    assert "5\xa0000+ инженерам" in client.get("/ru/").content.decode()
