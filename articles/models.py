@@ -12,7 +12,7 @@ from markdownx.models import MarkdownxField
 from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.querysets import ArticleQuerySet
-from articles.rendering import render_article_body
+from articles.rendering import IMAGE_WITHOUT_ALT, render_article_body
 
 
 def validate_links(value):
@@ -127,6 +127,16 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        errors = {}
+        for lang, _name in settings.LANGUAGES:
+            body_field = localized("body", lang)
+            if IMAGE_WITHOUT_ALT.search(getattr(self, body_field) or ""):
+                errors[body_field] = _(
+                    "Every image needs a description for screen readers: "
+                    "![what the image shows](address)."
+                )
+        if errors:
+            raise ValidationError(errors)
         alt_field = localized("cover_alt", settings.LANGUAGE_CODE)
         if self.cover_image and not getattr(self, alt_field):
             raise ValidationError({alt_field: _("Describe the cover image for screen readers.")})

@@ -54,6 +54,12 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+# An image alone in its paragraph with a title ![alt](src "caption") becomes a captioned figure.
+FIGURE = re.compile(r'<p>(<img [^>]*\btitle="([^"]+)"[^>]*>)</p>')
+# ![](src): an image with nothing for screen readers to say.
+IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(")
+
+
 @dataclass(frozen=True)
 class Rendered:
     html: str
@@ -91,6 +97,9 @@ def render_article_body(text):
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
     # The page title is the only h1: a "#" heading in the body becomes an h2.
     html = sanitize(re.sub(r"<(/?)h1\b", r"<\1h2", md.convert(text)))
+    html = FIGURE.sub(r"<figure>\1<figcaption>\2</figcaption></figure>", html)
+    # Code and tables scroll sideways on a phone; keyboard readers must be able to scroll them.
+    html = html.replace("<pre>", '<pre tabindex="0">').replace("<table>", '<table tabindex="0">')
     # A contents list of one heading helps nobody.
     headings = sum(1 + len(token["children"]) for token in md.toc_tokens)
     toc_html = sanitize(md.toc) if headings >= 2 else ""

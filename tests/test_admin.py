@@ -74,3 +74,19 @@ def test_cover_image_without_description_is_refused(staff_client, author, tmp_pa
     assert response.status_code == 200
     assert "Describe the cover image for screen readers." in response.content.decode()
     assert not Article.objects.filter(slug="with-cover").exists()
+
+
+def test_body_image_without_alt_text_is_refused(staff_client, author):
+    response = staff_client.post(
+        "/admin/articles/article/add/",
+        {
+            "title_en": "No alt",
+            "slug": "no-alt",
+            "author": author.pk,
+            "status": "draft",
+            "body_en": "Look: ![](/media/uploads/chart.png)",
+        },
+    )
+    assert response.status_code == 200
+    assert "Every image needs a description for screen readers" in response.content.decode()
+    assert not Article.objects.filter(slug="no-alt").exists()

@@ -49,7 +49,7 @@ def test_code_is_highlighted_on_the_server():
 
 def test_tables_render():
     html = render_article_body("| a | b |\n|---|--:|\n| 1 | 2 |").html
-    assert "<table>" in html
+    assert '<table tabindex="0">' in html
     assert '<td style="text-align:right">2</td>' in html
 
 
@@ -89,3 +89,14 @@ def test_article_renders_each_language_on_save(make_article):
     assert "Русский" in article.body_html_ru
     assert article.reading_minutes_en == 1
     assert article.reading_minutes_ru == 1
+
+
+def test_an_image_with_a_title_becomes_a_captioned_figure():
+    html = render_article_body('![Chart of p99](/media/c.png "Latency by pool size")').html
+    assert "<figure><img" in html
+    assert "<figcaption>Latency by pool size</figcaption></figure>" in html
+
+
+def test_an_image_inside_a_sentence_stays_inline():
+    html = render_article_body('See ![x](/media/c.png "t") here').html
+    assert "<figure>" not in html

@@ -1,0 +1,57 @@
+"""axe-core finds no serious or critical problem on any public page type, in both languages
+and both themes."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+PAGES = [
+    "/{lang}/",
+    "/{lang}/?page=2",
+    "/{lang}/posts/postgres-connection-pool-sizing/",
+    "/{lang}/posts/asyncio-backpressure/",
+    "/{lang}/posts/postgres-production-backups-restored/",
+    "/{lang}/series/",
+    "/{lang}/series/postgres-in-production/",
+    "/{lang}/tags/databases/",
+    "/{lang}/authors/maya-okafor/",
+    "/{lang}/search/?q=postgres",
+    "/{lang}/newsletter/",
+    "/{lang}/no-such-page/",
+]
+
+
+def serious_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+        for violation in result["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.fixture
+def demo_site(site):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo_series", verbosity=0)
+    return site
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_public_pages_pass_axe(page, demo_site, lang, theme):
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `npm ci` (make test does this).")
+    page.emulate_media(color_scheme=theme)
+    problems = {}
+    for template in PAGES:
+        url = template.format(lang=lang)
+        page.goto(demo_site + url)
+        if found := serious_violations(page):
+            problems[url] = found
+    assert not problems, problems
