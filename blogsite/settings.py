@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "markdownx",
+    "reversion",
     "articles",
     "series",
     "newsletter",
@@ -151,9 +152,15 @@ STORAGES = {
 # Markdown: one renderer for the admin preview and the public page.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.rendering.markdownify"
 MARKDOWNX_MEDIA_PATH = "uploads/"
-MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
-MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"]
-MARKDOWNX_IMAGE_MAX_SIZE = {"size": (2400, 0), "quality": 85}
+
+# Uploaded images (editor drops and covers) are checked by content against these caps.
+IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
+IMAGE_UPLOAD_MAX_PIXELS = int(os.environ.get("IMAGE_UPLOAD_MAX_PIXELS", 25_000_000))
+# Cover images get WebP renditions at these widths, for srcset.
+COVER_RENDITION_WIDTHS = [480, 960, 1440]
+
+# Signed preview links for unpublished articles expire after this many days.
+PREVIEW_LINK_MAX_AGE_DAYS = int(os.environ.get("PREVIEW_LINK_MAX_AGE_DAYS", "7"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Engineering insights <news@localhost>")
