@@ -43,7 +43,7 @@ messages: install
 		mkdir -p $$app/locale && (cd $$app && ../$(BIN)/python ../manage.py makemessages -l ru --no-location) || exit 1; \
 	done
 	$(BIN)/python manage.py makemessages -l ru --no-location --ignore ".venv/*" \
-		--ignore "staticfiles/*" $(foreach app,$(APPS),--ignore "$(app)/*")
+		--ignore "staticfiles/*" $(foreach app,$(APPS),--ignore "$(app)/**")
 	$(BIN)/python manage.py compilemessages -l ru --ignore ".venv/*"
 
 clean:
