@@ -22,9 +22,11 @@ GROUPS = {
 def create_groups(apps, schema_editor):
     # Permissions are normally made after all migrations; the groups need them now.
     for app_config in apps.get_app_configs():
+        # Historical app configs have no models module, which create_permissions skips.
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in GROUPS.items():
