@@ -1,17 +1,48 @@
-from django.contrib import admin
+from datetime import timedelta
+from itertools import groupby
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
+from markdownx.models import MarkdownxField
 from modeltranslation.admin import TabbedTranslationAdmin
+from reversion.admin import VersionAdmin
 
-from articles.models import Article, Author, SiteSettings, Tag
+from articles.admin_filters import StateFilter, TranslationFilter
+from articles.forms import ScheduleForm
+from articles.images import CheckedImageField
+from articles.models import Article, Author, SiteSettings, SlugRedirect, Tag
+from articles.preview import preview_url
+from articles.widgets import EditorWidget
+
+UPCOMING_WEEKS = 6
+SUBMIT_FOR_REVIEW = "_submit_for_review"
+
+# Every image field in these forms is checked by content, with our messages.
+IMAGE_FIELDS = {models.ImageField: {"form_class": CheckedImageField}}
+
+
+def author_of(user):
+    return Author.objects.filter(user=user).first() if user.is_authenticated else None
 
 
 @admin.register(Author)
 class AuthorAdmin(TabbedTranslationAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = IMAGE_FIELDS
 
 
 @admin.register(Tag)
@@ -21,25 +52,316 @@ class TagAdmin(TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
 
 
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "article", "created_at"]
+    search_fields = ["old_slug", "article__slug"]
+    list_select_related = ["article"]
+    autocomplete_fields = ["article"]
+
+
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin, MarkdownxModelAdmin):
-    list_display = ["title", "author", "status", "published_at", "has_russian"]
-    list_filter = ["status", "author", "tags"]
-    search_fields = ["title_en", "title_ru", "summary_en", "summary_ru"]
+class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
+    list_display = ["title", "author", "state_badge", "published_at", "translation_state"]
+    list_filter = [StateFilter, "author", "tags", TranslationFilter]
+    search_fields = ["title_en", "title_ru", "summary_en", "summary_ru", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title_en"]}
     autocomplete_fields = ["author"]
     filter_horizontal = ["tags"]
     list_select_related = ["author"]
+    actions = ["publish_now", "schedule", "unpublish"]
+    change_list_template = "admin/articles/article/change_list.html"
+    formfield_overrides = {MarkdownxField: {"widget": EditorWidget}, **IMAGE_FIELDS}
+    history_latest_first = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (_("Cover"), {"fields": ["cover_image", "cover_alt"]}),
-        (_("Publishing"), {"fields": ["author", "tags", "status", "published_at"]}),
+        (_("Publishing"), {"fields": ["author", "tags", "status", "published_at", "preview_link"]}),
     ]
 
-    @admin.display(boolean=True, description=_("Russian"))
-    def has_russian(self, article):
-        return bool(article.title_ru and article.body_ru)
+    class Media:
+        css = {"all": ["articles/admin/editorial.css"]}
+        js = ["articles/admin/editor.js"]
+
+    # Who may do what: authors write their own unpublished articles, editors publish.
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.has_publish_permission(request):
+            return queryset
+        return queryset.filter(author__user=request.user)
+
+    def owns(self, request, article):
+        return article.author.user_id == request.user.pk
+
+    def has_add_permission(self, request):
+        if not super().has_add_permission(request):
+            return False
+        return self.has_publish_permission(request) or author_of(request.user) is not None
+
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or self.has_publish_permission(request) or self.owns(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or self.has_publish_permission(request):
+            return True
+        # Once an editor has published or scheduled it, only editors change it.
+        return self.owns(request, obj) and obj.status != Article.Status.PUBLISHED
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None or self.has_publish_permission(request):
+            return True
+        return self.owns(request, obj) and obj.status != Article.Status.PUBLISHED
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.has_publish_permission(request):
+            return ["preview_link"]
+        return ["author", "published_at", "preview_link"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not self.has_publish_permission(request):
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in Article.Status.choices
+                if value != Article.Status.PUBLISHED
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        author = author_of(request.user)
+        if author is not None:
+            initial.setdefault("author", author.pk)
+        return initial
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["show_submit_for_review"] = context.get("has_change_permission", True) and (
+            obj is None or obj.status == Article.Status.DRAFT
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_form(self, request, form, change):
+        article = super().save_form(request, form, change)
+        if SUBMIT_FOR_REVIEW in request.POST and article.status == Article.Status.DRAFT:
+            article.status = Article.Status.REVIEW
+            form.changed_data.append("status")
+        return article
+
+    def save_model(self, request, obj, form, change):
+        if not change and not self.has_publish_permission(request):
+            obj.author = author_of(request.user)
+        super().save_model(request, obj, form, change)
+        if SUBMIT_FOR_REVIEW in request.POST:
+            messages.info(request, gettext("Submitted for review: an editor will schedule it."))
+
+    # reversion checks model permissions only; these views must also respect ownership.
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    # Columns.
+
+    @admin.display(description=_("state"), ordering="status")
+    def state_badge(self, article):
+        state = article.state
+        return format_html('<span class="state-badge state-{}">{}</span>', state, state.label)
+
+    @admin.display(description=_("translations"))
+    def translation_state(self, article):
+        return format_html_join(
+            " · ",
+            '<span class="translation translation-{}" title="{}">{} {}</span>',
+            (
+                (
+                    "done" if done else "missing",
+                    gettext("translated") if done else gettext("not translated"),
+                    code.upper(),
+                    "✓" if done else "✗",
+                )
+                for code, done in article.translations
+            ),
+        )
+
+    @admin.display(description=_("Preview link"))
+    def preview_link(self, article):
+        if article.pk is None:
+            return gettext("Save the article to get a link you can share before it is published.")
+        if article.is_live:
+            return format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                article.get_absolute_url(),
+                gettext("The article is live: open the public page."),
+            )
+        links = format_html_join(
+            "",
+            '<p class="preview-link"><input type="text" readonly value="{}" size="60" '
+            'aria-label="{}"> <a href="{}" target="_blank" rel="noopener">{}</a></p>',
+            (
+                (url, code.upper(), url, gettext("Open"))
+                for code, _name in settings.LANGUAGES
+                for url in [preview_url(article, code)]
+            ),
+        )
+        days = settings.PREVIEW_LINK_MAX_AGE_DAYS
+        note = ngettext(
+            "Anyone with this link can read the article for %(days)d day, without logging in.",
+            "Anyone with this link can read the article for %(days)d days, without logging in.",
+            days,
+        ) % {"days": days}
+        return format_html('{}<p class="help">{}</p>', links, note)
+
+    # Actions: editors only, each written to the article's history.
+
+    @admin.action(permissions=["publish"], description=_("Publish now"))
+    def publish_now(self, request, queryset):
+        now = timezone.now()
+        published = 0
+        for article in queryset:
+            if article.is_live:
+                continue
+            article.status = Article.Status.PUBLISHED
+            article.published_at = now
+            article.save()
+            self.log_change(request, article, gettext("Published now."))
+            published += 1
+        self.message_user(
+            request,
+            ngettext("Published %(count)d article.", "Published %(count)d articles.", published)
+            % {"count": published},
+            messages.SUCCESS,
+        )
+
+    @admin.action(permissions=["publish"], description=_("Schedule…"))
+    def schedule(self, request, queryset):
+        form = ScheduleForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            moment = form.cleaned_data["publish_at"]
+            local = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+            scheduled = skipped = 0
+            for article in queryset:
+                if article.is_live:
+                    skipped += 1
+                    continue
+                article.status = Article.Status.PUBLISHED
+                article.published_at = moment
+                article.save()
+                message = gettext("Scheduled for %(when)s (%(zone)s).") % {
+                    "when": local,
+                    "zone": timezone.get_current_timezone_name(),
+                }
+                self.log_change(request, article, message)
+                scheduled += 1
+            self.message_user(
+                request,
+                ngettext(
+                    "Scheduled %(count)d article for %(when)s.",
+                    "Scheduled %(count)d articles for %(when)s.",
+                    scheduled,
+                )
+                % {"count": scheduled, "when": local},
+                messages.SUCCESS,
+            )
+            if skipped:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d article is already live and was left alone; "
+                        "unpublish it first to schedule it again.",
+                        "%(count)d articles are already live and were left alone; "
+                        "unpublish them first to schedule them again.",
+                        skipped,
+                    )
+                    % {"count": skipped},
+                    messages.WARNING,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Schedule articles"),
+            "opts": self.model._meta,
+            "form": form,
+            "articles": queryset.select_related("author"),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/articles/article/schedule.html", context)
+
+    @admin.action(permissions=["publish"], description=_("Unpublish"))
+    def unpublish(self, request, queryset):
+        unpublished = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            article.status = Article.Status.DRAFT
+            article.published_at = None
+            article.save()
+            self.log_change(request, article, gettext("Unpublished: back to draft."))
+            unpublished += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Unpublished %(count)d article.", "Unpublished %(count)d articles.", unpublished
+            )
+            % {"count": unpublished},
+            messages.SUCCESS,
+        )
+
+    # The publishing calendar.
+
+    def get_urls(self):
+        upcoming = self.admin_site.admin_view(self.upcoming_view)
+        return [path("upcoming/", upcoming, name="articles_article_upcoming"), *super().get_urls()]
+
+    def upcoming_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        until = timezone.now() + timedelta(weeks=UPCOMING_WEEKS)
+        scheduled = (
+            self.get_queryset(request)
+            .scheduled()
+            .filter(published_at__lte=until)
+            .select_related("author")
+            .order_by("published_at", "pk")
+        )
+        days = [
+            (day, list(articles))
+            for day, articles in groupby(
+                scheduled, key=lambda article: timezone.localtime(article.published_at).date()
+            )
+        ]
+        in_review = self.get_queryset(request).filter(status=Article.Status.REVIEW)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Upcoming articles"),
+            "opts": self.model._meta,
+            "days": days,
+            "weeks": UPCOMING_WEEKS,
+            "in_review": in_review.select_related("author").order_by("updated_at"),
+            "time_zone": timezone.get_current_timezone_name(),
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/articles/article/upcoming.html", context)
 
 
 @admin.register(SiteSettings)

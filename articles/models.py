@@ -4,13 +4,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 from modeltranslation.utils import build_localized_fieldname as localized
 
+from articles.images import content_addressed_storage, make_renditions, srcset
 from articles.querysets import ArticleQuerySet
 from articles.rendering import IMAGE_WITHOUT_ALT, render_article_body
 
@@ -23,6 +24,15 @@ def validate_links(value):
 
 
 class Author(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        verbose_name=_("user"),
+        help_text=_("The admin account that writes as this author."),
+    )
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     bio = models.TextField(_("bio"), blank=True)
@@ -74,6 +84,14 @@ class Article(models.Model):
         REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
 
+    class State(models.TextChoices):
+        """What editors see: a published article is scheduled until its time comes."""
+
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        SCHEDULED = "scheduled", _("Scheduled")
+        LIVE = "live", _("Live")
+
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     summary = models.TextField(
@@ -82,7 +100,15 @@ class Article(models.Model):
         help_text=_("One or two sentences that answer the reader's question up front."),
     )
     body = MarkdownxField(_("body"), blank=True)
-    cover_image = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
+    cover_image = models.ImageField(
+        _("cover image"),
+        upload_to="covers/",
+        storage=content_addressed_storage,
+        blank=True,
+    )
+    # Filled when the renditions are made; srcset needs the original's width.
+    cover_width = models.PositiveIntegerField(editable=False, null=True)
+    cover_height = models.PositiveIntegerField(editable=False, null=True)
     cover_alt = models.CharField(_("cover image description"), max_length=200, blank=True)
     author = models.ForeignKey(
         Author, on_delete=models.PROTECT, related_name="articles", verbose_name=_("author")
@@ -113,6 +139,7 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [models.Index(fields=["status", "published_at"])]
+        permissions = [("publish_article", _("Can publish, schedule and unpublish articles"))]
 
     def __str__(self):
         return self.title
@@ -121,7 +148,22 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
         self.render()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            before = (
+                Article.objects.filter(pk=self.pk)
+                .only("slug", "status", "published_at", "cover_image")
+                .first()
+            )
+            super().save(*args, **kwargs)
+            if before and before.slug != self.slug and before.is_live:
+                # The old address was public: keep it working.
+                SlugRedirect.objects.update_or_create(
+                    old_slug=before.slug, defaults={"article": self}
+                )
+            # The current slug is served directly; a redirect from it would be a loop.
+            self.slug_redirects.filter(old_slug=self.slug).delete()
+            if (before.cover_image.name if before else "") != (self.cover_image.name or ""):
+                self.update_cover_renditions()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -148,6 +190,13 @@ class Article(models.Model):
             setattr(self, localized("toc_html", lang), rendered.toc_html)
             setattr(self, localized("reading_minutes", lang), rendered.minutes)
 
+    def update_cover_renditions(self):
+        size = make_renditions(self.cover_image) if self.cover_image else None
+        self.cover_width, self.cover_height = size or (None, None)
+        Article.objects.filter(pk=self.pk).update(
+            cover_width=self.cover_width, cover_height=self.cover_height
+        )
+
     @property
     def is_live(self):
         return (
@@ -155,6 +204,47 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def state(self):
+        if self.status != self.Status.PUBLISHED:
+            return self.State(self.status)
+        return self.State.LIVE if self.is_live else self.State.SCHEDULED
+
+    def is_translated(self, language):
+        """Title and body are written in that language (not just falling back to English)."""
+        return bool(
+            getattr(self, localized("title", language))
+            and getattr(self, localized("body", language))
+        )
+
+    @property
+    def translations(self):
+        """[(language code, translated?)] for every site language, for the editors' lists."""
+        return [(code, self.is_translated(code)) for code, _name in settings.LANGUAGES]
+
+    @property
+    def cover_srcset(self):
+        if not (self.cover_image and self.cover_width):
+            return ""
+        return srcset(self.cover_image.name, self.cover_width)
+
+
+class SlugRedirect(models.Model):
+    """An article's former slug, answered with a 301 to where the article lives now."""
+
+    old_slug = models.SlugField(_("old slug"), max_length=200, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name=_("article")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("slug redirect")
+        verbose_name_plural = _("slug redirects")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
 
 
 class SiteSettings(models.Model):

@@ -6,6 +6,7 @@ app_name = "articles"
 
 urlpatterns = [
     path("posts/<slug:slug>/", views.article_detail, name="detail"),
+    path("preview/<str:token>/", views.article_preview, name="preview"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
     path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),

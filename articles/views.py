@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 
-from articles.models import Article, Author, Tag
+from articles.models import Article, Author, SlugRedirect, Tag
+from articles.preview import article_pk_from_token
 from articles.search import MAX_QUERY_LENGTH, search
 
 PAGE_SIZE = 10
@@ -17,8 +20,38 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 
 
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.live().for_cards(), slug=slug)
+    article = Article.objects.live().for_cards().filter(slug=slug).first()
+    if article is None:
+        return redirect_old_slug(slug)
     return render(request, "article.html", {"article": article})
+
+
+def redirect_old_slug(slug):
+    """A live article's former address answers with a 301 to its current one."""
+    moved = (
+        SlugRedirect.objects.filter(old_slug=slug, article__in=Article.objects.live())
+        .select_related("article")
+        .first()
+    )
+    if moved is None or moved.article.slug == slug:
+        raise Http404
+    return redirect(moved.article, permanent=True)
+
+
+@never_cache
+def article_preview(request, token):
+    pk = article_pk_from_token(token)
+    article = Article.objects.for_cards().filter(pk=pk).first() if pk else None
+    if article is None:
+        context = {"max_age_days": settings.PREVIEW_LINK_MAX_AGE_DAYS}
+        response = render(request, "articles/preview_invalid.html", context, status=404)
+    elif article.is_live:
+        return redirect(article)
+    else:
+        response = render(request, "article.html", {"article": article, "preview": True})
+    # Unpublished text must never reach a search engine.
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def tag_detail(request, slug):

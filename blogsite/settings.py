@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "markdownx",
     "django_tasks",
     "django_tasks_db",
+    "reversion",
     "articles",
     "series",
     "newsletter",
@@ -136,6 +137,8 @@ FORMAT_MODULE_PATH = ["blogsite.formats"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "ru")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# The admin's language tabs need jQuery UI: ours (1.13.3, MIT), not a copy from another host.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -156,9 +159,15 @@ STORAGES = {
 # Markdown: one renderer for the admin preview and the public page.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.rendering.markdownify"
 MARKDOWNX_MEDIA_PATH = "uploads/"
-MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
-MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"]
-MARKDOWNX_IMAGE_MAX_SIZE = {"size": (2400, 0), "quality": 85}
+
+# Uploaded images (editor drops and covers) are checked by content against these caps.
+IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
+IMAGE_UPLOAD_MAX_PIXELS = int(os.environ.get("IMAGE_UPLOAD_MAX_PIXELS", 25_000_000))
+# Cover images get WebP renditions at these widths, for srcset.
+COVER_RENDITION_WIDTHS = [480, 960, 1440]
+
+# Signed preview links for unpublished articles expire after this many days.
+PREVIEW_LINK_MAX_AGE_DAYS = int(os.environ.get("PREVIEW_LINK_MAX_AGE_DAYS", "7"))
 
 # Email: the console in development, SMTP once EMAIL_HOST is set; EMAIL_BACKEND overrides both.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

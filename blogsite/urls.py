@@ -5,9 +5,10 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
-from markdownx.views import ImageUploadView, MarkdownifyView
+from markdownx.views import MarkdownifyView
 
 from articles.sitemaps import ArticleSitemap
+from articles.uploads import ImageUpload
 from blogsite import views
 from series.sitemaps import SeriesSitemap
 
@@ -21,7 +22,7 @@ urlpatterns = [
     # The editor's preview and uploads are for staff only, not for the whole internet.
     path(
         "markdownx/upload/",
-        staff_member_required(ImageUploadView.as_view()),
+        staff_member_required(ImageUpload.as_view()),
         name="markdownx_upload",
     ),
     path(

@@ -90,3 +90,11 @@ def test_body_image_without_alt_text_is_refused(staff_client, author):
     assert response.status_code == 200
     assert "Every image needs a description for screen readers" in response.content.decode()
     assert not Article.objects.filter(slug="no-alt").exists()
+
+
+def test_admin_pages_load_nothing_from_another_host(staff_client):
+    page = staff_client.get("/admin/articles/article/add/").content.decode()
+    assert "/static/vendor/jquery-ui/jquery-ui.min.js" in page
+    assert "googleapis" not in page
+    assert 'src="//' not in page
+    assert 'src="http' not in page
