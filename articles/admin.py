@@ -20,13 +20,14 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 
 from articles.admin_filters import StateFilter, TranslationFilter
-from articles.forms import ScheduleForm
+from articles.forms import LanguagesField, ScheduleForm
 from articles.images import CheckedImageField
 from articles.models import Article, Author, SiteSettings, SlugRedirect, Tag
 from articles.preview import preview_url
 from articles.widgets import EditorWidget
 
 UPCOMING_WEEKS = 6
+DIFF_CLASSES = {"+": "added", "-": "removed", "@": "hunk"}
 SUBMIT_FOR_REVIEW = "_submit_for_review"
 
 # Every image field in these forms is checked by content, with our messages.
@@ -70,7 +71,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
     autocomplete_fields = ["author"]
     filter_horizontal = ["tags"]
     list_select_related = ["author"]
-    actions = ["publish_now", "schedule", "unpublish"]
+    actions = ["publish_now", "schedule", "unpublish", "mark_translation_current"]
     change_list_template = "admin/articles/article/change_list.html"
     formfield_overrides = {MarkdownxField: {"widget": EditorWidget}, **IMAGE_FIELDS}
     history_latest_first = True
@@ -78,6 +79,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (_("Cover"), {"fields": ["cover_image", "cover_alt"]}),
         (_("Publishing"), {"fields": ["author", "tags", "status", "published_at", "preview_link"]}),
+        (_("Translation"), {"fields": ["hidden_languages", "english_diff"]}),
     ]
 
     class Media:
@@ -125,8 +127,8 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if self.has_publish_permission(request):
-            return ["preview_link"]
-        return ["author", "published_at", "preview_link"]
+            return ["preview_link", "english_diff"]
+        return ["author", "published_at", "preview_link", "english_diff"]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not self.has_publish_permission(request):
@@ -191,7 +193,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
 
     @admin.display(description=_("translations"))
     def translation_state(self, article):
-        return format_html_join(
+        state = format_html_join(
             " · ",
             '<span class="translation translation-{}" title="{}">{} {}</span>',
             (
@@ -203,6 +205,56 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
                 )
                 for code, done in article.translations
             ),
+        )
+        if article.translation_behind_since:
+            since = formats.date_format(timezone.localtime(article.translation_behind_since))
+            behind = gettext("RU behind the English since %(date)s") % {"date": since}
+            state = format_html(
+                '{} <span class="translation translation-behind">{}</span>', state, behind
+            )
+        return state
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "hidden_languages":
+            return LanguagesField(
+                label=db_field.verbose_name, help_text=db_field.help_text, required=False
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("English changes since the translation"))
+    def english_diff(self, article):
+        if not article.translation_behind_since:
+            return gettext("The Russian translation follows the current English text.")
+        lines = article.english_changes().splitlines()
+        return format_html(
+            '<p>{}</p><pre class="english-diff">{}</pre>',
+            gettext("Update the Russian text and save, or mark the translation as up to date."),
+            format_html_join(
+                "",
+                '<span class="diff-{}">{}</span>\n',
+                ((DIFF_CLASSES.get(line[:1], "same"), line) for line in lines),
+            ),
+        )
+
+    @admin.action(permissions=["change"], description=_("Mark translations as up to date"))
+    def mark_translation_current(self, request, queryset):
+        marked = 0
+        for article in queryset.filter(translation_behind_since__isnull=False):
+            if not self.has_change_permission(request, article):
+                continue
+            article.mark_translation_current()
+            article.save(update_fields=["translation_source", "translation_behind_since"])
+            self.log_change(request, article, gettext("Translation marked as up to date."))
+            marked += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Marked %(count)d translation as up to date.",
+                "Marked %(count)d translations as up to date.",
+                marked,
+            )
+            % {"count": marked},
+            messages.SUCCESS,
         )
 
     @admin.display(description=_("Preview link"))

@@ -47,10 +47,13 @@ class TranslationFilter(admin.SimpleListFilter):
             name = get_language_info(code)["name_translated"]
             choices.append((code, _("%(language)s ✓") % {"language": name}))
             choices.append((f"-{code}", _("%(language)s ✗") % {"language": name}))
+        choices.append(("behind", _("Translation behind the English")))
         return choices
 
     def queryset(self, request, queryset):
         value = self.value() or ""
+        if value == "behind":
+            return queryset.filter(translation_behind_since__isnull=False)
         language = value.removeprefix("-")
         if language not in dict(settings.LANGUAGES):
             return queryset

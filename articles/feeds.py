@@ -19,7 +19,7 @@ class LatestArticlesFeed(Feed):
         return SiteSettings.load().tagline
 
     def items(self):
-        return Article.objects.live().for_cards()[:FEED_SIZE]
+        return Article.objects.listing()[:FEED_SIZE]
 
     def item_title(self, article):
         return article.title
@@ -56,4 +56,4 @@ class TagFeed(LatestArticlesFeed):
         return tag.get_absolute_url()
 
     def items(self, tag):
-        return Article.objects.live().for_cards().filter(tags=tag)[:FEED_SIZE]
+        return Article.objects.listing().filter(tags=tag)[:FEED_SIZE]

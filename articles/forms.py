@@ -1,8 +1,27 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class LanguagesField(forms.MultipleChoiceField):
+    """Site languages as checkboxes, stored comma-separated in a CharField."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=settings.LANGUAGES, **kwargs)
+
+    def prepare_value(self, value):
+        return [code for code in value.split(",") if code] if isinstance(value, str) else value
+
+    def clean(self, value):
+        return ",".join(super().clean(value))
+
+    def has_changed(self, initial, data):
+        return ",".join(self.prepare_value(initial or "")) != ",".join(data or [])
 
 
 def next_full_hour_tomorrow():

@@ -1,3 +1,4 @@
+import difflib
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -14,6 +15,10 @@ from modeltranslation.utils import build_localized_fieldname as localized
 from articles.images import content_addressed_storage, make_renditions, srcset
 from articles.querysets import ArticleQuerySet
 from articles.rendering import IMAGE_WITHOUT_ALT, render_article_body
+
+# The English fields a Russian translation follows.
+TRACKED_FIELDS = ("title", "summary", "body")
+TRACKED_TEXT = [f"{field}_{lang}" for field in TRACKED_FIELDS for lang in ("en", "ru")]
 
 
 def validate_links(value):
@@ -124,8 +129,22 @@ class Article(models.Model):
         db_index=True,
         help_text=_("A time in the future schedules the article."),
     )
+    hidden_languages = models.CharField(
+        _("not listed in"),
+        max_length=20,
+        blank=True,
+        help_text=_("Languages whose listings, search and feeds leave this article out."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Translation drift: the English text the Russian translation follows, and since when
+    # the English has moved on without it.
+    english_updated_at = models.DateTimeField(_("English text updated"), null=True, editable=False)
+    translation_source = models.TextField(editable=False, blank=True)
+    translation_behind_since = models.DateTimeField(
+        _("translation behind since"), null=True, editable=False
+    )
 
     # Rendered on save, per language (translated by modeltranslation), never per request.
     body_html = models.TextField(editable=False, blank=True)
@@ -151,9 +170,10 @@ class Article(models.Model):
         with transaction.atomic():
             before = (
                 Article.objects.filter(pk=self.pk)
-                .only("slug", "status", "published_at", "cover_image")
+                .only("slug", "status", "published_at", "cover_image", *TRACKED_TEXT)
                 .first()
             )
+            self.track_translation(before)
             super().save(*args, **kwargs)
             if before and before.slug != self.slug and before.is_live:
                 # The old address was public: keep it working.
@@ -182,6 +202,42 @@ class Article(models.Model):
         alt_field = localized("cover_alt", settings.LANGUAGE_CODE)
         if self.cover_image and not getattr(self, alt_field):
             raise ValidationError({alt_field: _("Describe the cover image for screen readers.")})
+
+    def english_text(self):
+        return "\n\n".join(getattr(self, f"{field}_en") or "" for field in TRACKED_FIELDS)
+
+    def russian_text(self):
+        return "\n\n".join(getattr(self, f"{field}_ru") or "" for field in TRACKED_FIELDS)
+
+    def track_translation(self, before):
+        """Note when the English moves on from the text the Russian translation was made from."""
+        now = timezone.now()
+        english = self.english_text()
+        if before is None or before.english_text() != english:
+            self.english_updated_at = now
+        if not self.is_translated("ru"):
+            self.translation_source, self.translation_behind_since = "", None
+        elif before is None or before.russian_text() != self.russian_text():
+            # Saving the translation means a translator has looked at it: it follows this English.
+            self.mark_translation_current()
+        elif self.translation_source != english and self.translation_behind_since is None:
+            self.translation_behind_since = now
+
+    def mark_translation_current(self):
+        self.translation_source = self.english_text()
+        self.translation_behind_since = None
+
+    def english_changes(self):
+        """What changed in the English since the translation was made, as a unified diff."""
+        return "\n".join(
+            difflib.unified_diff(
+                self.translation_source.splitlines(),
+                self.english_text().splitlines(),
+                fromfile=str(_("translated from")),
+                tofile=str(_("English now")),
+                lineterm="",
+            )
+        )
 
     def render(self):
         for lang, _name in settings.LANGUAGES:

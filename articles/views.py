@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article, Author, SlugRedirect, Tag
@@ -23,7 +24,9 @@ def article_detail(request, slug):
     article = Article.objects.live().for_cards().filter(slug=slug).first()
     if article is None:
         return redirect_old_slug(slug)
-    return render(request, "article.html", {"article": article})
+    # Kept off this language's listings by an editor: readable, but not for search engines.
+    unlisted = get_language() in article.hidden_languages.split(",")
+    return render(request, "article.html", {"article": article, "unlisted": unlisted})
 
 
 def redirect_old_slug(slug):
@@ -56,17 +59,17 @@ def article_preview(request, token):
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = paginate(request, Article.objects.live().for_cards().filter(tags=tag))
+    page = paginate(request, Article.objects.listing().filter(tags=tag))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
 def search_results(request):
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
-    page = paginate(request, search(Article.objects.live().for_cards(), query)) if query else None
+    page = paginate(request, search(Article.objects.listing(), query)) if query else None
     return render(request, "articles/search.html", {"query": query, "page": page})
 
 
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    page = paginate(request, Article.objects.live().for_cards().filter(author=author))
+    page = paginate(request, Article.objects.listing().filter(author=author))
     return render(request, "articles/author_detail.html", {"author": author, "page": page})

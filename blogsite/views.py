@@ -15,7 +15,7 @@ HUB_SERIES = 4
 
 
 def home(request):
-    articles = Article.objects.live().for_cards().select_related("series_part__series")
+    articles = Article.objects.listing().select_related("series_part__series")
     context = {
         "page": paginate(request, articles),
         "series_list": Series.objects.with_live_stats()[:HUB_SERIES],
