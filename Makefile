@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages migrate demo clean chromium
+.PHONY: run test install lint messages migrate demo clean chromium audit screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,8 +54,22 @@ messages: install
 		mkdir -p $$app/locale && (cd $$app && $(BIN)/python ../manage.py makemessages -l ru --no-location --no-obsolete) || exit 1; \
 	done
 	$(BIN)/python manage.py makemessages -l ru --no-location --no-obsolete --ignore ".venv/*" \
+		--ignore "node_modules/*" --ignore "audit/*" --ignore "screenshots/*" \
 		--ignore "staticfiles/*" $(foreach app,$(APPS),--ignore "$(app)/*")
-	$(BIN)/python manage.py compilemessages -l ru --ignore ".venv/*"
+	$(BIN)/python manage.py compilemessages -l ru --ignore ".venv/*" --ignore "node_modules/*" \
+		--ignore "audit/*"
+
+# Lighthouse on a production-like local build; scores land in audit/RESULTS.md.
+audit/node_modules/.installed: audit/package.json
+	cd audit && npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+audit: install chromium audit/node_modules/.installed
+	cd audit && $(BIN)/python lighthouse.py
+
+# Every page type at 375 and 1280 px, light and dark, into screenshots/.
+screenshots: install chromium
+	$(BIN)/python audit/screenshots.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3

@@ -3,12 +3,16 @@
 import math
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import markdown
 import nh3
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from django.utils.html import strip_tags
 from markdown.extensions.toc import slugify_unicode
+from PIL import Image
 
 WORDS_PER_MINUTE = 220
 
@@ -60,6 +64,26 @@ FIGURE = re.compile(r'<p>(<img [^>]*\btitle="([^"]+)"[^>]*>)</p>')
 IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(")
 
 
+# An image from our own media, to be given its size so the page does not jump as it loads.
+MEDIA_IMAGE = re.compile(r'<img ([^>]*)src="([^"]+)"([^>]*)>')
+
+
+def sized_image(match):
+    before, src, after = match.groups()
+    if "width=" in match.group(0) or not src.startswith(settings.MEDIA_URL):
+        return match.group(0)
+    name = unquote(src.removeprefix(settings.MEDIA_URL))
+    try:
+        with default_storage.open(name) as file, Image.open(file) as image:
+            width, height = image.size
+    except (OSError, ValueError, SuspiciousFileOperation):
+        return match.group(0)  # a missing or unreadable file: leave the tag as the author wrote it
+    return (
+        f'<img {before}src="{src}"{after} width="{width}" height="{height}" '
+        'loading="lazy" decoding="async">'
+    )
+
+
 @dataclass(frozen=True)
 class Rendered:
     html: str
@@ -98,6 +122,7 @@ def render_article_body(text):
     # The page title is the only h1: a "#" heading in the body becomes an h2.
     html = sanitize(re.sub(r"<(/?)h1\b", r"<\1h2", md.convert(text)))
     html = FIGURE.sub(r"<figure>\1<figcaption>\2</figcaption></figure>", html)
+    html = MEDIA_IMAGE.sub(sized_image, html)
     # Code and tables scroll sideways on a phone; keyboard readers must be able to scroll them.
     html = html.replace("<pre>", '<pre tabindex="0">').replace("<table>", '<table tabindex="0">')
     # A contents list of one heading helps nobody.

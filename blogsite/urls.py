@@ -16,6 +16,7 @@ sitemaps = {"articles": ArticleSitemap, "series": SeriesSitemap}
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon),
     path("healthz", views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("i18n/switch/<str:language>/", views.switch_language, name="switch_language"),
@@ -40,7 +41,7 @@ urlpatterns += i18n_patterns(
     path("", include("newsletter.urls")),
 )
 
-if settings.DEBUG:
+if settings.SERVE_MEDIA:
     urlpatterns += [
         path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
     ]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -43,6 +44,12 @@ def switch_language(request, language):
         secure=settings.LANGUAGE_COOKIE_SECURE,
     )
     return response
+
+
+@require_GET
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page says; send them to the hashed static file.
+    return redirect(staticfiles_storage.url("favicon.ico"), permanent=True)
 
 
 @require_GET

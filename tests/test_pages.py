@@ -255,3 +255,18 @@ def test_article_counts_use_the_right_plural_form(
         make_article(tags=[tag])
     assert english in client.get("/en/tags/databases/").content.decode()
     assert russian in client.get("/ru/tags/databases/").content.decode()
+
+
+def test_favicon_address_leads_to_the_static_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.ico")
+    assert response["Location"].startswith("/static/")
+
+
+def test_numbers_in_attributes_are_never_grouped(client, make_article):
+    article = make_article(cover_image="covers/x.png", cover_alt_en="A dashboard")
+    Article.objects.filter(pk=article.pk).update(cover_width=1200, cover_height=630)
+    for language in ["en", "ru"]:
+        page = client.get(f"/{language}/posts/{article.slug}/").content.decode()
+        assert 'width="1200" height="630"' in page

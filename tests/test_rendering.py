@@ -1,3 +1,5 @@
+import io
+
 import pytest
 
 from articles.rendering import markdownify, reading_minutes, render_article_body
@@ -100,3 +102,21 @@ def test_an_image_with_a_title_becomes_a_captioned_figure():
 def test_an_image_inside_a_sentence_stays_inline():
     html = render_article_body('See ![x](/media/c.png "t") here').html
     assert "<figure>" not in html
+
+
+def test_images_from_our_media_get_their_size_so_the_page_does_not_jump(settings):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image as PillowImage
+
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (640, 360), "teal").save(buffer, format="PNG")
+    default_storage.save("uploads/chart.png", ContentFile(buffer.getvalue()))
+    html = render_article_body("![A chart](/media/uploads/chart.png)").html
+    assert 'width="640" height="360" loading="lazy"' in html
+
+
+def test_missing_media_images_are_left_as_written():
+    html = render_article_body("![Gone](/media/uploads/missing.png) ![../](/media/../x.png)").html
+    assert 'src="/media/uploads/missing.png"' in html
+    assert "width=" not in html

@@ -58,7 +58,14 @@ def test_every_string_marked_for_translation_is_translated(tmp_path):
         ROOT,
         copy,
         ignore=shutil.ignore_patterns(
-            ".venv", ".git", "node_modules", "media", "staticfiles", "*.sqlite3", "__pycache__"
+            ".venv",
+            ".git",
+            "node_modules",
+            "media",
+            "staticfiles",
+            "screenshots",
+            "*.sqlite3",
+            "__pycache__",
         ),
     )
     venv = Path(sys.executable).parent.parent
