@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages migrate demo clean chromium audit screenshots
+.PHONY: run test install lint messages migrate demo clean chromium audit screenshots bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ audit/node_modules/.installed: audit/package.json
 
 audit: install chromium audit/node_modules/.installed
 	cd audit && $(BIN)/python lighthouse.py
+
+# Pages per second and latency against a static-file baseline; results in bench/RESULTS.md.
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python bench/run.py
 
 # Every page type at 375 and 1280 px, light and dark, into screenshots/.
 screenshots: install chromium
