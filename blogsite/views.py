@@ -70,3 +70,8 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request, reason=""):
+    # A reader's answer, in the page's language, instead of Django's English debugging page.
+    return render(request, "403_csrf.html", status=403)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from articles.admin import ArticleAdmin
 from series.models import Series, SeriesPart
 
 
@@ -53,3 +54,20 @@ class SeriesAdmin(TabbedTranslationAdmin, MarkdownxModelAdmin):
         series.renumber(sorted(parts, key=lambda part: part.position))
         formset.save_m2m()
         return None
+
+
+class SeriesFilter(admin.SimpleListFilter):
+    title = _("series")
+    parameter_name = "series"
+
+    def lookups(self, request, model_admin):
+        return [(series.pk, series.title) for series in Series.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(series_part__series=self.value())
+
+
+# The article admin lives in the core app, which knows nothing of series: add the filter here.
+ArticleAdmin.list_filter = [*ArticleAdmin.list_filter, SeriesFilter]

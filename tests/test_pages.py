@@ -270,3 +270,12 @@ def test_numbers_in_attributes_are_never_grouped(client, make_article):
     for language in ["en", "ru"]:
         page = client.get(f"/{language}/posts/{article.slug}/").content.decode()
         assert 'width="1200" height="630"' in page
+
+
+def test_an_expired_form_gets_a_translated_403_page(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/ru/newsletter/subscribe/", {"email": "reader@example.org"})
+    assert response.status_code == 403
+    assert "Срок действия формы истёк" in response.content.decode()

@@ -74,6 +74,7 @@ RUSSIAN_PAGES = [
     "/ru/tags/databases/",
     "/ru/authors/dmitry-volkov/",
     "/ru/search/?q=postgres",
+    "/ru/newsletter/",
     "/ru/no-such-page/",
 ]
 

@@ -200,3 +200,11 @@ def test_sitemap_lists_series_with_live_parts_only(client, make_series):
     xml = client.get("/sitemap.xml").content.decode()
     assert "http://testserver/ru/series/guide/" in xml
     assert "/series/hidden/" not in xml
+
+
+def test_editors_filter_articles_by_series(editor_client, make_series, make_article):
+    series = make_series(parts=2)
+    make_article(title_en="Standalone piece")
+    page = editor_client.get(f"/admin/articles/article/?series={series.pk}").content.decode()
+    assert "Guide part 1" in page
+    assert "Standalone piece" not in page
