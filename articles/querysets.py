@@ -2,6 +2,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 
+# Long texts a card never shows; loading them made the hub noticeably slower.
+CARD_SKIPS = [
+    f"{field}_{language}"
+    for field in ("body", "body_html", "toc_html")
+    for language in ("en", "ru")
+] + ["translation_source"]
+
 
 def live_q(prefix=""):
     """Published and due: the only articles the public may see.
@@ -30,5 +37,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.live().listed().for_cards()
 
     def for_cards(self):
-        """What a listing card needs, in a constant number of queries."""
+        """What a listing card needs, in a constant number of queries, without the bodies."""
+        return self.with_author_and_tags().defer(*CARD_SKIPS)
+
+    def with_author_and_tags(self):
         return self.select_related("author").prefetch_related("tags")

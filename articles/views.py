@@ -21,7 +21,7 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 
 
 def article_detail(request, slug):
-    article = Article.objects.live().for_cards().filter(slug=slug).first()
+    article = Article.objects.live().with_author_and_tags().filter(slug=slug).first()
     if article is None:
         return redirect_old_slug(slug)
     # Kept off this language's listings by an editor: readable, but not for search engines.
@@ -44,7 +44,7 @@ def redirect_old_slug(slug):
 @never_cache
 def article_preview(request, token):
     pk = article_pk_from_token(token)
-    article = Article.objects.for_cards().filter(pk=pk).first() if pk else None
+    article = Article.objects.with_author_and_tags().filter(pk=pk).first() if pk else None
     if article is None:
         context = {"max_age_days": settings.PREVIEW_LINK_MAX_AGE_DAYS}
         response = render(request, "articles/preview_invalid.html", context, status=404)

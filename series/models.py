@@ -9,7 +9,7 @@ from markdownx.models import MarkdownxField
 from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.models import Article
-from articles.querysets import live_q
+from articles.querysets import CARD_SKIPS, live_q
 from articles.rendering import render_article_body
 
 # Renumbering first moves every part past this, so no two parts ever share a position.
@@ -74,6 +74,7 @@ class Series(models.Model):
         return (
             self.parts.filter(live_q("article__"))
             .select_related("article__author")
+            .defer(*(f"article__{field}" for field in CARD_SKIPS))
             .order_by("position")
         )
 
