@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from articles.templatetags.article_tags import fallback_lang
 from newsletter.tokens import confirm_token, unsubscribe_token
 
 
@@ -63,6 +64,9 @@ def issue_message(issue, subscriber, articles=None, connection=None):
                 "author": article.author.name,
                 "published_at": article.published_at,
                 "minutes": article.reading_minutes,
+                # English shown in a Russian email is marked so, as on the site.
+                "title_lang": fallback_lang(article, "title"),
+                "summary_lang": fallback_lang(article, "summary"),
             }
             for article in articles
         ]

@@ -43,3 +43,16 @@ def test_confirmation_link_is_signed_for_the_same_language_the_reader_signed_up_
     links = re.findall(r"https?://\S+", message.body)
     assert any("/en/newsletter/confirm/" in link for link in links)
     assert all(link.startswith(site_url) for link in links)
+
+
+def test_english_text_in_a_russian_issue_is_marked_english(make_article):
+    from newsletter.emails import issue_message
+    from newsletter.models import Issue, Subscriber
+
+    english_only = make_article(title_en="Pools", summary_en="Size them.")
+    reader = Subscriber.objects.create(email="lena@example.org", status="confirmed", language="ru")
+    issue = Issue.objects.create(subject_en="Weekly", subject_ru="Неделя")
+    issue.articles.set([english_only])
+    html = issue_message(issue, reader).alternatives[0][0]
+    assert 'lang="en">Pools</a>' in html
+    assert '<p style="margin:0 0 6px;" lang="en">Size them.</p>' in html
