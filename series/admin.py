@@ -23,7 +23,16 @@ class SeriesPartInline(admin.TabularInline):
     extra = 1
     ordering = ["position"]
     autocomplete_fields = ["article"]
-    fields = ["position", "article"]
+    fields = ["position", "article", "article_state"]
+    readonly_fields = ["article_state"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article")
+
+    @admin.display(description=_("state"))
+    def article_state(self, part):
+        # Only live parts are counted and linked on the site; show editors which those are.
+        return part.article.state.label if part.pk else "—"
 
 
 @admin.register(Series)
