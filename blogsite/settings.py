@@ -190,6 +190,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Engineering insights 
 # Background work (newsletter sending) runs in `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Rendered listings are reused for at most this long (and never past a scheduled publication).
+LISTING_CACHE_SECONDS = int(os.environ.get("LISTING_CACHE_SECONDS", "300"))
+
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 if not DEBUG:

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from articles.caching import listing_cache_state
 from articles.models import Article
 from articles.views import paginate
 from series.models import Series
@@ -21,6 +22,7 @@ def home(request):
         "page": paginate(request, articles),
         "series_list": Series.objects.with_live_stats()[:HUB_SERIES],
         "show_series": True,
+        "cards_cache": listing_cache_state(),
     }
     return render(request, "home.html", context)
 
