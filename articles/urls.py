@@ -11,6 +11,8 @@ urlpatterns = [
     path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("search/", views.search_results, name="search"),
+    path("archive/", views.archive_index, name="archive"),
+    path("archive/<int:year>/", views.archive_year, name="archive_year"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom_feed"),
 ]

@@ -1,5 +1,9 @@
+from datetime import MAXYEAR, MINYEAR
+
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -67,6 +71,28 @@ def search_results(request):
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     page = paginate(request, search(Article.objects.listing(), query)) if query else None
     return render(request, "articles/search.html", {"query": query, "page": page})
+
+
+def archive_index(request):
+    years = (
+        Article.objects.live()
+        .listed()
+        .annotate(year=ExtractYear("published_at"))
+        .values("year")
+        .annotate(articles=Count("pk"))
+        .order_by("-year")
+    )
+    return render(request, "articles/archive_index.html", {"years": years})
+
+
+def archive_year(request, year):
+    if not MINYEAR <= year <= MAXYEAR:
+        raise Http404("No such year.")
+    articles = Article.objects.listing().filter(published_at__year=year)
+    page = paginate(request, articles)
+    if not page.paginator.count:
+        raise Http404("Nothing was published that year.")
+    return render(request, "articles/archive_year.html", {"year": year, "page": page})
 
 
 def author_detail(request, slug):

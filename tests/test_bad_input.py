@@ -22,6 +22,7 @@ def paths():
             "/ru/authors/{}/",
             "/en/series/{}/",
             "/en/series/{}/feed/",
+            "/en/archive/{}/",
             "/ru/newsletter/confirm/{}/",
             "/en/newsletter/unsubscribe/{}/",
             "/en/?page={}",

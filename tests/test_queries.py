@@ -29,7 +29,15 @@ def site_with(make_article, make_author, make_tag):
 
 @pytest.mark.parametrize(
     "url",
-    ["/en/", "/ru/", "/en/posts/a-0/", "/en/tags/{tag}/", "/en/authors/{author}/", "/en/feed/"],
+    [
+        "/en/",
+        "/ru/",
+        "/en/posts/a-0/",
+        "/en/tags/{tag}/",
+        "/en/authors/{author}/",
+        "/en/feed/",
+        "/en/archive/",
+    ],
 )
 def test_pages_run_the_same_number_of_queries_for_3_and_30_articles(client, site_with, url):
     tag, author = site_with(3)

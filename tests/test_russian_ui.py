@@ -75,6 +75,8 @@ RUSSIAN_PAGES = [
     "/ru/authors/dmitry-volkov/",
     "/ru/search/?q=postgres",
     "/ru/newsletter/",
+    "/ru/archive/",
+    "/ru/archive/2026/",
     "/ru/no-such-page/",
 ]
 

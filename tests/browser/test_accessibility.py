@@ -20,6 +20,8 @@ PAGES = [
     "/{lang}/authors/maya-okafor/",
     "/{lang}/search/?q=postgres",
     "/{lang}/newsletter/",
+    "/{lang}/archive/",
+    "/{lang}/archive/2026/",
     "/{lang}/no-such-page/",
 ]
 
