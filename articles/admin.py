@@ -110,20 +110,17 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
             return False
         return obj is None or self.has_publish_permission(request) or self.owns(request, obj)
 
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
+    def may_edit(self, request, obj):
         if obj is None or self.has_publish_permission(request):
             return True
         # Once an editor has published or scheduled it, only editors change it.
         return self.owns(request, obj) and obj.status != Article.Status.PUBLISHED
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.may_edit(request, obj)
+
     def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        if obj is None or self.has_publish_permission(request):
-            return True
-        return self.owns(request, obj) and obj.status != Article.Status.PUBLISHED
+        return super().has_delete_permission(request, obj) and self.may_edit(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         if self.has_publish_permission(request):

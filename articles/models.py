@@ -203,11 +203,12 @@ class Article(models.Model):
         if self.cover_image and not getattr(self, alt_field):
             raise ValidationError({alt_field: _("Describe the cover image for screen readers.")})
 
-    def english_text(self):
-        return "\n\n".join(getattr(self, f"{field}_en") or "" for field in TRACKED_FIELDS)
+    def text_in(self, language):
+        """Title, summary and body in one language, as one text to compare and diff."""
+        return "\n\n".join(getattr(self, f"{field}_{language}") or "" for field in TRACKED_FIELDS)
 
-    def russian_text(self):
-        return "\n\n".join(getattr(self, f"{field}_ru") or "" for field in TRACKED_FIELDS)
+    def english_text(self):
+        return self.text_in("en")
 
     def track_translation(self, before):
         """Note when the English moves on from the text the Russian translation was made from."""
@@ -217,7 +218,7 @@ class Article(models.Model):
             self.english_updated_at = now
         if not self.is_translated("ru"):
             self.translation_source, self.translation_behind_since = "", None
-        elif before is None or before.russian_text() != self.russian_text():
+        elif before is None or before.text_in("ru") != self.text_in("ru"):
             # Saving the translation means a translator has looked at it: it follows this English.
             self.mark_translation_current()
         elif self.translation_source != english and self.translation_behind_since is None:
