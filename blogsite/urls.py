@@ -32,6 +32,8 @@ urlpatterns = [
         name="markdownx_markdownify",
     ),
     path("admin/", admin.site.urls),
+    # Bounce and complaint webhooks of the mail provider (newsletter/bounces.py).
+    path("anymail/", include("anymail.urls")),
 ]
 
 urlpatterns += i18n_patterns(
