@@ -1,4 +1,5 @@
 import csv
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -32,6 +33,9 @@ CSV_COLUMNS = [
     "suppressed_at",
     "suppressed_reason",
 ]
+
+
+FIRST_ISSUE_LOOKBACK = timedelta(days=7)
 
 
 def csv_safe(value):
@@ -115,9 +119,9 @@ class IssueAdmin(TabbedTranslationAdmin):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         last = Issue.objects.last_sent()
-        articles = Article.objects.live()
-        if last is not None:
-            articles = articles.filter(published_at__gt=last.sent_at)
+        # Before the first issue, the past week's articles rather than the whole archive.
+        since = last.sent_at if last is not None else timezone.now() - FIRST_ISSUE_LOOKBACK
+        articles = Article.objects.live().filter(published_at__gt=since)
         initial.setdefault("articles", list(articles.values_list("pk", flat=True)))
         return initial
 

@@ -165,3 +165,33 @@ def test_send_now_queues_it_and_the_page_shows_progress(client, editor, issue, m
     for state in ["Sent: 2", "Failed: 0", "To go: 0"]:
         assert f">{state}</a>" in page
     assert b'name="_send_now"' not in response.content
+
+
+def test_the_first_issue_preselects_the_past_week_not_the_archive(client, editor, make_article):
+    make_article(slug="archive", published_at=timezone.now() - timedelta(days=30))
+    recent = make_article(slug="recent", published_at=timezone.now() - timedelta(days=2))
+    client.force_login(editor)
+
+    response = client.get("/admin/newsletter/issue/add/")
+
+    assert list(response.context["adminform"].form.initial["articles"]) == [recent.pk]
+
+
+def test_the_issue_page_explains_unknown_deliveries_and_an_outage(
+    client, editor, issue, make_subscriber
+):
+    issue.status = Issue.Status.SENDING
+    issue.outage_since = timezone.now()
+    issue.outage_error = "[Errno 111] Connection refused"
+    issue.save()
+    Delivery.objects.create(issue=issue, subscriber=make_subscriber(), status="unknown")
+    Delivery.objects.create(issue=issue, subscriber=make_subscriber(), status="retrying")
+    client.force_login(editor)
+
+    page = client.get(f"/admin/newsletter/issue/{issue.pk}/change/").content.decode()
+
+    assert "1 delivery was interrupted" in page
+    assert "not sent again" in page
+    assert "The mail server cannot be reached since" in page
+    assert "Connection refused" in page
+    assert f"?issue__id__exact={issue.pk}&amp;status__exact=retrying" in page
