@@ -27,6 +27,7 @@ from datetime import timedelta
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import connection as database
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
@@ -148,9 +149,18 @@ class Batch:
             .order_by("pk")
         )
         self.connection = None
+        self.finished = None  # the last outcome, not yet written
 
     def send(self, renderer):
         """Send every claimed delivery; False when the mail server could not be reached."""
+        try:
+            return self._send_all(renderer)
+        finally:
+            with self._bookkeeping():
+                self._write_finished()
+            self.close()
+
+    def _send_all(self, renderer):
         for index, delivery in enumerate(self.deliveries):
             # Stop while the claim still holds, leaving the rest to whoever comes next.
             if timezone.now() > self.lease_ends - lease() / 4:
@@ -176,10 +186,8 @@ class Batch:
                 self._retry(delivery, outcome.reason)
                 if outcome.kind == CONNECTION:
                     self.release(self.deliveries[index + 1 :])
-                    self.close()
                     server_unreachable(self.issue, outcome.reason)
                     return False
-        self.close()
         return True
 
     def _deliver(self, message):
@@ -208,21 +216,49 @@ class Batch:
             self.connection.close()
         self.connection = None
 
+    @contextlib.contextmanager
+    def _bookkeeping(self):
+        """One transaction per message, committed without waiting for the disk flush.
+
+        Safe against a killed worker: a commit the server has answered survives the client.
+        Only a crash of PostgreSQL itself could forget the last moments of bookkeeping.
+        """
+        with transaction.atomic():
+            if database.vendor == "postgresql":
+                with database.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            yield
+
     def _start(self, delivery):
-        """Mark the row as in its SMTP conversation; False when this worker lost its claim."""
-        return (
-            Delivery.objects.filter(
-                pk=delivery.pk,
-                claimed_by=self.worker,
-                status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING],
-            ).update(status=Delivery.Status.SENDING, claimed_until=timezone.now() + lease())
-            == 1
-        )
+        """Mark the row as in its SMTP conversation; False when this worker lost its claim.
+
+        The previous row's outcome is written in the same transaction: one commit a message.
+        """
+        with self._bookkeeping():
+            self._write_finished()
+            return (
+                Delivery.objects.filter(
+                    pk=delivery.pk,
+                    claimed_by=self.worker,
+                    status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING],
+                ).update(status=Delivery.Status.SENDING, claimed_until=timezone.now() + lease())
+                == 1
+            )
 
     def _finish(self, delivery, **fields):
-        Delivery.objects.filter(pk=delivery.pk, claimed_by=self.worker).update(
+        # Written with the next row's start (or at the end of the batch): until then the row
+        # stays "being sent", so a crash in between leaves it unknown, never sent twice.
+        self._write_finished()
+        self.finished = (delivery.pk, fields)
+
+    def _write_finished(self):
+        if self.finished is None:
+            return
+        pk, fields = self.finished
+        Delivery.objects.filter(pk=pk, claimed_by=self.worker).update(
             claimed_by="", claimed_until=None, **fields
         )
+        self.finished = None
 
     def _fail(self, delivery, reason):
         self._finish(delivery, status=Delivery.Status.FAILED, error=reason)
