@@ -126,6 +126,25 @@ def mark_interrupted(issue):
     )
 
 
+@contextlib.contextmanager
+def commits_without_flush_wait():
+    """Two commits a message (start, outcome) without waiting for PostgreSQL's disk flush.
+
+    Safe against a killed worker: a commit the server has answered survives its client.
+    Only a crash of PostgreSQL itself could forget the last moments of bookkeeping.
+    """
+    if database.vendor != "postgresql":
+        yield
+        return
+    with database.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with database.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
 class Batch:
     """One worker's claimed deliveries, sent over one (reopened when lost) connection."""
 
@@ -149,16 +168,14 @@ class Batch:
             .order_by("pk")
         )
         self.connection = None
-        self.finished = None  # the last outcome, not yet written
 
     def send(self, renderer):
         """Send every claimed delivery; False when the mail server could not be reached."""
-        try:
-            return self._send_all(renderer)
-        finally:
-            with self._bookkeeping():
-                self._write_finished()
-            self.close()
+        with commits_without_flush_wait():
+            try:
+                return self._send_all(renderer)
+            finally:
+                self.close()
 
     def _send_all(self, renderer):
         for index, delivery in enumerate(self.deliveries):
@@ -216,49 +233,21 @@ class Batch:
             self.connection.close()
         self.connection = None
 
-    @contextlib.contextmanager
-    def _bookkeeping(self):
-        """One transaction per message, committed without waiting for the disk flush.
-
-        Safe against a killed worker: a commit the server has answered survives the client.
-        Only a crash of PostgreSQL itself could forget the last moments of bookkeeping.
-        """
-        with transaction.atomic():
-            if database.vendor == "postgresql":
-                with database.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            yield
-
     def _start(self, delivery):
-        """Mark the row as in its SMTP conversation; False when this worker lost its claim.
-
-        The previous row's outcome is written in the same transaction: one commit a message.
-        """
-        with self._bookkeeping():
-            self._write_finished()
-            return (
-                Delivery.objects.filter(
-                    pk=delivery.pk,
-                    claimed_by=self.worker,
-                    status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING],
-                ).update(status=Delivery.Status.SENDING, claimed_until=timezone.now() + lease())
-                == 1
-            )
+        """Mark the row as in its SMTP conversation; False when this worker lost its claim."""
+        return (
+            Delivery.objects.filter(
+                pk=delivery.pk,
+                claimed_by=self.worker,
+                status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING],
+            ).update(status=Delivery.Status.SENDING, claimed_until=timezone.now() + lease())
+            == 1
+        )
 
     def _finish(self, delivery, **fields):
-        # Written with the next row's start (or at the end of the batch): until then the row
-        # stays "being sent", so a crash in between leaves it unknown, never sent twice.
-        self._write_finished()
-        self.finished = (delivery.pk, fields)
-
-    def _write_finished(self):
-        if self.finished is None:
-            return
-        pk, fields = self.finished
-        Delivery.objects.filter(pk=pk, claimed_by=self.worker).update(
+        Delivery.objects.filter(pk=delivery.pk, claimed_by=self.worker).update(
             claimed_by="", claimed_until=None, **fields
         )
-        self.finished = None
 
     def _fail(self, delivery, reason):
         self._finish(delivery, status=Delivery.Status.FAILED, error=reason)
