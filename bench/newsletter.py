@@ -60,9 +60,8 @@ def memory_kb(pid, field):
 
 
 def prepare_database(env):
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=PROJECT, env=env, check=True
-    )
+    migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v0"]
+    subprocess.run(migrate, cwd=PROJECT, env=env, check=True)
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blogsite.settings")
     import django
@@ -131,10 +130,16 @@ def send(env, sink, issue):
             samples.append((sum(sink.received.values()), memory_kb(worker.pid, "VmRSS")))
             time.sleep(0.5)
         peak = memory_kb(worker.pid, "VmHWM")
+        cpu = cpu_seconds(worker.pid)
     finally:
         worker.terminate()
         worker.wait()
-    return samples, peak
+    return samples, peak, cpu
+
+
+def cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def write_section(text):
@@ -175,7 +180,7 @@ def main():
     }
     try:
         issue = prepare_database(env)
-        samples, peak = send(env, sink, issue)
+        samples, peak, cpu = send(env, sink, issue)
     finally:
         controller.stop()
 
@@ -188,6 +193,8 @@ def main():
     rate = sum(sink.received.values()) / seconds
     states = Counter(Delivery.objects.values_list("status", flat=True))
     quarter = [samples[len(samples) * part // 4][1] // 1024 for part in (1, 2, 3)]
+    twice = sum(number for times, number in counts.items() if times > 1)
+    by_state = ", ".join(f"{state}: {number:,}" for state, number in sorted(states.items()))
     engine = "PostgreSQL" if database.startswith("postgres") else "SQLite"
     text = "\n".join(
         [
@@ -205,10 +212,12 @@ def main():
             f"| time to send all | {seconds:.1f} s |",
             f"| worker memory at 1/4, 1/2, 3/4 of the run | {' / '.join(map(str, quarter))} MB |",
             f"| worker peak memory (VmHWM) | {peak // 1024} MB |",
+            f"| worker CPU time per message | {cpu * 1000 / READERS:.1f} ms |",
+            f"| load average during the run (1 min, 2 cores) | {os.getloadavg()[0]:.1f} |",
             f"| addresses that received exactly 1 | {counts[1]:,} |",
-            f"| addresses that received more than 1 | {sum(n for k, n in counts.items() if k > 1)} |",
+            f"| addresses that received more than 1 | {twice} |",
             f"| addresses that received nothing | {missing} |",
-            f"| deliveries by state | {', '.join(f'{k}: {v:,}' for k, v in sorted(states.items()))} |",
+            f"| deliveries by state | {by_state} |",
         ]
     )
     print(text)
