@@ -155,7 +155,7 @@ class IssueAdmin(TabbedTranslationAdmin):
                     % {"count": counts[Delivery.Status.UNKNOWN]},
                 )
             )
-        if issue.outage_since:
+        if issue.outage_since and issue.status == Issue.Status.SENDING:
             lines.append(
                 format_html(
                     "<p>{}</p>",
@@ -289,7 +289,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "attempts",
         "next_attempt_at",
         "sent_at",
-        "error",
+        "reason",
     ]
     list_filter = ["status", "issue"]
     list_select_related = ["subscriber", "issue"]
@@ -299,7 +299,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "issue",
         "subscriber",
         "status",
-        "error",
+        "reason",
         "attempts",
         "first_failed_at",
         "next_attempt_at",
@@ -309,6 +309,15 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("reason"))
+    def reason(self, delivery):
+        if delivery.status == Delivery.Status.UNKNOWN:
+            return gettext(
+                "The worker stopped during the SMTP conversation: the message may or may not "
+                "have arrived. Not sent again, so that nobody gets a second copy."
+            )
+        return delivery.error
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -119,11 +119,7 @@ def mark_interrupted(issue):
     return issue.deliveries.filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=timezone.now()),
         status=Delivery.Status.SENDING,
-    ).update(
-        status=Delivery.Status.UNKNOWN,
-        error="The worker stopped during the SMTP conversation; not sent again, "
-        "so that nobody gets a second copy.",
-    )
+    ).update(status=Delivery.Status.UNKNOWN)
 
 
 @contextlib.contextmanager
@@ -257,7 +253,9 @@ class Batch:
         first = delivery.first_failed_at or now
         attempts = delivery.attempts + 1
         if now - first >= timedelta(seconds=settings.NEWSLETTER_RETRY_WINDOW):
-            self._fail(delivery, f"{reason} (gave up after {attempts} attempts)")
+            self._finish(
+                delivery, status=Delivery.Status.FAILED, error=reason, attempts=attempts
+            )
             return
         self._finish(
             delivery,
@@ -285,7 +283,8 @@ def server_unreachable(issue, reason):
             status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING]
         ).update(
             status=Delivery.Status.FAILED,
-            error=f"The mail server could not be reached since {since:%Y-%m-%d %H:%M %Z}: {reason}",
+            error=reason,
+            first_failed_at=since,
             claimed_by="",
             claimed_until=None,
         )
