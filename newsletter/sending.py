@@ -176,7 +176,7 @@ class Batch:
     def _send_all(self, renderer):
         for index, delivery in enumerate(self.deliveries):
             # Stop while the claim still holds, leaving the rest to whoever comes next.
-            if timezone.now() > self.lease_ends - lease() / 4:
+            if index and timezone.now() > self.lease_ends - lease() / 4:
                 self.release(self.deliveries[index:])
                 return True
             if not self._start(delivery):

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.utils import timezone
 from django_tasks import task
 
@@ -18,13 +20,18 @@ def send_confirmation(subscriber_id):
 
 @task()
 def send_issue(issue_id, turn=""):
-    """One turn of a sending; it queues the next turn itself while anything is left."""
+    """One turn of a sending; it queues the next turn itself while anything is left.
 
-    def enqueue(next_turn, when):
-        send_issue.using(run_after=when).enqueue(issue_id, next_turn)
+    Deleted, cancelled, rescheduled or taken over since this task was queued: nothing to do.
+    """
+    return sending.take_turn(issue_id, turn, partial(queue_turn, issue_id))
 
-    # Deleted, cancelled, rescheduled or taken over since this task was queued: nothing to do.
-    return sending.take_turn(issue_id, turn, enqueue)
+
+def queue_turn(issue_id, turn, when):
+    # The same turn again when the lease ends: a worker killed after picking up the first
+    # task but before taking the turn leaves it to the second.
+    for at in (when, when + sending.lease()):
+        send_issue.using(run_after=at).enqueue(issue_id, turn)
 
 
 def schedule(issue, when=None):
@@ -34,4 +41,4 @@ def schedule(issue, when=None):
     # A new turn: a task queued for an earlier time finds it taken and does nothing.
     issue.turn = sending.new_turn()
     issue.save(update_fields=["scheduled_at", "status", "turn", "updated_at"])
-    send_issue.using(run_after=issue.scheduled_at).enqueue(issue.pk, issue.turn)
+    queue_turn(issue.pk, issue.turn, issue.scheduled_at)

@@ -1,3 +1,4 @@
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -169,14 +170,36 @@ def test_a_draft_issue_is_never_sent_by_a_stale_task(issue, make_subscriber):
     assert mail.outbox == []
 
 
-def test_scheduling_queues_the_task_for_the_scheduled_time(issue):
+def test_scheduling_queues_the_task_for_the_scheduled_time_and_a_backup(issue, settings):
     when = timezone.now() + timedelta(days=1)
     schedule(issue, when)
 
-    task = DBTaskResult.objects.get()
-    assert task.task_path == "newsletter.tasks.send_issue"
-    assert task.run_after == when
-    assert task.args_kwargs["args"] == [issue.pk, issue.turn]
+    tasks = DBTaskResult.objects.order_by("run_after")
+    assert [task.run_after for task in tasks] == [
+        when,
+        when + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS),
+    ]
+    for task in tasks:
+        assert task.task_path == "newsletter.tasks.send_issue"
+        assert task.args_kwargs["args"] == [issue.pk, issue.turn]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_that_died_before_taking_its_turn_is_covered_by_the_backup(
+    issue, make_subscriber, settings
+):
+    reader = make_subscriber()
+    settings.NEWSLETTER_LEASE_SECONDS = 1
+    schedule(issue, timezone.now())
+    # The worker picked up the first task and died before its first write.
+    DBTaskResult.objects.order_by("run_after").first().claim("dead-worker")
+    time.sleep(1.1)  # the backup's time
+
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+    assert recipients() == Counter({reader.email: 1})
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
 
 
 def test_a_task_queued_before_a_reschedule_does_nothing(issue, make_subscriber):
