@@ -23,8 +23,23 @@ class Sink:
         self.received = Counter()
         # address → list of replies to give its RCPT TO, one per try ("250" lets it through)
         self.rcpt_replies = {}
-        self.hang_up_after = None  # close the connection after this many accepted messages
+        self.hang_up_after = None  # drop the line at the next message after this many
         self.delay = 0.0  # seconds to take over each message
+        self.greetings = 0  # EHLOs: one per connection
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        self.greetings += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+        if self.hang_up_after == 0:
+            self.hang_up_after = None
+            # Between two messages, as a restarting server or an idle timeout does.
+            server.transport.close()
+            return "421 4.3.2 Closing"
+        envelope.mail_from = address
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         replies = self.rcpt_replies.get(address)
@@ -40,12 +55,8 @@ class Sink:
             await asyncio.sleep(self.delay)
         for address in envelope.rcpt_tos:
             self.received[address] += 1
-        if self.hang_up_after is not None:
+        if self.hang_up_after:
             self.hang_up_after -= 1
-            if self.hang_up_after == 0:
-                self.hang_up_after = None
-                # After the reply is written: the message counts, the next one finds no line.
-                asyncio.get_running_loop().call_later(0.05, server.transport.close)
         return "250 Message accepted for delivery"
 
 

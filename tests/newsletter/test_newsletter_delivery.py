@@ -102,6 +102,7 @@ def test_a_connection_dropped_mid_batch_is_reopened_and_the_batch_goes_on(
 
     run_worker()
 
+    assert smtp_server.sink.greetings == 2  # the line dropped once, and was opened again
     assert smtp_server.sink.received == everyone_once(everyone)
     assert states() == Counter({Delivery.Status.SENT: 8})
     issue.refresh_from_db()
