@@ -224,3 +224,20 @@ def test_the_worker_sends_an_issue_that_is_due_and_leaves_one_that_is_not(issue,
     later.refresh_from_db()
     assert issue.status == Issue.Status.SENT
     assert later.status == Issue.Status.SCHEDULED
+
+
+def test_a_sending_stuck_before_this_release_is_queued_again_by_the_migration(issue):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "newsletter.migrations.0004_i12_resume_interrupted_sendings"
+    )
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING)
+
+    migration.resume_interrupted_sendings(apps, None)
+
+    issue.refresh_from_db()
+    assert issue.turn
+    assert DBTaskResult.objects.filter(args_kwargs__args=[issue.pk, issue.turn]).count() == 2
