@@ -253,9 +253,7 @@ class Batch:
         first = delivery.first_failed_at or now
         attempts = delivery.attempts + 1
         if now - first >= timedelta(seconds=settings.NEWSLETTER_RETRY_WINDOW):
-            self._finish(
-                delivery, status=Delivery.Status.FAILED, error=reason, attempts=attempts
-            )
+            self._finish(delivery, status=Delivery.Status.FAILED, error=reason, attempts=attempts)
             return
         self._finish(
             delivery,

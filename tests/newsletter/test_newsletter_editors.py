@@ -57,9 +57,7 @@ def new_issue(live_article, **buttons):
     }
 
 
-def test_an_editor_composes_previews_tests_and_sends(
-    editor_client, live_article, make_subscriber
-):
+def test_an_editor_composes_previews_tests_and_sends(editor_client, live_article, make_subscriber):
     reader = make_subscriber(language="ru")
     assert editor_client.get(f"{ISSUES}add/").status_code == 200
     editor_client.post(f"{ISSUES}add/", new_issue(live_article, _send_test="1"))
