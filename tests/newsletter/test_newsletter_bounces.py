@@ -167,3 +167,15 @@ def test_an_event_for_an_unknown_address_is_accepted_and_ignored(client, make_su
     make_subscriber()
     assert post(client, hard_bounce("stranger@example.com")).status_code == 200
     assert not Subscriber.objects.filter(status=Subscriber.Status.SUPPRESSED).exists()
+
+
+def test_the_subscribers_admin_page_says_why_and_when(client, admin_client, make_subscriber):
+    reader = make_subscriber()
+    post(client, hard_bounce(reader.email))
+
+    page = admin_client.get(f"/admin/newsletter/subscriber/{reader.pk}/change/").content.decode()
+
+    assert "hard bounce (Mailgun): 550 5.1.1 The email account does not exist" in page
+    assert "Suppressed at" in page
+    listing = admin_client.get("/admin/newsletter/subscriber/?status__exact=suppressed")
+    assert reader.email in listing.content.decode()
