@@ -91,7 +91,7 @@ class BodyConverter:
         body = self.convert_shortcodes(body, 0, fenced_lines(body), body)
         for number, text in enumerate(escaped):
             body = body.replace(f"\x00{number}\x00", text)
-        return body.strip() + "\n"
+        return tidy_blank_lines(body)
 
     def hide_escaped(self, body):
         escaped = []
@@ -292,6 +292,17 @@ class BodyConverter:
         summary = self.argument(code, "summary", 0) or self.argument(code, "title")
         heading = f"**{summary}**\n\n" if summary else ""
         return f"\n\n{heading}{(inner or '').strip()}\n\n"
+
+
+def tidy_blank_lines(text):
+    """At most one blank line between blocks (outside code), as an author would write it."""
+    fenced = fenced_lines(text)
+    out = []
+    for number, line in enumerate(text.strip("\n").split("\n")):
+        if not line.strip() and number not in fenced and out and not out[-1].strip():
+            continue
+        out.append(line if line.strip() or number in fenced else "")
+    return "\n".join(out).strip("\n") + "\n"
 
 
 def first_paragraph(markdown_text):

@@ -101,13 +101,13 @@ class Importer:
 
     def warn(self, kind, message, page=None, line=None):
         page = page or self.current_page
-        self.report.warn(kind, page.rel if page else self.site.root, message, line=line)
+        self.report.warn(kind, page.source if page else self.site.root, message, line=line)
 
     # Reading.
 
     def group(self):
         for page, reason in self.site.broken:
-            self.report.skip(page.rel, reason)
+            self.report.skip(page.source, reason)
         groups = {}
         for page in self.site.pages:
             if page.language not in LANGUAGES:
@@ -122,7 +122,7 @@ class Importer:
             if page.language in pages:
                 self.warn(
                     "duplicate translation",
-                    f"{pages[page.language].rel} is already the "
+                    f"{pages[page.language].source} is already the "
                     f"{page.language} edition of {page.group_key}; page skipped",
                     page=page,
                 )
@@ -133,7 +133,7 @@ class Importer:
             if ENGLISH not in pages:
                 for page in pages.values():
                     self.report.skip(
-                        page.rel,
+                        page.source,
                         "no English edition: the blog's articles are written in English first",
                     )
                 continue
@@ -141,7 +141,7 @@ class Importer:
             try:
                 self.read_post(post)
             except PageError as error:
-                self.report.skip(post.english.rel, str(error))
+                self.report.skip(post.english.source, str(error))
                 continue
             posts.append(post)
         return posts
@@ -305,19 +305,19 @@ class Importer:
         self.current_page = english
         source_hash = self.site.source_hash(post.pages.values())
         if post.imported and post.imported.source_hash == source_hash:
-            self.report.unchanged.append(english.rel)
+            self.report.unchanged.append(english.source)
             return
         try:
             with transaction.atomic(), reversion.create_revision():
                 article = self.write(post, source_hash)
-                reversion.set_comment(f"Imported from Hugo: {english.rel}")
+                reversion.set_comment(f"Imported from Hugo: {english.source}")
         except (PageError, ValidationError, DatabaseError, OSError, ValueError) as error:
             message = "; ".join(error.messages) if isinstance(error, ValidationError) else error
-            self.report.skip(english.rel, f"not imported: {message}")
+            self.report.skip(english.source, f"not imported: {message}")
             return
         finally:
             self.current_page = None
-        (self.report.updated if post.imported else self.report.created).append(english.rel)
+        (self.report.updated if post.imported else self.report.created).append(english.source)
         if not post.imported:
             post.imported = article.hugo_source
 
@@ -325,7 +325,7 @@ class Importer:
         english = post.english
         article = post.imported.article if post.imported else Article(slug=post.slug)
         for page in post.pages.values():
-            unknown = sorted(set(page.meta) - MAPPED_KEYS)
+            unknown = [page.keys[key] for key in sorted(set(page.meta) - MAPPED_KEYS)]
             if unknown:
                 self.warn(
                     "unknown front-matter key", "not imported: " + ", ".join(unknown), page=page
@@ -350,7 +350,7 @@ class Importer:
             article=article,
             defaults={
                 "source_key": post.key,
-                "source_path": english.rel,
+                "source_path": english.source,
                 "source_hash": source_hash,
                 "lastmod": english.date("lastmod", self.site.config.time_zone),
             },

@@ -33,6 +33,9 @@ class Report:
     def warn(self, kind, file, message, line=None):
         self.warnings.append(ReportWarning(kind=kind, file=str(file), line=line, message=message))
 
+    def warnings_of(self, kind):
+        return [warning for warning in self.warnings if warning.kind == kind]
+
     def skip(self, file, reason):
         self.skipped.append({"file": str(file), "reason": reason})
 

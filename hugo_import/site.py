@@ -162,6 +162,8 @@ class Page:
     meta: dict = field(default_factory=dict)
     body: str = ""
     body_line: int = 1  # line of the file where the body starts
+    source: str = ""  # path from the site's folder, for the report
+    keys: dict = field(default_factory=dict)  # lower-case key → as the author wrote it
 
     @property
     def section(self):
@@ -195,13 +197,15 @@ class Page:
             try:
                 post = frontmatter.loads(stripped, handler=handler)
             except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as error:
-                raise PageError(f"front matter cannot be read: {error}") from error
+                message = " ".join(str(error).split())
+                raise PageError(f"front matter cannot be read: {message}") from error
             except ValueError as error:
                 raise PageError(f"front matter is not closed: {error}") from error
             metadata, body = post.metadata, post.content
         if not isinstance(metadata, dict):
             raise PageError("front matter is not a table of keys")
         self.meta = lower_keys(metadata)
+        self.keys = {str(key).lower(): str(key) for key in metadata}
         self.body = body
         start = stripped.find(body) if body else -1
         self.body_line = stripped[:start].count("\n") + 1 if start >= 0 else 1
@@ -295,6 +299,7 @@ class HugoSite:
                     Page(
                         file=path,
                         rel=str(path.relative_to(root)),
+                        source=str(path.relative_to(self.root)),
                         language=language,
                         dirs=dirs[:-1],
                         basename=folder.name,
@@ -313,6 +318,7 @@ class HugoSite:
                     Page(
                         file=path,
                         rel=str(path.relative_to(root)),
+                        source=str(path.relative_to(self.root)),
                         language=language or folder_language,
                         dirs=dirs,
                         basename=basename,
@@ -397,7 +403,10 @@ class HugoSite:
             alias = str(alias)
             if not alias.startswith("/"):
                 alias = urljoin(own if own.endswith("/") else own + "/", "../" + alias)
-            paths.append(self.finish_path(normpath(alias) + ("/" if alias.endswith("/") else "")))
+            alias = normpath(alias)
+            if "." not in alias.rsplit("/", 1)[-1]:
+                alias += "/"  # Hugo serves an alias as a folder with an index.html
+            paths.append(self.finish_path(alias))
         prefix = f"/{page.language}"
         with_prefix = [prefix + path for path in paths if not path.startswith(prefix + "/")]
         return list(dict.fromkeys(paths + with_prefix))
