@@ -27,7 +27,7 @@ IMAGE = re.compile(r'!\[(?P<alt>[^\]]*)\]\((?P<src><[^>]+>|[^\s)]+)(?P<title>\s+
 LINK = re.compile(r'(?<!!)\[(?P<text>[^\]]*)\]\((?P<href><[^>]+>|[^\s)]+)(?P<title>\s+"[^"]*")?\)')
 REFERENCE = re.compile(r"^(?P<lead> {0,3}\[[^\]]+\]:\s*)(?P<href>\S+)", re.M)
 HTML_IMAGE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")', re.I)
-MORE = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.M | re.I)
+MORE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M | re.I)
 SUMMARY_WORDS = 60
 
 
@@ -90,7 +90,7 @@ class BodyConverter:
         body = self.repoint_links_and_images(body)
         body = self.convert_shortcodes(body, 0, fenced_lines(body), body)
         for number, text in enumerate(escaped):
-            body = body.replace(f"\x00{number}\x00", text)
+            body = body.replace(f"\x00{number}" + "\n" * text.count("\n") + "\x00", text)
         return tidy_blank_lines(body)
 
     def hide_escaped(self, body):
@@ -98,7 +98,8 @@ class BodyConverter:
 
         def hide(match):
             escaped.append("{{" + match.group(1) + match.group(2) + match.group(3) + "}}")
-            return f"\x00{len(escaped) - 1}\x00"
+            # The same number of lines, so later reports still name the right line.
+            return f"\x00{len(escaped) - 1}" + "\n" * match.group(0).count("\n") + "\x00"
 
         return ESCAPED_SHORTCODE.sub(hide, body), escaped
 
