@@ -508,10 +508,15 @@ class Importer:
             self.warn("duplicate old address", f"{path} already leads to {slug}; not redirected")
             del kept[path]
         article.old_addresses.exclude(path__in=kept).delete()
+        have = dict(article.old_addresses.values_list("path", "language"))
         for path, language in kept.items():
-            OldAddress.objects.update_or_create(
-                path=path, defaults={"article": article, "language": language}
-            )
+            if path in have and have[path] != language:
+                article.old_addresses.filter(path=path).update(language=language)
+        OldAddress.objects.bulk_create(
+            OldAddress(path=path, article=article, language=language)
+            for path, language in kept.items()
+            if path not in have
+        )
         self.report.redirects += len(kept)
 
     def order_series(self):

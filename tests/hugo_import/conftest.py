@@ -2,6 +2,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
 from hugo_import.importer import import_site
 from hugo_import.site import HugoSite
@@ -23,7 +25,23 @@ def run_import(db):
     return run
 
 
-@pytest.fixture
-def report(hugo_site, run_import):
-    return run_import(hugo_site)
+@pytest.fixture(scope="module")
+def imported(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The fixture site imported once for a module of tests that only read the result.
 
+    Each test still runs in its own savepoint; the whole import is rolled back at the end.
+    Modules that need an empty database to start from must not use it.
+    """
+    site = shutil.copytree(FIXTURE_SITE, tmp_path_factory.mktemp("hugo") / "hugo_site")
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        report = import_site(HugoSite.load(site))
+        yield report, media
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def report(imported, db, settings):
+    report, media = imported
+    settings.MEDIA_ROOT = media
+    return report

@@ -1,0 +1,76 @@
+"""Imports that start from an empty blog or from a changed copy of the fixture site."""
+
+import pytest
+
+from articles.models import Article, Author
+from series.models import Series
+
+pytestmark = pytest.mark.django_db
+
+
+def article(slug):
+    return Article.objects.get(slug=slug)
+
+
+def test_parts_without_weight_follow_their_dates(hugo_site, run_import):
+    for name in ("monolith-part-1.md", "monolith-part-2/index.md"):
+        path = hugo_site / "content/posts" / name
+        path.write_text(path.read_text().replace("weight: ", "oldweight: "))
+    path = hugo_site / "content/posts/monolith-part-0.md"
+    path.write_text(path.read_text().replace("weight = 1", "weight = 0"))
+    run_import(hugo_site)
+    series = Series.objects.get()
+    assert [part.article.slug for part in series.parts.order_by("position")] == [
+        "monolith-part-2",
+        "monolith-part-1",
+        "monolith-part-0",
+    ]
+
+
+def test_an_existing_author_is_reused(make_author, hugo_site, run_import):
+    lena = make_author(name="Lena Tran", slug="lena")
+    run_import(hugo_site)
+    assert article("json-notes").author == lena
+    assert not Author.objects.filter(slug="lena-tran").exists()
+
+
+def test_a_post_without_an_author_anywhere_is_skipped_with_the_reason(hugo_site, run_import):
+    config = hugo_site / "hugo.toml"
+    config.write_text(config.read_text().replace('author = "Lena Tran"', ""))
+    report = run_import(hugo_site)
+    reasons = {item["file"]: item["reason"] for item in report.skipped}
+    assert "no author" in reasons["content/posts/json-notes.md"]
+    assert Article.objects.filter(slug="tech-radar-2026-04-17").exists()
+
+
+def test_a_taken_slug_gets_a_suffix_and_a_warning(make_article, hugo_site, run_import):
+    make_article(slug="json-notes", title_en="Written in the admin")
+    report = run_import(hugo_site)
+    assert article("json-notes").title_en == "Written in the admin"
+    assert article("json-notes-2").title_en == "Notes Kept in JSON Front Matter"
+    (warning,) = report.warnings_of("duplicate slug")
+    assert "json-notes-2" in warning.message
+
+
+def test_a_russian_only_post_is_skipped_with_the_reason(hugo_site, run_import):
+    (hugo_site / "content-ru/posts/tolko-po-russki.md").write_text(
+        "---\ntitle: Только по-русски\ndate: 2026-01-01\n---\n\nТекст.\n"
+    )
+    report = run_import(hugo_site)
+    reasons = {item["file"]: item["reason"] for item in report.skipped}
+    assert "no English edition" in reasons["content-ru/posts/tolko-po-russki.md"]
+
+
+def test_an_image_that_fails_the_upload_checks_is_reported(hugo_site, run_import):
+    (hugo_site / "content/posts/monolith-part-2/diagram.png").write_bytes(b"not an image")
+    report = run_import(hugo_site)
+    (warning,) = report.warnings_of("image refused")
+    assert "diagram.png" in warning.message
+
+
+def test_an_image_path_cannot_leave_the_site_folder(hugo_site, tmp_path, run_import):
+    (tmp_path / "secret.png").write_bytes((hugo_site / "static/images/radar.png").read_bytes())
+    path = hugo_site / "content/posts/json-notes.md"
+    path.write_text(path.read_text() + "\n![Secret](../../../secret.png)\n")
+    report = run_import(hugo_site)
+    assert any("secret.png" in w.message for w in report.warnings_of("missing image"))
