@@ -34,7 +34,7 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 MAPPED_KEYS = {
     "title", "slug", "date", "publishdate", "lastmod", "draft", "summary", "description",
     "tags", "categories", "series", "author", "authors", "cover", "aliases", "translationkey",
-    "weight", "url", "expirydate",
+    "weight", "url", "expirydate", "build", "headless",
 }  # fmt: skip
 COVER_KEYS = {"image", "alt", "caption", "relative", "hidden", "hiddeninlist", "hiddeninsingle"}
 UNDATED = datetime.max.replace(tzinfo=timezone.get_fixed_timezone(0))
@@ -148,6 +148,12 @@ class Importer:
 
     def read_post(self, post):
         english = post.english
+        build = english.meta.get("build") if isinstance(english.meta.get("build"), dict) else {}
+        if is_true(english.meta.get("headless")) or str(build.get("render", "")).lower() in {
+            "never",
+            "false",
+        }:
+            raise PageError("headless: Hugo does not publish this page")
         zone = self.site.config.time_zone
         weight = english.meta.get("weight") or 0
         try:

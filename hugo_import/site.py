@@ -11,7 +11,6 @@ from posixpath import normpath
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import frontmatter
 import yaml
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
@@ -195,20 +194,24 @@ class Page:
             metadata, body = {}, stripped
         else:
             try:
-                post = frontmatter.loads(stripped, handler=handler)
+                front, body = handler.split(stripped)
+            except ValueError as error:
+                raise PageError("front matter is not closed") from error
+            try:
+                metadata = handler.load(front)
             except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as error:
                 message = " ".join(str(error).split())
                 raise PageError(f"front matter cannot be read: {message}") from error
-            except ValueError as error:
-                raise PageError(f"front matter is not closed: {error}") from error
-            metadata, body = post.metadata, post.content
+        if metadata is None:
+            metadata = {}
         if not isinstance(metadata, dict):
             raise PageError("front matter is not a table of keys")
+        body = body.strip("\n")
         self.meta = lower_keys(metadata)
         self.keys = {str(key).lower(): str(key) for key in metadata}
         self.body = body
         start = stripped.find(body) if body else -1
-        self.body_line = stripped[:start].count("\n") + 1 if start >= 0 else 1
+        self.body_line = stripped.count("\n", 0, start) + 1 if start >= 0 else 1
 
     def date(self, key, zone):
         return to_datetime(self.meta.get(key), zone)
