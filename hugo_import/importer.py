@@ -11,6 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
 from django.db.models import Max, Q
@@ -47,6 +48,14 @@ def is_true(value):
 
 def is_remote(address):
     return bool(urlsplit(address).scheme) or address.startswith(("//", "#", "mailto:"))
+
+
+def read_upload(path):
+    """The file as an upload, refused by the upload checks before a huge file is read."""
+    with path.open("rb") as opened:
+        if path.stat().st_size > settings.IMAGE_UPLOAD_MAX_BYTES:
+            check_image(File(opened, name=path.name))  # raises the upload's "too big" error
+        return SimpleUploadedFile(path.name, opened.read())
 
 
 def ascii_slug(text):
@@ -257,11 +266,14 @@ class Importer:
             return url
         here = self.site.hugo_path(page)
         anchor = href[len(path) :]
-        for candidate in candidate_paths(unquote(urljoin(here, path))):
+        target = unquote(urljoin(here, path))
+        prefix = target.split("/")[1] if target.count("/") > 1 else ""
+        # A link that names its language keeps it; otherwise it stays in the page's language.
+        language = prefix if prefix in LANGUAGES else page.language
+        for candidate in candidate_paths(target):
             found = self.by_old_path.get(candidate)
             if found:
-                key, language = found
-                return self.new_url(self.posts[key], language) + anchor
+                return self.new_url(self.posts[found[0]], language) + anchor
         return href
 
     def find_file(self, page, src):
@@ -294,7 +306,14 @@ class Importer:
 
     def store_image(self, file, page, line):
         # The editor's own upload form: the same checks, storage and naming as a dropped image.
-        form = ImageUploadForm(files={"image": SimpleUploadedFile(file.name, file.read_bytes())})
+        try:
+            upload = read_upload(file)
+        except ValidationError as error:
+            self.warn(
+                "image refused", f"{file.name}: {'; '.join(error.messages)}", page=page, line=line
+            )
+            return None
+        form = ImageUploadForm(files={"image": upload})
         if not form.is_valid():
             errors = "; ".join(str(message) for message in form.errors.get("image", form.errors))
             self.warn("image refused", f"{file.name}: {errors}", page=page, line=line)
@@ -430,8 +449,8 @@ class Importer:
         if file is None:
             self.warn("missing image", f"cover {src} is not in the bundle or static/")
             return
-        upload = SimpleUploadedFile(file.name, file.read_bytes())
         try:
+            upload = read_upload(file)
             check_image(upload)
         except ValidationError as error:
             self.warn("image refused", f"cover {file.name}: {'; '.join(error.messages)}")

@@ -21,8 +21,6 @@ CONFIG_NAMES = [
 ]
 CONFIG_SUFFIXES = {".toml", ".yaml", ".yml", ".json"}
 CONTENT_SUFFIXES = {".md", ".markdown"}
-# A language suffix in a file name: post.ru.md, index.pt-br.md.
-LANGUAGE_SUFFIX = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)?")
 
 
 class HugoSiteError(Exception):
@@ -243,10 +241,13 @@ def to_datetime(value, zone):
 
 
 def split_language(stem, known):
-    """("post", "ru") for post.ru; ("post", None) when there is no language suffix."""
+    """("post", "ru") for post.ru; ("post", None) when there is no language suffix.
+
+    As in Hugo, only the site's configured languages count: go.dev.md is a page named go.dev.
+    """
     name, dot, suffix = stem.rpartition(".")
-    if dot and (suffix in known or LANGUAGE_SUFFIX.fullmatch(suffix)):
-        return name, suffix
+    if dot and suffix.lower() in known:
+        return name, suffix.lower()
     return stem, None
 
 

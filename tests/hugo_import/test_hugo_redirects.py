@@ -65,3 +65,11 @@ def test_the_new_address_is_never_its_own_redirect(report):
 
 def test_a_page_that_exists_is_never_redirected(client, report):
     assert client.get("/en/posts/monolith-part-1/").status_code == 200
+
+
+def test_editors_see_the_old_addresses_in_the_admin(admin_client, report):
+    response = admin_client.get("/admin/hugo_import/oldaddress/?q=network-hops")
+    assert response.status_code == 200
+    assert "/2026/02/network-hops/" in response.content.decode()
+    russian = admin_client.get("/admin/hugo_import/oldaddress/", headers={"accept-language": "ru"})
+    assert "Выберите старый адрес Hugo для изменения" in russian.content.decode()

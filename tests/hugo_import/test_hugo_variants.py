@@ -74,3 +74,20 @@ def test_an_image_path_cannot_leave_the_site_folder(hugo_site, tmp_path, run_imp
     path.write_text(path.read_text() + "\n![Secret](../../../secret.png)\n")
     report = run_import(hugo_site)
     assert any("secret.png" in w.message for w in report.warnings_of("missing image"))
+
+
+def test_an_image_over_the_upload_size_limit_is_refused(hugo_site, run_import, settings):
+    settings.IMAGE_UPLOAD_MAX_BYTES = 500
+    report = run_import(hugo_site)
+    refused = {w.message.split(":")[0] for w in report.warnings_of("image refused")}
+    # diagram.png and radar.png are over 500 bytes; the cover is under.
+    assert refused == {"diagram.png", "radar.png"}
+    assert all("too big" in w.message for w in report.warnings_of("image refused"))
+    assert Article.objects.get(slug="monolith-part-2").cover_image
+
+
+def test_a_russian_page_links_to_the_russian_edition(hugo_site, run_import):
+    path = hugo_site / "content/posts/monolith-part-0.ru.md"
+    path.write_text(path.read_text() + "\nСм. [часть 1](../monolith-part-1/).\n")
+    run_import(hugo_site)
+    assert 'href="/ru/posts/monolith-part-1/"' in article("monolith-part-0").body_html_ru
