@@ -29,6 +29,7 @@ REFERENCE = re.compile(r"^(?P<lead> {0,3}\[[^\]]+\]:\s*)(?P<href>\S+)", re.M)
 HTML_IMAGE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")', re.I)
 MORE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M | re.I)
 SUMMARY_WORDS = 60
+MORE_MARK = "\x00more\x00"
 
 
 @dataclass
@@ -86,12 +87,16 @@ class BodyConverter:
         self.warn = warn
 
     def convert(self, body):
-        body, escaped = self.hide_escaped(MORE.sub("", body))
+        """The body in our Markdown; Hugo's manual summary (above <!--more-->) goes to
+        `self.summary`."""
+        body, escaped = self.hide_escaped(MORE.sub(MORE_MARK, body, count=1))
         body = self.repoint_links_and_images(body)
         body = self.convert_shortcodes(body, 0, fenced_lines(body), body)
         for number, text in enumerate(escaped):
             body = body.replace(f"\x00{number}" + "\n" * text.count("\n") + "\x00", text)
-        return tidy_blank_lines(body)
+        before, marked, _after = body.partition(MORE_MARK)
+        self.summary = plain_text(before) if marked else ""
+        return tidy_blank_lines(body.replace(MORE_MARK, ""))
 
     def hide_escaped(self, body):
         escaped = []
@@ -323,13 +328,9 @@ def first_paragraph(markdown_text):
         ):
             continue
         block.append(line)
-    text = unescape(strip_tags(render_article_body("\n".join(block)).html)).strip()
-    return Truncator(" ".join(text.split())).words(SUMMARY_WORDS, truncate="…")
+    return Truncator(plain_text("\n".join(block))).words(SUMMARY_WORDS, truncate="…")
 
 
-def summary_before_more(body):
-    """Hugo's manual summary: the text above <!--more-->, if the body has one."""
-    parts = MORE.split(body, maxsplit=1)
-    if len(parts) < 2:
-        return ""
-    return first_paragraph(parts[0]) if parts[0].strip() else ""
+def plain_text(markdown_text):
+    text = unescape(strip_tags(render_article_body(markdown_text).html))
+    return " ".join(text.split())

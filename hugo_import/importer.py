@@ -23,7 +23,7 @@ from modeltranslation.utils import build_localized_fieldname as localized
 from articles.images import check_image
 from articles.models import Article, Author, Tag
 from articles.uploads import ImageUploadForm
-from hugo_import.convert import BodyConverter, first_paragraph, summary_before_more
+from hugo_import.convert import BodyConverter, first_paragraph
 from hugo_import.middleware import candidate_paths
 from hugo_import.models import ImportedPost, OldAddress
 from hugo_import.report import Report
@@ -383,9 +383,10 @@ class Importer:
         return article
 
     def texts(self, page):
-        body = BodyConverter(page, self, self.warn).convert(page.body)
+        converter = BodyConverter(page, self, self.warn)
+        body = converter.convert(page.body)
         summary = str(page.meta.get("summary") or page.meta.get("description") or "").strip()
-        summary = summary or summary_before_more(page.body) or first_paragraph(body)
+        summary = summary or converter.summary or first_paragraph(body)
         return page.title(), summary, body
 
     def set_publishing(self, article, page):
@@ -440,8 +441,7 @@ class Importer:
             )
         src = str(cover.get("image") or "")
         if not src:
-            article.cover_image = ""
-            return
+            return  # a cover an editor added in the admin stays
         if is_remote(src):
             self.warn("remote image", f"cover {src} is on another site; not downloaded")
             return

@@ -178,3 +178,17 @@ def test_a_broken_ref_is_reported_and_its_target_kept():
     converted, warnings = convert('[a]({{< relref "gone" >}})')
     assert converted == "[a](gone)\n"
     assert warnings == [("broken link", 5)]
+
+
+def test_the_text_above_more_is_the_summary_with_its_shortcodes_converted():
+    page = Page(
+        file=None, rel="posts/a.md", language="en", dirs=["posts"], basename="a", bundle=None
+    )
+    converter = BodyConverter(page, Links(), lambda *args, **kwargs: None)
+    body = converter.convert(
+        'First, see {{< youtube id=abc title="the talk" >}}.\n\nSecond.\n<!--more-->\n\nRest.\n'
+    )
+    assert converter.summary == "First, see the talk. Second."
+    assert body == (
+        "First, see [the talk](https://www.youtube.com/watch?v=abc).\n\nSecond.\n\nRest.\n"
+    )
