@@ -73,3 +73,36 @@ def test_editors_see_the_old_addresses_in_the_admin(admin_client, report):
     assert "/2026/02/network-hops/" in response.content.decode()
     russian = admin_client.get("/admin/hugo_import/oldaddress/", headers={"accept-language": "ru"})
     assert "Выберите старый адрес Hugo для изменения" in russian.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/index.xml", "/en/feed/"),
+        ("/ru/index.xml", "/ru/feed/"),
+        ("/posts/index.xml", "/en/feed/"),
+        ("/tags/finops/", "/en/tags/finops/"),
+        ("/categories/case-study/", "/en/tags/case-study/"),
+        ("/ru/tags/finops/index.xml", "/ru/tags/finops/feed/"),
+        (
+            "/series/from-microservices-back-to-a-monolith/",
+            "/en/series/from-microservices-back-to-a-monolith/",
+        ),
+        (
+            "/series/from-microservices-back-to-a-monolith/index.xml",
+            "/en/series/from-microservices-back-to-a-monolith/feed/",
+        ),
+    ],
+)
+def test_hugo_list_pages_and_feeds_answer_301(client, report, old, new):
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == new
+    assert client.get(new).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "old", ["/tags/no-such-tag/", "/series/no-such-series/", "/fr/index.xml", "/a/b/index.xml"]
+)
+def test_unknown_list_pages_are_still_404(client, report, old):
+    assert client.get(old, follow=True).status_code == 404
