@@ -179,7 +179,7 @@ class BodyConverter:
 
     def find_closing(self, text, name, start):
         depth = 1
-        pattern = re.compile(r"\{\{[<%]\s*(/)?\s*" + re.escape(name) + r"\b[^}]*?[>%]\}\}")
+        pattern = re.compile(r"\{\{[<%]\s*(/)?\s*" + re.escape(name) + r"(?=[\s/>%])[^}]*?[>%]\}\}")
         for match in pattern.finditer(text, start):
             if match.group(0).rstrip("}>% ").endswith("/") and not match.group(1):
                 continue  # self-closing

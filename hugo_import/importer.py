@@ -107,6 +107,7 @@ class Importer:
         for post in posts:
             self.import_post(post)
         self.order_series()
+        self.note_removed_sources(posts)
 
     def warn(self, kind, message, page=None, line=None):
         page = page or self.current_page
@@ -543,6 +544,19 @@ class Importer:
             if path not in have
         )
         self.report.redirects += len(kept)
+
+    def note_removed_sources(self, posts):
+        """Articles imported before whose post is gone from the source: left as they are."""
+        present = {post.key for post in posts} | {
+            page.group_key for page, _reason in self.site.broken
+        }
+        gone = ImportedPost.objects.exclude(source_key__in=present).select_related("article")
+        for record in gone:
+            self.report.warn(
+                "source removed",
+                record.source_path,
+                f"no longer in the Hugo site; article {record.article.slug!r} left as it is",
+            )
 
     def order_series(self):
         """Parts by weight, then date; renumbered only where the order is not already so."""

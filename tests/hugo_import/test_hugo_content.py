@@ -192,3 +192,9 @@ def test_the_text_above_more_is_the_summary_with_its_shortcodes_converted():
     assert body == (
         "First, see [the talk](https://www.youtube.com/watch?v=abc).\n\nSecond.\n\nRest.\n"
     )
+
+
+def test_a_shortcode_name_is_not_mistaken_for_a_longer_one():
+    converted, warnings = convert('{{< x id="1" >}} and {{< x-ray >}}')
+    assert converted.startswith("[Post on X](https://x.com/i/status/1) and `{{< x-ray >}}`")
+    assert warnings == [("unknown shortcode", 5)]

@@ -91,3 +91,12 @@ def test_a_russian_page_links_to_the_russian_edition(hugo_site, run_import):
     path.write_text(path.read_text() + "\nСм. [часть 1](../monolith-part-1/).\n")
     run_import(hugo_site)
     assert 'href="/ru/posts/monolith-part-1/"' in article("monolith-part-0").body_html_ru
+
+
+def test_a_post_removed_from_the_source_is_reported_and_its_article_kept(hugo_site, run_import):
+    run_import(hugo_site)
+    (hugo_site / "content/posts/json-notes.md").unlink()
+    report = run_import(hugo_site)
+    (warning,) = report.warnings_of("source removed")
+    assert warning.file == "content/posts/json-notes.md"
+    assert Article.objects.filter(slug="json-notes").exists()
