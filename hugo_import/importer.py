@@ -409,9 +409,13 @@ class Importer:
         article.published_at = published_at
 
     def author(self, page):
-        names = [str(name) for name in as_list(page.meta.get("authors") or page.meta.get("author"))]
-        names = names or [self.site.config.default_author]
-        names = [name.strip() for name in names if name and name.strip()]
+        names = [
+            str(name.get("name", "") if isinstance(name, dict) else name)
+            for name in as_list(page.meta.get("authors") or page.meta.get("author"))
+        ]
+        names = [name.strip() for name in names if name.strip()]
+        names = names or [self.site.config.default_author.strip()]
+        names = [name for name in names if name]
         if not names:
             raise PageError("no author: set author in the front matter or params.author")
         if len(names) > 1:

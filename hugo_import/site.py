@@ -107,32 +107,37 @@ class SiteConfig:
 
     @classmethod
     def from_dict(cls, root, config, sections=None):
-        default_language = str(config.get("defaultcontentlanguage", "en")).lower()
-        content_dir = config.get("contentdir", "content")
-        languages = config.get("languages") or {default_language: {}}
+        default_language = str(config.get("defaultcontentlanguage") or "en").lower()
+        content_dir = folder_setting(config, "contentdir", "content")
+        languages = table(config, "languages") or {default_language: {}}
         content_dirs = {
-            str(code).lower(): root / (settings or {}).get("contentdir", content_dir)
+            str(code).lower(): root
+            / folder_setting(
+                settings if isinstance(settings, dict) else {}, "contentdir", content_dir
+            )
             for code, settings in languages.items()
         }
-        params = config.get("params") or {}
-        permalinks = config.get("permalinks") or {}
+        params = table(config, "params")
+        permalinks = table(config, "permalinks")
         # Hugo 0.112+ nests them by kind: permalinks.page.posts.
-        permalinks = permalinks.get("page", permalinks) if isinstance(permalinks, dict) else {}
+        if isinstance(permalinks.get("page"), dict):
+            permalinks = permalinks["page"]
         zone_name = config.get("timezone")
         try:
-            zone = ZoneInfo(zone_name) if zone_name else UTC
+            zone = ZoneInfo(str(zone_name)) if zone_name else UTC
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise HugoSiteError(f"unknown timeZone {zone_name!r}") from error
         author = params.get("author") or ""
-        if isinstance(author, dict):
-            author = author.get("name", "")
         if isinstance(author, list):
             author = author[0] if author else ""
+        if isinstance(author, dict):
+            author = author.get("name", "")
         return cls(
             default_language=default_language,
             content_dirs=content_dirs,
             default_in_subdir=bool(config.get("defaultcontentlanguageinsubdir")),
-            sections=list(sections or params.get("mainsections") or ["posts"]),
+            sections=[str(name) for name in as_list(sections or params.get("mainsections"))]
+            or ["posts"],
             permalinks={
                 str(key).strip("/"): value
                 for key, value in permalinks.items()
@@ -141,9 +146,25 @@ class SiteConfig:
             time_zone=zone,
             ugly_urls=bool(config.get("uglyurls")),
             lower_paths=not config.get("disablepathtolower"),
-            static_dir=root / config.get("staticdir", "static"),
-            default_author=str(author),
+            static_dir=root / folder_setting(config, "staticdir", "static"),
+            default_author=str(author or ""),
         )
+
+
+def table(config, key):
+    value = config.get(key) or {}
+    if not isinstance(value, dict):
+        raise HugoSiteError(f"{key} in the config is not a table")
+    return value
+
+
+def folder_setting(config, key, default):
+    value = config.get(key) or default
+    if isinstance(value, list):  # Hugo allows a list of static folders; the first is used
+        value = value[0] if value else default
+    if not isinstance(value, str) or Path(value).is_absolute() or ".." in Path(value).parts:
+        raise HugoSiteError(f"{key} in the config must be a folder inside the site")
+    return value
 
 
 @dataclass
@@ -197,7 +218,8 @@ class Page:
                 raise PageError("front matter is not closed") from error
             try:
                 metadata = handler.load(front)
-            except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as error:
+            # ValueError: YAML's reading of an impossible date such as 2024-13-45.
+            except (yaml.YAMLError, ValueError) as error:
                 message = " ".join(str(error).split())
                 raise PageError(f"front matter cannot be read: {message}") from error
         if metadata is None:

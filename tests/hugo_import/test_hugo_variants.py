@@ -3,6 +3,7 @@
 import pytest
 
 from articles.models import Article, Author
+from hugo_import.site import HugoSite, HugoSiteError
 from series.models import Series
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +101,48 @@ def test_a_post_removed_from_the_source_is_reported_and_its_article_kept(hugo_si
     (warning,) = report.warnings_of("source removed")
     assert warning.file == "content/posts/json-notes.md"
     assert Article.objects.filter(slug="json-notes").exists()
+
+
+ODD_VALUES = ["[1, 2]", "{a: 1}", "7", "true", "null", '""', "2024-13-45"]
+MAPPED = [
+    "title", "slug", "date", "publishDate", "lastmod", "draft", "summary", "description",
+    "tags", "categories", "series", "author", "authors", "cover", "aliases", "translationKey",
+    "weight", "url", "expiryDate",
+]  # fmt: skip
+
+
+def test_odd_front_matter_values_import_or_skip_with_a_reason_never_crash(tmp_path, run_import):
+    """Every mapped key with every odd type: each post is imported or skipped with a reason."""
+    posts = tmp_path / "site/content/posts"
+    posts.mkdir(parents=True)
+    (tmp_path / "site/hugo.toml").write_text('[params]\nauthor = "Ann"\n')
+    files = []
+    for key in MAPPED:
+        for number, value in enumerate(ODD_VALUES):
+            name = f"{key.lower()}-{number}"
+            front = f"title: Post {name}\n" if key != "title" else ""
+            (posts / f"{name}.md").write_text(f"---\n{front}{key}: {value}\n---\n\nText.\n")
+            files.append(f"content/posts/{name}.md")
+    report = run_import(tmp_path / "site")
+    skipped = {item["file"]: item["reason"] for item in report.skipped}
+    assert sorted(report.created + list(skipped)) == sorted(files)
+    assert all(skipped.values())
+    assert Article.objects.count() == len(report.created)
+    # An author without a usable name falls back to params.author.
+    assert "content/posts/authors-1.md" in report.created
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        'languages = "en"',
+        'params = "x"',
+        'contentDir = "../elsewhere"',
+        'staticDir = "/etc"',
+        "permalinks = 3",
+    ],
+)
+def test_a_config_of_the_wrong_shape_is_refused_with_a_reason(tmp_path, config):
+    (tmp_path / "hugo.toml").write_text(config + "\n")
+    with pytest.raises(HugoSiteError):
+        HugoSite.load(tmp_path)
