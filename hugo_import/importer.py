@@ -58,8 +58,12 @@ def read_upload(path):
         return SimpleUploadedFile(path.name, opened.read())
 
 
-def ascii_slug(text):
-    return slugify(str(text))[:SLUG_LENGTH].strip("-")
+def ascii_slug(text, length=SLUG_LENGTH):
+    return slugify(str(text))[:length].strip("-")
+
+
+def max_length(model, field):
+    return model._meta.get_field(field).max_length
 
 
 @dataclass
@@ -147,6 +151,8 @@ class Importer:
                         "no English edition: the blog's articles are written in English first",
                     )
                 continue
+            if len(key) > max_length(ImportedPost, "source_key"):
+                key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
             post = Post(key=key, pages=pages)
             try:
                 self.read_post(post)
@@ -376,7 +382,7 @@ class Importer:
             article=article,
             defaults={
                 "source_key": post.key,
-                "source_path": english.source,
+                "source_path": english.source[: max_length(ImportedPost, "source_path")],
                 "source_hash": source_hash,
                 "lastmod": english.date("lastmod", self.site.config.time_zone),
             },
@@ -424,7 +430,9 @@ class Importer:
                 f"an article has one author: {names[0]} kept, {', '.join(names[1:])} not",
             )
         name = names[0]
-        slug = ascii_slug(name) or "author-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+        slug = ascii_slug(name, max_length(Author, "slug")) or (
+            "author-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+        )
         author = Author.objects.filter(Q(name__iexact=name) | Q(slug=slug)).first()
         if author is None:
             author = Author.objects.create(name=name[:120], slug=slug)
@@ -481,11 +489,13 @@ class Importer:
         tags = []
         for name in as_list(page.meta.get("tags")) + as_list(page.meta.get("categories")):
             name = str(name).strip()
-            slug = ascii_slug(name)
+            slug = ascii_slug(name, max_length(Tag, "slug"))
             if not slug:
                 self.warn("tag skipped", f"{name!r} cannot be given a web address")
                 continue
-            tag, created = Tag.objects.get_or_create(slug=slug, defaults={"name_en": name[:60]})
+            tag, created = Tag.objects.get_or_create(
+                slug=slug, defaults={"name_en": name[: max_length(Tag, "name")]}
+            )
             if created:
                 self.report.tags_created.append(name)
             if tag not in tags:
@@ -503,17 +513,18 @@ class Importer:
             return
         if len(names) > 1:
             self.warn("more than one series", f"an article is in one series: {names[0]} kept")
-        slug = ascii_slug(names[0])
+        slug = ascii_slug(names[0], max_length(Series, "slug"))
         if not slug:
             self.warn("series skipped", f"{names[0]!r} cannot be given a web address")
             return
-        series, created = Series.objects.get_or_create(slug=slug, defaults={"title_en": names[0]})
+        title = names[0][: max_length(Series, "title")]
+        series, created = Series.objects.get_or_create(slug=slug, defaults={"title_en": title})
         if created:
             self.report.series_created.append(names[0])
         russian = post.pages.get("ru")
         russian_names = as_list(russian.meta.get("series")) if russian else []
         if russian_names and not series.title_ru and str(russian_names[0]) != names[0]:
-            series.title_ru = str(russian_names[0])
+            series.title_ru = str(russian_names[0])[: max_length(Series, "title")]
             series.save()
         if part is None or part.series_id != series.pk:
             if part:
@@ -525,6 +536,9 @@ class Importer:
     def set_old_addresses(self, article, post):
         kept = {}
         for path, language in post.old_paths.items():
+            if len(path) > max_length(OldAddress, "path"):
+                self.warn("address too long", f"{path[:80]}… is not redirected")
+                continue
             with translation.override(language):
                 if path == article.get_absolute_url():
                     continue  # the new address itself: a redirect would loop

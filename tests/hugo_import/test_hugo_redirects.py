@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -106,3 +108,14 @@ def test_hugo_list_pages_and_feeds_answer_301(client, report, old, new):
 )
 def test_unknown_list_pages_are_still_404(client, report, old):
     assert client.get(old, follow=True).status_code == 404
+
+
+def test_an_old_address_costs_the_404_page_and_one_query(client, report):
+    client.get("/warm/the/cache/")
+    with CaptureQueriesContext(connection) as not_found:
+        assert client.get("/2019/05/never-existed/").status_code == 404
+    with CaptureQueriesContext(connection) as moved:
+        assert client.get("/2026/02/network-hops/").status_code == 301
+    # Both render the 404 page first (the fallback runs on its response), then look up once.
+    assert len(moved) == len(not_found)
+    assert "hugo_import_oldaddress" in moved.captured_queries[-1]["sql"]

@@ -1,5 +1,7 @@
 """Imports that start from an empty blog or from a changed copy of the fixture site."""
 
+import io
+
 import pytest
 
 from articles.models import Article, Author
@@ -146,3 +148,30 @@ def test_a_config_of_the_wrong_shape_is_refused_with_a_reason(tmp_path, config):
     (tmp_path / "hugo.toml").write_text(config + "\n")
     with pytest.raises(HugoSiteError):
         HugoSite.load(tmp_path)
+
+
+def test_overlong_names_fit_their_fields(tmp_path, run_import):
+    long = "word " * 150
+    posts = tmp_path / "site/content/posts"
+    posts.mkdir(parents=True)
+    (tmp_path / "site/hugo.toml").write_text("")
+    (posts / "long.md").write_text(
+        f"---\ntitle: Long\nauthor: {long}\ntags: [{long}]\nseries: [{long}]\n"
+        f"translationKey: {long}\naliases: [/{'a' * 600}/]\n---\n\nText.\n"
+    )
+    report = run_import(tmp_path / "site")
+    assert report.created == ["content/posts/long.md"]
+    part = Article.objects.get(slug="long")
+    for obj in [part.author, *part.tags.all(), part.series_part.series, part.hugo_source]:
+        for field in obj._meta.concrete_fields:
+            value = getattr(obj, field.attname)
+            if field.max_length and isinstance(value, str):
+                assert len(value) <= field.max_length, field
+    assert report.warnings_of("address too long")
+
+
+def test_the_section_option_chooses_what_is_imported(hugo_site, db):
+    from django.core.management import call_command
+
+    call_command("import_hugo", str(hugo_site), "--section", "radar", stdout=io.StringIO())
+    assert list(Article.objects.values_list("slug", flat=True)) == ["tech-radar-2026-04-17"]
