@@ -117,6 +117,7 @@ def test_what_is_not_a_readable_hugo_site_is_refused_with_a_reason(tmp_path, fil
         ('{\n"title": \n}\nBody\n', "front matter cannot be read"),
         ("---\n- a\n- list\n---\nBody\n", "front matter is not a table of keys"),
         ("---\ntitle: never closed\n", "front matter is not closed"),
+        ("---\ndate: 2024-13-45\n---\nBody\n", "month must be in 1..12"),
         (b"---\ntitle: \xff\xfe\n---\n", "can't decode"),
     ],
 )

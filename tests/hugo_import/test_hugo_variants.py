@@ -105,7 +105,8 @@ def test_a_post_removed_from_the_source_is_reported_and_its_article_kept(hugo_si
     assert Article.objects.filter(slug="json-notes").exists()
 
 
-ODD_VALUES = ["[1, 2]", "{a: 1}", "7", "true", "null", '""', "2024-13-45"]
+# A list, a table, a number and a boolean where each key expects something else.
+ODD_VALUES = ["[1, 2]", "{a: 1}", "7", "true"]
 MAPPED = [
     "title", "slug", "date", "publishDate", "lastmod", "draft", "summary", "description",
     "tags", "categories", "series", "author", "authors", "cover", "aliases", "translationKey",
