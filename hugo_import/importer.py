@@ -164,11 +164,7 @@ class Importer:
 
     def read_post(self, post):
         english = post.english
-        build = english.meta.get("build") if isinstance(english.meta.get("build"), dict) else {}
-        if is_true(english.meta.get("headless")) or str(build.get("render", "")).lower() in {
-            "never",
-            "false",
-        }:
+        if english.is_headless:
             raise PageError("headless: Hugo does not publish this page")
         zone = self.site.config.time_zone
         weight = english.meta.get("weight") or 0

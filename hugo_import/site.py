@@ -236,6 +236,12 @@ class Page:
     def date(self, key, zone):
         return to_datetime(self.meta.get(key), zone)
 
+    @property
+    def is_headless(self):
+        build = self.meta.get("build")
+        render = str(build.get("render", "")).lower() if isinstance(build, dict) else ""
+        return str(self.meta.get("headless")).lower() == "true" or render in {"never", "false"}
+
     def title(self):
         return str(self.meta.get("title") or self.basename.replace("-", " ").capitalize())
 
@@ -278,7 +284,7 @@ class HugoSite:
     root: Path
     config: SiteConfig
     pages: list = field(default_factory=list)
-    broken: list = field(default_factory=list)  # (rel path, reason)
+    broken: list = field(default_factory=list)  # (page, why it cannot be read)
 
     @classmethod
     def load(cls, root, sections=None):
@@ -294,19 +300,21 @@ class HugoSite:
         for language, folder in self.config.content_dirs.items():
             folders.setdefault(folder, []).append(language)
         for folder, languages in folders.items():
-            # A folder of its own means its pages are in that language unless a suffix says not.
-            folder_language = languages[0] if len(languages) == 1 else self.config.default_language
-            if len(folders) == 1:
-                folder_language = self.config.default_language
+            # A language's own folder: its pages are in that language unless a suffix says not.
+            own = len(folders) > 1 and len(languages) == 1
+            folder_language = languages[0] if own else self.config.default_language
             for section in self.config.sections:
                 if (folder / section).is_dir():
                     self.walk(folder, folder / section, folder_language)
+        readable = []
         for page in self.pages:
             try:
                 page.read()
             except (PageError, UnicodeDecodeError, OSError) as error:
                 self.broken.append((page, str(error)))
-        self.pages = [page for page in self.pages if not any(page is b for b, _ in self.broken)]
+            else:
+                readable.append(page)
+        self.pages = readable
 
     def walk(self, root, folder, folder_language):
         known = set(self.config.content_dirs)

@@ -176,3 +176,12 @@ def test_the_section_option_chooses_what_is_imported(hugo_site, db):
 
     call_command("import_hugo", str(hugo_site), "--section", "radar", stdout=io.StringIO())
     assert list(Article.objects.values_list("slug", flat=True)) == ["tech-radar-2026-04-17"]
+
+
+@pytest.mark.parametrize("front", ["headless: true", "build:\n  render: never"])
+def test_a_page_hugo_does_not_publish_is_skipped(hugo_site, run_import, front):
+    path = hugo_site / "content/posts/json-notes.md"
+    path.write_text(f"---\ntitle: Resources only\n{front}\n---\n\nText.\n")
+    report = run_import(hugo_site)
+    reasons = {item["file"]: item["reason"] for item in report.skipped}
+    assert reasons["content/posts/json-notes.md"].startswith("headless")
