@@ -185,3 +185,65 @@ def test_a_page_hugo_does_not_publish_is_skipped(hugo_site, run_import, front):
     report = run_import(hugo_site)
     reasons = {item["file"]: item["reason"] for item in report.skipped}
     assert reasons["content/posts/json-notes.md"].startswith("headless")
+
+
+def tiny_site(root, files):
+    files = {
+        "hugo.toml": (
+            '[params]\nauthor = "Ann"\n[languages.en]\ncontentDir = "content/en"\n'
+            '[languages.ru]\ncontentDir = "content/ru"\n'
+        ),
+        **files,
+    }
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def test_the_same_path_in_each_languages_folder_is_one_article(tmp_path, run_import):
+    run_import(
+        tiny_site(
+            tmp_path,
+            {
+                "content/en/posts/queues.md": "---\ntitle: Queues\n---\n\nText.\n",
+                "content/ru/posts/queues.md": "---\ntitle: Очереди\n---\n\nТекст.\n",
+            },
+        )
+    )
+    assert article("queues").title_ru == "Очереди"
+
+
+def test_a_draft_translation_of_a_published_post_is_left_out(tmp_path, run_import):
+    report = run_import(
+        tiny_site(
+            tmp_path,
+            {
+                "content/en/posts/a.md": "---\ntitle: A\ndate: 2025-01-01\n---\n\nText.\n",
+                "content/ru/posts/a.md": "---\ntitle: А\ndraft: true\n---\n\nТекст.\n",
+            },
+        )
+    )
+    assert article("a").title_ru == ""
+    assert report.warnings_of("draft translation")
+
+
+def test_an_expired_post_becomes_a_draft_and_an_undated_one_is_published_now(
+    tmp_path, run_import, now
+):
+    report = run_import(
+        tiny_site(
+            tmp_path,
+            {
+                "content/en/posts/old.md": "---\ntitle: Old\ndate: 2020-01-01\n"
+                "expiryDate: 2021-01-01\n---\n\nText.\n",
+                "content/en/posts/undated.md": "---\ntitle: Undated\n---\n\nText.\n",
+            },
+        )
+    )
+    assert article("old").state == Article.State.DRAFT
+    assert report.warnings_of("expired")
+    assert article("undated").state == Article.State.LIVE
+    assert article("undated").published_at >= now
+    assert report.warnings_of("no date")
