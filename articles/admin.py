@@ -286,16 +286,11 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
 
     @admin.action(permissions=["publish"], description=_("Publish now"))
     def publish_now(self, request, queryset):
-        now = timezone.now()
         published = 0
         for article in queryset:
-            if article.is_live:
-                continue
-            article.status = Article.Status.PUBLISHED
-            article.published_at = now
-            article.save()
-            self.log_change(request, article, gettext("Published now."))
-            published += 1
+            if article.publish():
+                self.log_change(request, article, gettext("Published now."))
+                published += 1
         self.message_user(
             request,
             ngettext("Published %(count)d article.", "Published %(count)d articles.", published)
@@ -311,12 +306,9 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
             local = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
             scheduled = skipped = 0
             for article in queryset:
-                if article.is_live:
+                if not article.publish(at=moment):
                     skipped += 1
                     continue
-                article.status = Article.Status.PUBLISHED
-                article.published_at = moment
-                article.save()
                 message = gettext("Scheduled for %(when)s (%(zone)s).") % {
                     "when": local,
                     "zone": timezone.get_current_timezone_name(),
@@ -325,12 +317,13 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
                 scheduled += 1
             self.message_user(
                 request,
+                # The zone in brackets also keeps "p.m." from ending in a double full stop.
                 ngettext(
-                    "Scheduled %(count)d article for %(when)s.",
-                    "Scheduled %(count)d articles for %(when)s.",
+                    "Scheduled %(count)d article for %(when)s (%(zone)s).",
+                    "Scheduled %(count)d articles for %(when)s (%(zone)s).",
                     scheduled,
                 )
-                % {"count": scheduled, "when": local},
+                % {"count": scheduled, "when": local, "zone": timezone.get_current_timezone_name()},
                 messages.SUCCESS,
             )
             if skipped:
@@ -362,9 +355,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
     def unpublish(self, request, queryset):
         unpublished = 0
         for article in queryset.filter(status=Article.Status.PUBLISHED):
-            article.status = Article.Status.DRAFT
-            article.published_at = None
-            article.save()
+            article.unpublish()
             self.log_change(request, article, gettext("Unpublished: back to draft."))
             unpublished += 1
         self.message_user(
