@@ -1,25 +1,23 @@
-import importlib
 import io
 import re
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
+from group_setup import create_editorial_groups
 from PIL import Image
 from playwright.sync_api import expect
 
 from articles.models import Article
 
-groups_migration = importlib.import_module("articles.migrations.0003_editorial_groups")
 PASSWORD = "pw-12345!"
 
 
 @pytest.fixture
 def staff(db, author, make_author):
     """Ada writes (group «Authors»), Erin edits (group «Editors»)."""
-    groups_migration.create_groups(apps, None)  # a flush by an earlier live_server test drops them
+    create_editorial_groups()  # a flush by an earlier live_server test drops them
     users = {}
     for username, group, writer in [("ada", "Authors", author), ("erin", "Editors", None)]:
         user = User.objects.create_user(username, password=PASSWORD, is_staff=True)
