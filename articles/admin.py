@@ -1,3 +1,4 @@
+import smtplib
 from datetime import timedelta
 from itertools import groupby
 
@@ -22,6 +23,7 @@ from reversion.admin import VersionAdmin
 from articles.admin_filters import StateFilter, TranslationFilter
 from articles.forms import LanguagesField, ScheduleForm
 from articles.images import CheckedImageField
+from articles.invitations import ROLES, InvitationForm
 from articles.models import Article, Author, SiteSettings, SlugRedirect, Tag
 from articles.preview import preview_url
 from articles.widgets import EditorWidget
@@ -44,6 +46,50 @@ class AuthorAdmin(TabbedTranslationAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     formfield_overrides = IMAGE_FIELDS
+    change_list_template = "admin/articles/author/change_list.html"
+
+    def has_invite_permission(self, request):
+        # An invitation makes a login: it takes the right to add users as well as authors.
+        return request.user.has_perms(["auth.add_user", "articles.add_author"])
+
+    def get_urls(self):
+        invite = self.admin_site.admin_view(self.invite_view)
+        return [path("invite/", invite, name="articles_author_invite"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"may_invite": self.has_invite_permission(request), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def invite_view(self, request):
+        if not self.has_invite_permission(request):
+            raise PermissionDenied
+        role = request.GET.get("role")
+        form = InvitationForm(
+            request.POST or None, initial={"role": role if role in ROLES else "author"}
+        )
+        if form.is_valid():
+            try:
+                user = form.save()
+            except (OSError, smtplib.SMTPException):
+                failed = gettext("The email could not be sent, so no account was made. Try again.")
+                form.add_error(None, failed)
+            else:
+                self.log_addition(request, user.author, gettext("Invited by email."))
+                self.message_user(
+                    request,
+                    gettext("Invitation sent to %(email)s: they choose a password from the link.")
+                    % {"email": user.email},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:articles_author_changelist")
+        title = _("Invite an editor") if form["role"].value() == "editor" else _("Invite an author")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/articles/author/invite.html", context)
 
 
 @admin.register(Tag)
@@ -104,6 +150,27 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         if not super().has_add_permission(request):
             return False
         return self.has_publish_permission(request) or author_of(request.user) is not None
+
+    def changelist_view(self, request, extra_context=None):
+        if self.lacks_author_profile(request) and request.method == "GET":
+            # Without this the Add button is simply missing, with no word why.
+            messages.warning(
+                request,
+                gettext(
+                    "You cannot add articles yet: your account is not linked to an author "
+                    "profile. Ask an administrator to choose your account as the user of an "
+                    "author (Authors → the author → user), or to invite you again."
+                ),
+            )
+        return super().changelist_view(request, extra_context)
+
+    def lacks_author_profile(self, request):
+        """Allowed to add articles by the group, but with no author to write as."""
+        return (
+            super().has_add_permission(request)
+            and not self.has_publish_permission(request)
+            and author_of(request.user) is None
+        )
 
     def has_view_permission(self, request, obj=None):
         if not super().has_view_permission(request, obj):
