@@ -2,6 +2,7 @@ import smtplib
 from datetime import timedelta
 from itertools import groupby
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -119,7 +120,11 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
     list_select_related = ["author"]
     actions = ["publish_now", "schedule", "unpublish", "mark_translation_current"]
     change_list_template = "admin/articles/article/change_list.html"
-    formfield_overrides = {MarkdownxField: {"widget": EditorWidget}, **IMAGE_FIELDS}
+    # A plain form field: markdownx's own would swap our editor back for its widget.
+    formfield_overrides = {
+        MarkdownxField: {"form_class": forms.CharField, "widget": EditorWidget},
+        **IMAGE_FIELDS,
+    }
     history_latest_first = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
