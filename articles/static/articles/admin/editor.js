@@ -91,7 +91,7 @@
       this.area = root.querySelector("textarea");
       this.frame = root.querySelector(".desk-preview");
       this.errors = root.querySelector(".desk-upload-errors");
-      this.dialog = root.querySelector(".desk-image-dialog");
+      this.dialog = this.placeDialog();
       this.fileInput = root.querySelector(".desk-file");
       this.storageKey = STORAGE_PREFIX + location.pathname + ":" + this.area.name;
       this.lastPreviewed = null;
@@ -105,6 +105,14 @@
       this.bindAutosave();
       this.update = debounce(() => this.refreshPreview(), PREVIEW_DELAY);
       this.area.addEventListener("input", this.update);
+    }
+
+    placeDialog() {
+      const template = this.root.querySelector(".desk-image-dialog-template");
+      const dialog = template.content.firstElementChild.cloneNode(true);
+      dialog.dataset.for = this.area.id;
+      document.body.append(dialog);
+      return dialog;
     }
 
     // Preview: a frame holding the site's stylesheet and an article body, filled as you type.
@@ -302,7 +310,7 @@
         this.fileInput.value = "";
         this.uploadAll(files);
       });
-      this.root.querySelector(".desk-image-cancel").addEventListener("click", () => {
+      this.dialog.querySelector(".desk-image-cancel").addEventListener("click", () => {
         this.dialog.close("cancel");
       });
     }
