@@ -196,14 +196,11 @@ class Article(models.Model):
     def schedule_renditions(self, before):
         """Resize images once the article is stored: a failed rendition never loses the article."""
         cover_changed = (before.cover_image.name if before else "") != (self.cover_image.name or "")
-        body_changed = before is None or any(
-            getattr(before, localized("body", lang)) != getattr(self, localized("body", lang))
-            for lang, _name in settings.LANGUAGES
-        )
         pk = self.pk
         if cover_changed:
             transaction.on_commit(lambda: Article.update_cover_renditions(pk), robust=True)
-        if body_changed:
+        # Rendered bodies point at an original only while its renditions are missing.
+        if self.body_images():
             transaction.on_commit(lambda: Article.update_body_renditions(pk), robust=True)
 
     def publish(self, at=None):
@@ -311,7 +308,7 @@ class Article(models.Model):
         cls.objects.filter(pk=pk).update(**{name: getattr(article, name) for name in rendered})
 
     def body_images(self):
-        """Names in media storage of the images the bodies show, in every language."""
+        """Stored originals the bodies still show, in every language: those without renditions."""
         return {
             name
             for lang, _name in settings.LANGUAGES

@@ -123,7 +123,20 @@ def test_author_writes_beside_the_preview_and_adds_a_described_image(writing, si
     )
 
 
-def test_closed_tab_gives_the_text_back(writing, site, context):
+def log_in(page):
+    page.fill("#id_username", "ada")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+
+
+def restore(page):
+    banner = page.locator(f"{DESK} .desk-restore")
+    expect(banner).to_contain_text("a version you had not saved")
+    banner.get_by_role("button", name="Restore it").click()
+    expect(banner).to_be_hidden()
+
+
+def test_closed_tab_or_expired_session_gives_the_text_back(writing, site, context):
     page = writing
     page.goto(f"{site}/admin/articles/article/add/")
     page.locator("#id_title_en").press_sequentially("Half written")
@@ -133,11 +146,16 @@ def test_closed_tab_gives_the_text_back(writing, site, context):
 
     page = context.new_page()
     page.goto(f"{site}/admin/articles/article/add/")
-    restore = page.locator(f"{DESK} .desk-restore")
-    expect(restore).to_contain_text("a version you had not saved")
-    restore.get_by_role("button", name="Restore it").click()
+    restore(page)
     expect(page.locator("#id_body_en")).to_have_value("A paragraph I must not lose.")
-    expect(restore).to_be_hidden()
+
+    # The session expires before the save: the admin asks to log in and the form comes back empty.
+    page.locator("#id_title_en").press_sequentially("Half written")
+    context.clear_cookies(name="sessionid")
+    page.click("input[name=_save]")
+    log_in(page)
+    expect(page).to_have_url(re.compile(r"/admin/articles/article/add/$"))
+    restore(page)
     page.locator("#id_title_en").press_sequentially("Half written")
     page.click("input[name=_save]")
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")

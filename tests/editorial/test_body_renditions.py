@@ -109,3 +109,29 @@ def test_a_failing_rendition_never_loses_the_article(
     assert "Kept." in article.body_html_en
     assert f'src="/media/{name}"' in article.body_html_en
     assert "disk full" in caplog.text
+
+
+def test_renditions_missed_once_are_made_on_the_next_save(
+    make_article, stored_image, monkeypatch, django_capture_on_commit_callbacks
+):
+    name = stored_image()
+    with monkeypatch.context() as patch:
+        patch.setattr("articles.renditions.make_renditions", lambda _file: None)
+        article = save_with_renditions(
+            django_capture_on_commit_callbacks, make_article, f"![Chart](/media/{name})"
+        )
+    assert "srcset" not in article.body_html_en
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()  # nothing changed in the text
+    article.refresh_from_db()
+    assert "/media/renditions/chart-960w.webp 960w" in article.body_html_en
+
+
+def test_an_article_without_images_has_nothing_to_do_after_commit(
+    make_article, monkeypatch, django_capture_on_commit_callbacks
+):
+    calls = []
+    monkeypatch.setattr(Article, "update_body_renditions", calls.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(body_en="Text only, and a [link](https://example.org).")
+    assert calls == []
