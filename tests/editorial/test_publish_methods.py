@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pytest
+
 from articles.models import Article
 
 
@@ -52,3 +54,31 @@ def test_unpublish_leaves_drafts_and_reviews_alone(draft_article, make_article):
         assert article.unpublish() is False
         article.refresh_from_db()
         assert article.status == status
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Scheduled 1 article for March 1, 2031, 12:01 p.m. (UTC)."),
+        ("ru", "1 статья запланирована на 1 марта 2031 г. 12:01 (UTC)."),
+    ],
+)
+def test_schedule_message_ends_with_one_full_stop(
+    editor_client, draft_article, settings, language, expected
+):
+    settings.TIME_ZONE = "UTC"
+    response = editor_client.post(
+        "/admin/articles/article/",
+        {
+            "action": "schedule",
+            "_selected_action": [draft_article.pk],
+            "index": 0,
+            "apply": 1,
+            "publish_at": "2031-03-01T12:01",
+        },
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == [expected]
+    assert not any(".." in message for message in messages)
