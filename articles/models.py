@@ -2,6 +2,7 @@ import difflib
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -150,6 +151,11 @@ class Article(models.Model):
     body_html = models.TextField(editable=False, blank=True)
     toc_html = models.TextField(editable=False, blank=True)
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=0)
+
+    # PostgreSQL's stored search entries, one per language (articles/search_index.py fills
+    # them after each commit; SQLite keeps its own FTS5 tables and leaves these empty).
+    search_en = SearchVectorField(editable=False, null=True)
+    search_ru = SearchVectorField(editable=False, null=True)
 
     objects = ArticleQuerySet.as_manager()
 

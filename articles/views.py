@@ -2,8 +2,8 @@ from datetime import MAXYEAR, MINYEAR
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce, ExtractYear, Lower, NullIf
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -11,7 +11,8 @@ from django.views.decorators.cache import never_cache
 
 from articles.models import Article, Author, SlugRedirect, Tag
 from articles.preview import article_pk_from_token
-from articles.search import MAX_QUERY_LENGTH, search
+from articles.querysets import live_q
+from articles.search import clean_query, search
 
 PAGE_SIZE = 10
 
@@ -61,6 +62,35 @@ def article_preview(request, token):
     return response
 
 
+def shown_field(field):
+    """The field in the page's language, falling back to English, as an ORM expression."""
+    language = get_language() or settings.LANGUAGE_CODE
+    english = F(f"{field}_{settings.LANGUAGE_CODE}")
+    if language == settings.LANGUAGE_CODE:
+        return english
+    return Coalesce(NullIf(F(f"{field}_{language}"), Value("")), english)
+
+
+def live_count(prefix="articles__"):
+    """Live articles listed in this language, counted through a relation."""
+    hidden = Q(**{f"{prefix}hidden_languages__contains": get_language() or "en"})
+    return Count(f"{prefix}pk", filter=live_q(prefix) & ~hidden, distinct=True)
+
+
+def tag_index(request):
+    tags = (
+        Tag.objects.annotate(live_articles=live_count())
+        .filter(live_articles__gt=0)
+        .order_by(Lower(shown_field("name")), "slug")
+    )
+    return render(request, "articles/tag_index.html", {"tags": tags})
+
+
+def author_index(request):
+    authors = Author.objects.annotate(live_articles=live_count()).filter(live_articles__gt=0)
+    return render(request, "articles/author_index.html", {"authors": authors})
+
+
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, Article.objects.listing().filter(tags=tag))
@@ -68,8 +98,8 @@ def tag_detail(request, slug):
 
 
 def search_results(request):
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
-    page = paginate(request, search(Article.objects.listing(), query)) if query else None
+    query = clean_query(request.GET.get("q", ""))
+    page = paginate(request, search(query, get_language())) if query else None
     return render(request, "articles/search.html", {"query": query, "page": page})
 
 
