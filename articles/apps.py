@@ -7,5 +7,5 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        # The search index follows saved articles and tags once their transaction commits.
-        from articles import search_index  # noqa: F401
+        # The search index and the social images follow saves once their transaction commits.
+        from articles import search_index, social  # noqa: F401

@@ -193,6 +193,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Rendered listings are reused for at most this long (and never past a scheduled publication).
 LISTING_CACHE_SECONDS = int(os.environ.get("LISTING_CACHE_SECONDS", "300"))
 
+# Social preview images are drawn after each article, series or site-settings save.
+SOCIAL_IMAGES = env_bool("SOCIAL_IMAGES", True)
+
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 if not DEBUG:

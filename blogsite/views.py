@@ -9,7 +9,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from articles.caching import listing_cache_state
-from articles.models import Article
+from articles.metadata import listing_meta
+from articles.models import Article, SiteSettings
 from articles.views import paginate
 from series.models import Series
 
@@ -18,8 +19,11 @@ HUB_SERIES = 4
 
 def home(request):
     articles = Article.objects.listing().select_related("series_part__series")
+    page = paginate(request, articles)
+    site = SiteSettings.load()
     context = {
-        "page": paginate(request, articles),
+        "page": page,
+        "meta": listing_meta(request, site, site.name, site.tagline, page=page, schema_type="Blog"),
         "series_list": Series.objects.with_live_stats()[:HUB_SERIES],
         "show_series": True,
         "cards_cache": listing_cache_state(),

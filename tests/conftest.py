@@ -30,6 +30,13 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _no_social_images(settings):
+    # Drawing two 1200x630 images per saved article would slow every test; the social image
+    # tests turn it back on.
+    settings.SOCIAL_IMAGES = False
+
+
 @pytest.fixture
 def now():
     return timezone.now()
