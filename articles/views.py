@@ -2,7 +2,7 @@ from datetime import MAXYEAR, MINYEAR
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, F, Q, Value
+from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Coalesce, ExtractYear, Lower, NullIf
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -84,7 +84,8 @@ def shown_field(field):
     english = F(f"{field}_{settings.LANGUAGE_CODE}")
     if language == settings.LANGUAGE_CODE:
         return english
-    return Coalesce(NullIf(F(f"{field}_{language}"), Value("")), english)
+    translated = NullIf(F(f"{field}_{language}"), Value(""))
+    return Coalesce(translated, english, output_field=CharField())
 
 
 def live_count(prefix="articles__"):
