@@ -9,7 +9,7 @@ import copy
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -24,15 +24,20 @@ ENTRY_SKIPS = [f"{field}_{lang}" for field in ("body", "toc_html") for lang in (
 
 
 class FullContentRss(Rss201rev2Feed):
+    """RSS 2.0 with the whole article (content:encoded) and its last change (dcterms)."""
+
     def rss_attributes(self):
         return {
             **super().rss_attributes(),
             "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+            "xmlns:dcterms": "http://purl.org/dc/terms/",
         }
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("content:encoded", item["content_html"])
+        if item["updateddate"] is not None:
+            handler.addQuickElement("dcterms:modified", rfc3339_date(item["updateddate"]))
 
 
 class FullContentAtom(Atom1Feed):
@@ -96,8 +101,8 @@ class LatestArticlesFeed(Feed):
 class AtomMixin:
     feed_type = FullContentAtom
 
-    def subtitle(self, *args):
-        return self.description(*args)
+    def subtitle(self, obj):
+        return self._get_dynamic_attr("description", obj)
 
 
 class LatestArticlesAtomFeed(AtomMixin, LatestArticlesFeed):
