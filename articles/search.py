@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
-from articles.search_index import CONFIGS, fts_table, plain_text, shown, vector_field
+from articles.search_index import CONFIGS, fts_table, plain_text, shown, vector_field, yo_as_ye
 from articles.stemming import WORD, stem
 
 MAX_QUERY_LENGTH = 200
@@ -59,7 +59,7 @@ def search(query, language):
 
 def postgres_ranked_ids(live, query, language):
     field = vector_field(language)
-    search_query = SearchQuery(query, search_type="websearch", config=CONFIGS[language])
+    search_query = SearchQuery(yo_as_ye(query), search_type="websearch", config=CONFIGS[language])
     return list(
         live.filter(**{field: search_query})
         .annotate(rank=SearchRank(F(field), search_query))

@@ -57,10 +57,16 @@ def texts(article, language):
     }
 
 
+def yo_as_ye(text):
+    """Russian readers type «е» for «ё»; PostgreSQL's dictionary tells them apart."""
+    return text.replace("ё", "е").replace("Ё", "Е")
+
+
 def postgres_vector(entry, language):
     vector = None
     for column, weight in WEIGHTS.items():
-        part = SearchVector(Value(entry[column]), weight=weight, config=CONFIGS[language])
+        text = yo_as_ye(entry[column])
+        part = SearchVector(Value(text), weight=weight, config=CONFIGS[language])
         vector = part if vector is None else vector + part
     return vector
 
