@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages migrate demo clean chromium audit screenshots bench
+.PHONY: run test install lint messages migrate demo clean chromium audit screenshots bench bench-search
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ audit: install chromium audit/node_modules/.installed
 bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py
+
+# Search over 10,000 generated articles on SQLite and PostgreSQL (BENCH_POSTGRES_URL names an
+# empty database of yours); p50/p99 per query in the Search section of bench/RESULTS.md.
+bench-search: install
+	$(BIN)/python bench/search.py
 
 # Every page type at 375 and 1280 px, light and dark, into screenshots/.
 screenshots: install chromium
