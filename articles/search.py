@@ -24,6 +24,10 @@ MAX_QUERY_LENGTH = 200
 # bm25 weights in FTS5 column order (title, tags, summary, body), as PostgreSQL's A > B > C > D.
 BM25_WEIGHTS = "10.0, 5.0, 2.0, 1.0"
 SNIPPET_WORDS = 36
+# A result shows its title, summary and a passage of the rendered body, never the sources.
+RESULT_SKIPS = [f"{f}_{lang}" for f in ("body", "toc_html") for lang in CONFIGS] + [
+    "translation_source"
+]
 # A word marked "-word" (after a space or at the start) is one the reader wants left out.
 EXCLUDED = re.compile(r"(?:^|\s)-([^\W_]+)")
 
@@ -97,7 +101,7 @@ class SearchResults(Sequence):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         ids = self.ids[index]
-        articles = Article.objects.with_author_and_tags().in_bulk(ids)
+        articles = Article.objects.with_author_and_tags().defer(*RESULT_SKIPS).in_bulk(ids)
         page = [articles[pk] for pk in ids if pk in articles]
         for article in page:
             article.title_marked = highlight(shown(article, "title", self.language), self.stems)
