@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import translation
 from django.utils.crypto import salted_hmac
@@ -191,6 +191,19 @@ def article_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         pk = instance.pk
         after_commit(lambda: make_article_images(pk))
+
+
+def delete_images(kind, pk):
+    for language in languages():
+        name = image_name(kind, pk, language)
+        if default_storage.exists(name):
+            default_storage.delete(name)
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="social-article-deleted")
+def article_deleted(sender, instance, **kwargs):
+    pk = instance.pk
+    transaction.on_commit(lambda: delete_images("article", pk))
 
 
 @receiver(post_save, sender=SiteSettings, dispatch_uid="social-site-saved")

@@ -1,5 +1,6 @@
 """Social preview images for series, and for articles whose place in a series changes."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import translation
@@ -9,6 +10,7 @@ from articles.models import SiteSettings
 from articles.social import (
     Card,
     after_commit,
+    delete_images,
     image_name,
     languages,
     make_article_images,
@@ -38,6 +40,12 @@ def series_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         pk = instance.pk
         after_commit(lambda: make_series_images(pk))
+
+
+@receiver(post_delete, sender=Series, dispatch_uid="social-series-deleted")
+def series_deleted(sender, instance, **kwargs):
+    pk = instance.pk
+    transaction.on_commit(lambda: delete_images("series", pk))
 
 
 @receiver(post_save, sender=SeriesPart, dispatch_uid="social-part-saved")

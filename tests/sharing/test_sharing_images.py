@@ -81,3 +81,14 @@ def test_the_image_shows_cyrillic_with_the_shipped_font(social_images, make_arti
     # A font without Cyrillic draws every letter as the same empty box.
     boxes = {font.getmask(letter).getbbox() for letter in "ИНДЕКС"}
     assert len(boxes) > 1
+
+
+def test_a_deleted_article_takes_its_images_with_it(
+    social_images, make_article, django_capture_on_commit_callbacks
+):
+    article = make_article(title_en="Short-lived")
+    names = [image_name("article", article.pk, lang) for lang in ("en", "ru")]
+    assert all(default_storage.exists(name) for name in names)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+    assert not any(default_storage.exists(name) for name in names)
