@@ -180,7 +180,8 @@ def article_meta(request, site, article):
         "datePublished": article.published_at,
         "dateModified": article.updated_at,
         "image": {"@type": "ImageObject", "url": image["url"], "width": WIDTH, "height": HEIGHT},
-        "inLanguage": language(),
+        # The language of the text: an untranslated article shows its English on every page.
+        "inLanguage": language() if article.is_translated(language()) else settings.LANGUAGE_CODE,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "keywords": [tag.name for tag in article.tags.all()],

@@ -154,3 +154,10 @@ def test_hostile_title_round_trips_through_every_channel(client, make_article):
     assert tags["og:title"] == [HOSTILE_TITLE]
     assert tags["twitter:description"] == [HOSTILE_TITLE]
     assert lxml_html.fromstring(page).xpath("//title")[0].text.startswith(HOSTILE_TITLE)
+
+
+def test_an_untranslated_article_says_its_text_is_english(client, make_article):
+    make_article(slug="english", title_en="Only in English")
+    page = client.get("/ru/posts/english/").content.decode()
+    assert of_type(json_ld(page), "BlogPosting")["inLanguage"] == "en"
+    assert meta_tags(page)["og:locale"] == ["ru_RU"]  # the page itself is the Russian edition
