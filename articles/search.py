@@ -76,12 +76,16 @@ def sqlite_ranked_ids(live, wanted, unwanted, language):
     # Stems are letters and digits only; quoting them makes each a plain FTS5 string.
     match = " AND ".join(f'"{term}"' for term in wanted)
     if unwanted:
-        match = f"({match}) NOT ({' OR '.join(f'{chr(34)}{term}{chr(34)}' for term in unwanted)})"
+        left_out = " OR ".join(f'"{term}"' for term in unwanted)
+        match = f"({match}) NOT ({left_out})"
     live_sql, live_params = live.values("pk").query.sql_with_params()
     table = fts_table(language)
+    # Matches are scored once, then kept if live: asked the other way round, SQLite runs
+    # the full-text query again for every live article.
     sql = (
-        f"SELECT rowid FROM {table} WHERE {table} MATCH %s AND rowid IN ({live_sql}) "  # noqa: S608 (our table, Django's SQL)
-        f"ORDER BY bm25({table}, {BM25_WEIGHTS}), rowid DESC"
+        f"WITH matches AS MATERIALIZED (SELECT rowid AS id, bm25({table}, {BM25_WEIGHTS}) AS score "  # noqa: S608 (our table, Django's SQL)
+        f"FROM {table} WHERE {table} MATCH %s) "
+        f"SELECT id FROM matches WHERE id IN ({live_sql}) ORDER BY score, id DESC"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [match, *live_params])
