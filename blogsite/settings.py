@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "articles",
     "series",
     "newsletter",
+    "hugo_import",
     "blogsite",
 ]
 
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Old Hugo addresses: a 301 for a 404, before the two above turn it into their redirects.
+    "hugo_import.middleware.OldAddressRedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
