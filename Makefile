@@ -4,7 +4,7 @@ BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint messages migrate demo clean chromium audit screenshots bench \
-	bench-newsletter
+	bench-newsletter bench-search
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,11 @@ bench: install
 # bench/RESULTS.md. Give it a PostgreSQL database of its own in DATABASE_URL.
 bench-newsletter: install
 	$(BIN)/python bench/newsletter.py
+
+# Search over 10,000 generated articles on SQLite and PostgreSQL (BENCH_POSTGRES_URL names an
+# empty database of yours); p50/p99 per query in the Search section of bench/RESULTS.md.
+bench-search: install
+	$(BIN)/python bench/search.py
 
 # Every page type at 375 and 1280 px, light and dark, into screenshots/.
 screenshots: install chromium

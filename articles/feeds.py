@@ -1,14 +1,65 @@
+"""RSS and Atom feeds: the site's, a tag's and an author's (the series app adds its own).
+
+Entries carry the whole article (sanitized HTML with absolute links) and the summary as plain
+text: escaped once more, because feed readers read a description as HTML.
+"""
+
+import copy
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
-from articles.models import Article, SiteSettings, Tag
+from articles.models import Article, Author, SiteSettings, Tag
+from articles.rendering import with_absolute_urls
 
 FEED_SIZE = 20
+# What an entry never needs: the Markdown sources and the contents lists.
+ENTRY_SKIPS = [f"{field}_{lang}" for field in ("body", "toc_html") for lang in ("en", "ru")] + [
+    "translation_source"
+]
+
+
+class FullContentRss(Rss201rev2Feed):
+    """RSS 2.0 with the whole article (content:encoded) and its last change (dcterms)."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+            "xmlns:dcterms": "http://purl.org/dc/terms/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content_html"])
+        if item["updateddate"] is not None:
+            handler.addQuickElement("dcterms:modified", rfc3339_date(item["updateddate"]))
+
+
+class FullContentAtom(Atom1Feed):
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+
+def feed_entries(articles):
+    """Live articles listed in this language, newest first, with what an entry shows."""
+    return articles.live().listed().with_author_and_tags().defer(*ENTRY_SKIPS)[:FEED_SIZE]
 
 
 class LatestArticlesFeed(Feed):
+    feed_type = FullContentRss
+
+    def __call__(self, request, *args, **kwargs):
+        # One feed object serves every request: keep this request's host on a copy.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
     def title(self):
         return SiteSettings.load().name
 
@@ -19,13 +70,13 @@ class LatestArticlesFeed(Feed):
         return SiteSettings.load().tagline
 
     def items(self):
-        return Article.objects.listing()[:FEED_SIZE]
+        return feed_entries(Article.objects.all())
 
     def item_title(self, article):
         return article.title
 
     def item_description(self, article):
-        return article.summary
+        return escape(article.summary)
 
     def item_pubdate(self, article):
         return article.published_at
@@ -36,13 +87,26 @@ class LatestArticlesFeed(Feed):
     def item_author_name(self, article):
         return article.author.name
 
+    def item_author_link(self, article):
+        return self.request.build_absolute_uri(article.author.get_absolute_url())
+
     def item_categories(self, article):
         return [tag.name for tag in article.tags.all()]
 
+    def item_extra_kwargs(self, article):
+        page_url = self.request.build_absolute_uri(article.get_absolute_url())
+        return {"content_html": with_absolute_urls(article.body_html, page_url)}
 
-class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
-    subtitle = LatestArticlesFeed.description
+
+class AtomMixin:
+    feed_type = FullContentAtom
+
+    def subtitle(self, obj):
+        return self._get_dynamic_attr("description", obj)
+
+
+class LatestArticlesAtomFeed(AtomMixin, LatestArticlesFeed):
+    pass
 
 
 class TagFeed(LatestArticlesFeed):
@@ -55,5 +119,33 @@ class TagFeed(LatestArticlesFeed):
     def link(self, tag):
         return tag.get_absolute_url()
 
+    def description(self, tag):
+        return _("New articles tagged “%(tag)s”.") % {"tag": tag.name}
+
     def items(self, tag):
-        return Article.objects.listing().filter(tags=tag)[:FEED_SIZE]
+        return feed_entries(Article.objects.filter(tags=tag))
+
+
+class TagAtomFeed(AtomMixin, TagFeed):
+    pass
+
+
+class AuthorFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, author):
+        return f"{SiteSettings.load().name}: {author.name}"
+
+    def link(self, author):
+        return author.get_absolute_url()
+
+    def description(self, author):
+        return _("New articles by %(author)s.") % {"author": author.name}
+
+    def items(self, author):
+        return feed_entries(Article.objects.filter(author=author))
+
+
+class AuthorAtomFeed(AtomMixin, AuthorFeed):
+    pass

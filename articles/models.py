@@ -2,6 +2,7 @@ import difflib
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -152,13 +153,25 @@ class Article(models.Model):
     toc_html = models.TextField(editable=False, blank=True)
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=0)
 
+    # PostgreSQL's stored search entries, one per language (articles/search_index.py fills
+    # them after each commit; SQLite keeps its own FTS5 tables and leaves these empty).
+    search_en = SearchVectorField(editable=False, null=True)
+    search_ru = SearchVectorField(editable=False, null=True)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            # Covers the live-and-listed filter without reading rows (search, counts): on
+            # SQLite the language list sits behind the long texts of each row.
+            models.Index(
+                fields=["status", "published_at", "hidden_languages"], name="article_live_listed"
+            ),
+        ]
         permissions = [("publish_article", _("Can publish, schedule and unpublish articles"))]
 
     def __str__(self):

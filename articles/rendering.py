@@ -3,7 +3,7 @@
 import math
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
 import markdown
 import nh3
@@ -125,6 +125,26 @@ def sanitize(html):
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         attribute_filter=_keep_attribute,
+        filter_style_properties={"text-align"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def with_absolute_urls(html, page_url):
+    """Sanitized `html` whose links and images work away from the page (feeds, emails)."""
+
+    def keep(tag, attribute, value):
+        value = _keep_attribute(tag, attribute, value)
+        if value is not None and attribute in {"href", "src"}:
+            value = urljoin(page_url, value)
+        return value
+
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        attribute_filter=keep,
         filter_style_properties={"text-align"},
         link_rel="noopener noreferrer",
     )

@@ -2,16 +2,21 @@ from datetime import MAXYEAR, MINYEAR
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
+from django.db.models import CharField, Count, F, Q, Value
+from django.db.models.functions import Coalesce, ExtractYear, Lower, NullIf
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from articles.models import Article, Author, SlugRedirect, Tag
+from articles.metadata import article_meta, author_meta, listing_meta
+from articles.models import Article, Author, SiteSettings, SlugRedirect, Tag
 from articles.preview import article_pk_from_token
-from articles.search import MAX_QUERY_LENGTH, search
+from articles.querysets import live_q
+from articles.related import related_articles
+from articles.search import clean_query, search
 
 PAGE_SIZE = 10
 
@@ -25,12 +30,24 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 
 
 def article_detail(request, slug):
-    article = Article.objects.live().with_author_and_tags().filter(slug=slug).first()
+    article = (
+        Article.objects.live()
+        .with_author_and_tags()
+        .select_related("series_part__series")  # the series app's relation, by name
+        .filter(slug=slug)
+        .first()
+    )
     if article is None:
         return redirect_old_slug(slug)
     # Kept off this language's listings by an editor: readable, but not for search engines.
     unlisted = get_language() in article.hidden_languages.split(",")
-    return render(request, "article.html", {"article": article, "unlisted": unlisted})
+    context = {
+        "article": article,
+        "unlisted": unlisted,
+        "meta": article_meta(request, SiteSettings.load(), article),
+        "related": related_articles(article),
+    }
+    return render(request, "article.html", context)
 
 
 def redirect_old_slug(slug):
@@ -61,15 +78,67 @@ def article_preview(request, token):
     return response
 
 
+def shown_field(field):
+    """The field in the page's language, falling back to English, as an ORM expression."""
+    language = get_language() or settings.LANGUAGE_CODE
+    english = F(f"{field}_{settings.LANGUAGE_CODE}")
+    if language == settings.LANGUAGE_CODE:
+        return english
+    translated = NullIf(F(f"{field}_{language}"), Value(""))
+    return Coalesce(translated, english, output_field=CharField())
+
+
+def live_count(prefix="articles__"):
+    """Live articles listed in this language, counted through a relation."""
+    hidden = Q(**{f"{prefix}hidden_languages__contains": get_language() or "en"})
+    return Count(f"{prefix}pk", filter=live_q(prefix) & ~hidden, distinct=True)
+
+
+def tag_index(request):
+    tags = (
+        Tag.objects.annotate(live_articles=live_count())
+        .filter(live_articles__gt=0)
+        .order_by(Lower(shown_field("name")), "slug")
+    )
+    meta = listing_meta(
+        request,
+        SiteSettings.load(),
+        _("Tags"),
+        _("Every topic we write about, with the number of articles on each."),
+        trail=[(_("Tags"), reverse("articles:tags"))],
+    )
+    return render(request, "articles/tag_index.html", {"tags": tags, "meta": meta})
+
+
+def author_index(request):
+    authors = Author.objects.annotate(live_articles=live_count()).filter(live_articles__gt=0)
+    meta = listing_meta(
+        request,
+        SiteSettings.load(),
+        _("Authors"),
+        _("The people who write here, and what each has published."),
+        trail=[(_("Authors"), reverse("articles:authors"))],
+    )
+    return render(request, "articles/author_index.html", {"authors": authors, "meta": meta})
+
+
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, Article.objects.listing().filter(tags=tag))
-    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
+    meta = listing_meta(
+        request,
+        SiteSettings.load(),
+        tag.name,
+        _("Articles tagged “%(tag)s”.") % {"tag": tag.name},
+        page=page,
+        trail=[(_("Tags"), reverse("articles:tags")), (tag.name, tag.get_absolute_url())],
+    )
+    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page, "meta": meta})
 
 
 def search_results(request):
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
-    page = paginate(request, search(Article.objects.listing(), query)) if query else None
+    query = clean_query(request.GET.get("q", ""))
+    page = paginate(request, search(query, get_language())) if query else None
     return render(request, "articles/search.html", {"query": query, "page": page})
 
 
@@ -82,7 +151,14 @@ def archive_index(request):
         .annotate(articles=Count("pk"))
         .order_by("-year")
     )
-    return render(request, "articles/archive_index.html", {"years": years})
+    meta = listing_meta(
+        request,
+        SiteSettings.load(),
+        _("Archive"),
+        _("Everything published, year by year."),
+        trail=[(_("Archive"), reverse("articles:archive"))],
+    )
+    return render(request, "articles/archive_index.html", {"years": years, "meta": meta})
 
 
 def archive_year(request, year):
@@ -92,10 +168,24 @@ def archive_year(request, year):
     page = paginate(request, articles)
     if not page.paginator.count:
         raise Http404("Nothing was published that year.")
-    return render(request, "articles/archive_year.html", {"year": year, "page": page})
+    meta = listing_meta(
+        request,
+        SiteSettings.load(),
+        str(year),
+        _("Articles published in %(year)s.") % {"year": year},
+        page=page,
+        trail=[
+            (_("Archive"), reverse("articles:archive")),
+            (str(year), reverse("articles:archive_year", args=[year])),
+        ],
+    )
+    context = {"year": year, "page": page, "meta": meta}
+    return render(request, "articles/archive_year.html", context)
 
 
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, Article.objects.listing().filter(author=author))
-    return render(request, "articles/author_detail.html", {"author": author, "page": page})
+    meta = author_meta(request, SiteSettings.load(), author, page)
+    context = {"author": author, "page": page, "meta": meta}
+    return render(request, "articles/author_detail.html", context)

@@ -226,6 +226,10 @@ LISTING_CACHE_SECONDS = int(os.environ.get("LISTING_CACHE_SECONDS", "300"))
 LOGIN_URL = "admin:login"
 # An invitation's link to set the password works this long (seconds).
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(7 * 24 * 3600)))
+
+# Social preview images are drawn after each article, series or site-settings save.
+SOCIAL_IMAGES = env_bool("SOCIAL_IMAGES", True)
+
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 if not DEBUG:

@@ -5,15 +5,28 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.views import PasswordResetCompleteView, PasswordResetConfirmView
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, reverse_lazy
-from django.views.static import serve
 from markdownx.views import MarkdownifyView
 
-from articles.sitemaps import ArticleSitemap
+from articles.sitemaps import (
+    ArchiveSitemap,
+    ArticleSitemap,
+    AuthorSitemap,
+    PagesSitemap,
+    TagSitemap,
+)
 from articles.uploads import ImageUpload
 from blogsite import views
-from series.sitemaps import SeriesSitemap
+from series.sitemaps import SeriesListSitemap, SeriesSitemap
 
-sitemaps = {"articles": ArticleSitemap, "series": SeriesSitemap}
+sitemaps = {
+    "pages": PagesSitemap,
+    "series-list": SeriesListSitemap,
+    "articles": ArticleSitemap,
+    "series": SeriesSitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+    "archive": ArchiveSitemap,
+}
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
@@ -52,6 +65,4 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.SERVE_MEDIA:
-    urlpatterns += [
-        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    urlpatterns += [path("media/<path:path>", views.media)]

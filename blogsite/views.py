@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from articles.caching import listing_cache_state
-from articles.models import Article
+from articles.metadata import listing_meta
+from articles.models import Article, SiteSettings
 from articles.views import paginate
 from blogsite.languages import url_in_language
 from series.models import Series
@@ -19,8 +21,11 @@ HUB_SERIES = 4
 
 def home(request):
     articles = Article.objects.listing().select_related("series_part__series")
+    page = paginate(request, articles)
+    site = SiteSettings.load()
     context = {
-        "page": paginate(request, articles),
+        "page": page,
+        "meta": listing_meta(request, site, site.name, site.tagline, page=page, schema_type="Blog"),
         "series_list": Series.objects.with_live_stats()[:HUB_SERIES],
         "show_series": True,
         "cards_cache": listing_cache_state(),
@@ -53,6 +58,12 @@ def switch_language(request, language):
 def favicon(request):
     # Browsers ask for /favicon.ico whatever the page says; send them to the hashed static file.
     return redirect(staticfiles_storage.url("favicon.ico"), permanent=True)
+
+
+@require_GET
+def media(request, path):
+    # MEDIA_ROOT read per request, so a changed setting (a test's own folder) is honoured.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 @require_GET

@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from articles.feeds import FEED_SIZE, LatestArticlesFeed
+from articles.feeds import AtomMixin, LatestArticlesFeed, feed_entries
 from articles.models import Article, SiteSettings
 from series.models import Series
 
@@ -20,4 +20,8 @@ class SeriesFeed(LatestArticlesFeed):
         return _("New parts of the series “%(series)s”.") % {"series": series.title}
 
     def items(self, series):
-        return Article.objects.live().for_cards().filter(series_part__series=series)[:FEED_SIZE]
+        return feed_entries(Article.objects.filter(series_part__series=series))
+
+
+class SeriesAtomFeed(AtomMixin, SeriesFeed):
+    pass

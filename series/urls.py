@@ -8,4 +8,5 @@ urlpatterns = [
     path("series/", views.series_list, name="list"),
     path("series/<slug:slug>/", views.series_detail, name="detail"),
     path("series/<slug:slug>/feed/", feeds.SeriesFeed(), name="feed"),
+    path("series/<slug:slug>/feed/atom/", feeds.SeriesAtomFeed(), name="atom_feed"),
 ]

@@ -1,12 +1,25 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
+from articles.metadata import listing_meta, social_image
+from articles.models import SiteSettings
 from series.models import Series
 
 
 def series_list(request):
     series_list = Series.objects.with_live_stats()
-    return render(request, "series/series_list.html", {"series_list": series_list})
+    meta = listing_meta(
+        request,
+        SiteSettings.load(),
+        _("Series"),
+        _("Multi-part guides, read in order."),
+        trail=[(_("Series"), reverse("series:list"))],
+    )
+    return render(request, "series/series_list.html", {"series_list": series_list, "meta": meta})
 
 
 def series_detail(request, slug):
@@ -14,5 +27,34 @@ def series_detail(request, slug):
     parts = list(series.live_parts())
     if not parts:
         raise Http404("This series has no published part yet.")
-    context = {"series": series, "parts": parts, "next_part_at": series.next_scheduled_at()}
+    context = {
+        "series": series,
+        "parts": parts,
+        "next_part_at": series.next_scheduled_at(),
+        "meta": series_meta(request, series, parts),
+    }
     return render(request, "series/series_detail.html", context)
+
+
+def series_meta(request, series, parts):
+    """CollectionPage of the live parts, in order, with the series' own preview image."""
+    description = Truncator(strip_tags(series.intro_html)).words(30) or series.title
+    meta = listing_meta(
+        request,
+        SiteSettings.load(),
+        series.title,
+        description,
+        trail=[(_("Series"), reverse("series:list")), (series.title, series.get_absolute_url())],
+    )
+    meta.image = social_image(request, "series", series.pk, series.title, series.updated_at)
+    meta.json_ld[0]["image"] = meta.image["url"]
+    meta.json_ld[0]["hasPart"] = [
+        {
+            "@type": "BlogPosting",
+            "position": number,
+            "headline": part.article.title,
+            "url": request.build_absolute_uri(part.article.get_absolute_url()),
+        }
+        for number, part in enumerate(parts, start=1)
+    ]
+    return meta

@@ -40,6 +40,13 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _no_social_images(settings):
+    # Drawing two 1200x630 images per saved article would slow every test; the social image
+    # tests turn it back on.
+    settings.SOCIAL_IMAGES = False
+
+
 @pytest.fixture
 def now():
     return timezone.now()
@@ -73,8 +80,12 @@ def make_tag(db):
 
 
 @pytest.fixture
-def make_article(db, make_author):
-    """An article, live by default; pass status/published_at for drafts and scheduled ones."""
+def make_article(db, make_author, django_capture_on_commit_callbacks):
+    """An article, live by default; pass status/published_at for drafts and scheduled ones.
+
+    What runs after the commit (the search index, the social image) runs before it returns,
+    as it would outside the test's transaction.
+    """
 
     def make(tags=(), **fields):
         number = next(_sequence)
@@ -86,8 +97,9 @@ def make_article(db, make_author):
         fields.setdefault("published_at", timezone.now() - timedelta(days=number))
         if "author" not in fields:
             fields["author"] = make_author()
-        article = Article.objects.create(**fields)
-        article.tags.set(tags)
+        with django_capture_on_commit_callbacks(execute=True):
+            article = Article.objects.create(**fields)
+            article.tags.set(tags)
         return article
 
     return make

@@ -1,0 +1,218 @@
+"""What a page says about itself to sharing sites and search engines.
+
+Views build a PageMeta from objects they have already loaded (no query here); base.html
+prints it as canonical link, meta description, Open Graph, Twitter card and JSON-LD.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from articles.social import HEIGHT, WIDTH, image_url
+
+LOCALES = {"en": "en_US", "ru": "ru_RU"}
+# As Django's json_script: nothing in the data can close the <script> element or open markup.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@dataclass
+class PageMeta:
+    title: str
+    description: str
+    url: str
+    image: dict
+    og_type: str = "website"
+    locale: str = ""
+    alternate_locales: list = field(default_factory=list)
+    published: str = ""
+    modified: str = ""
+    author_url: str = ""
+    tags: list = field(default_factory=list)
+    json_ld: list = field(default_factory=list)
+
+    def json_ld_html(self):
+        """<script type="application/ld+json"> blocks: data, escaped as json_script does."""
+        return mark_safe(  # noqa: S308 (the JSON is escaped for <script> just above)
+            "".join(
+                format_html(
+                    '<script type="application/ld+json">{}</script>',
+                    mark_safe(  # noqa: S308
+                        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(
+                            JSON_SCRIPT_ESCAPES
+                        )
+                    ),
+                )
+                for data in self.json_ld
+            )
+        )
+
+
+def canonical_url(request, page=None):
+    url = request.build_absolute_uri(request.path)
+    if page is not None and page.number > 1:
+        url += f"?page={page.number}"
+    return url
+
+
+def language():
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def locales():
+    current = LOCALES[language()]
+    return current, [locale for locale in LOCALES.values() if locale != current]
+
+
+def social_image(request, kind, pk, alt, version=None):
+    return {
+        "url": request.build_absolute_uri(image_url(kind, pk, language(), version)),
+        "width": WIDTH,
+        "height": HEIGHT,
+        "alt": alt,
+    }
+
+
+def site_image(request, site):
+    return social_image(request, "site", 1, site.name)
+
+
+def person(request, author):
+    data = {
+        "@type": "Person",
+        "name": author.name,
+        "url": request.build_absolute_uri(author.get_absolute_url()),
+    }
+    if author.avatar:
+        data["image"] = request.build_absolute_uri(author.avatar.url)
+    return data
+
+
+def breadcrumbs(request, trail):
+    """BreadcrumbList from (name, path) pairs, starting at the hub."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": number,
+                "name": name,
+                "item": request.build_absolute_uri(path),
+            }
+            for number, (name, path) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def home_crumb(site):
+    return (site.name, reverse("home"))
+
+
+def listing_meta(
+    request, site, title, description, *, page=None, schema_type="CollectionPage", trail=()
+):
+    """A listing: the hub (Blog), an index, a tag, an archive year, a series."""
+    current, alternates = locales()
+    url = canonical_url(request, page)
+    main = {
+        "@context": "https://schema.org",
+        "@type": schema_type,
+        "name": title,
+        "description": description,
+        "url": url,
+        "inLanguage": language(),
+    }
+    json_ld = [main]
+    if trail:
+        json_ld.append(breadcrumbs(request, [home_crumb(site), *trail]))
+    return PageMeta(
+        title=title,
+        description=description,
+        url=url,
+        image=site_image(request, site),
+        locale=current,
+        alternate_locales=alternates,
+        json_ld=json_ld,
+    )
+
+
+def author_meta(request, site, author, page=None):
+    description = author.bio or _("Articles by %(author)s.") % {"author": author.name}
+    meta = listing_meta(
+        request,
+        site,
+        author.name,
+        description,
+        page=page,
+        schema_type="ProfilePage",
+        trail=[
+            (_("Authors"), reverse("articles:authors")),
+            (author.name, author.get_absolute_url()),
+        ],
+    )
+    meta.og_type = "profile"
+    meta.json_ld[0]["mainEntity"] = {"@context": "https://schema.org", **person(request, author)}
+    meta.json_ld.insert(1, {"@context": "https://schema.org", **person(request, author)})
+    return meta
+
+
+def article_meta(request, site, article):
+    """BlogPosting with its author, dates, image, language and series."""
+    part = getattr(article, "series_part", None)  # the series app's relation, select_related
+    series = part.series if part is not None else None
+    current, alternates = locales()
+    url = canonical_url(request)
+    description = article.summary or site.tagline
+    image = social_image(request, "article", article.pk, article.title, article.updated_at)
+    posting = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": article.title,
+        "description": description,
+        "author": person(request, article.author),
+        "datePublished": article.published_at,
+        "dateModified": article.updated_at,
+        "image": {"@type": "ImageObject", "url": image["url"], "width": WIDTH, "height": HEIGHT},
+        # The language of the text: an untranslated article shows its English on every page.
+        "inLanguage": language() if article.is_translated(language()) else settings.LANGUAGE_CODE,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "keywords": [tag.name for tag in article.tags.all()],
+        "publisher": {
+            "@type": "Organization",
+            "name": site.name,
+            "url": request.build_absolute_uri(reverse("home")),
+        },
+    }
+    trail = [home_crumb(site)]
+    if series is not None:
+        series_url = request.build_absolute_uri(series.get_absolute_url())
+        posting["isPartOf"] = {
+            "@type": "CreativeWorkSeries",
+            "name": series.title,
+            "url": series_url,
+        }
+        posting["position"] = part.position
+        trail.append((series.title, series.get_absolute_url()))
+    trail.append((article.title, article.get_absolute_url()))
+    return PageMeta(
+        title=article.title,
+        description=description,
+        url=url,
+        image=image,
+        og_type="article",
+        locale=current,
+        alternate_locales=alternates,
+        published=article.published_at.isoformat(),
+        modified=article.updated_at.isoformat(),
+        author_url=posting["author"]["url"],
+        tags=posting["keywords"],
+        json_ld=[posting, breadcrumbs(request, trail)],
+    )

@@ -1,0 +1,146 @@
+"""What an author writes reaches feed readers as text (summary) or as sanitized HTML (content).
+
+A reader decodes the XML and then reads a description or an Atom summary of type html *as
+HTML*. So the decoded summary must parse to text only, equal to what the author wrote, and
+the decoded content may hold no script, no event handler and no javascript: address.
+"""
+
+import itertools
+
+import pytest
+from lxml import etree
+from lxml import html as lxml_html
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<ScRiPt src=//evil.example/x.js></ScRiPt>",
+    "<img src=x onerror=alert(1)>",
+    '<img src="x" onerror="alert(1)">',
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<body onload=alert(1)>",
+    "<iframe src=javascript:alert(1)></iframe>",
+    '<a href="javascript:alert(1)">click</a>',
+    '<a href="jav&#x09;ascript:alert(1)">tab</a>',
+    '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;:alert(1)">ent</a>',
+    "<object data=javascript:alert(1)></object>",
+    "<embed src=javascript:alert(1)>",
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    "<style>@import 'javascript:alert(1)';</style>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<input autofocus onfocus=alert(1)>",
+    "<video><source onerror=alert(1)>",
+    '"><script>alert(1)</script>',
+    "'><img src=x onerror=alert(1)>",
+    "--><script>alert(1)</script>",
+    "]]><script>alert(1)</script>",
+    "<![CDATA[<script>alert(1)</script>]]>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "&amp;lt;script&amp;gt;alert(1)",
+    "&#60;script&#62;alert(1)&#60;/script&#62;",
+    "\\u003Cscript\\u003Ealert(1)",
+    "<scr<script>ipt>alert(1)</script>",
+    "<form action=javascript:alert(1)><button>go</button></form>",
+    "<base href=javascript:alert(1)//>",
+    "<link rel=stylesheet href=javascript:alert(1)>",
+    "<textarea><script>alert(1)</script></textarea>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">data</a>',
+    "Cyrillic «Индексы» <b onclick=alert(1)>жирный</b>",
+]
+# Each payload alone, and inside ordinary prose.
+VECTORS = PAYLOADS + [f"Pools & queues {payload} matter." for payload in PAYLOADS[::3]]
+FEEDS = ["/en/feed/", "/en/feed/atom/", "/ru/feed/", "/ru/feed/atom/"]
+ATOM = "{http://www.w3.org/2005/Atom}"
+DANGEROUS_TAGS = {
+    "script",
+    "style",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "base",
+    "meta",
+    "link",
+    "svg",
+    "math",
+}
+
+
+def decoded(feed_xml, rss_tag, atom_tag):
+    """The text of each entry's element, as a feed reader has it after reading the XML."""
+    root = etree.fromstring(feed_xml)
+    nodes = root.findall(f"channel/item/{rss_tag}") or root.findall(f"{ATOM}entry/{ATOM}{atom_tag}")
+    assert nodes
+    return [node.text or "" for node in nodes]
+
+
+def as_html(text):
+    return lxml_html.fragment_fromstring(text, create_parent="div")
+
+
+@pytest.fixture
+def articles_with(make_article, author):
+    def make(field, vectors):
+        for number, vector in enumerate(vectors):
+            make_article(slug=f"vector-{number}", author=author, **{field: vector})
+
+    return make
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+def test_a_summary_reaches_feed_readers_as_plain_text(client, articles_with, feed):
+    articles_with("summary_en", VECTORS[:20])
+    assert_summaries_are_text(client, feed, VECTORS[:20])
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+def test_more_summaries_reach_feed_readers_as_plain_text(client, articles_with, feed):
+    articles_with("summary_en", VECTORS[20:40])
+    assert_summaries_are_text(client, feed, VECTORS[20:40])
+
+
+@pytest.mark.parametrize("feed", ["/en/feed/", "/en/feed/atom/"])
+def test_the_last_summaries_reach_feed_readers_as_plain_text(client, articles_with, feed):
+    articles_with("summary_en", VECTORS[40:])
+    assert_summaries_are_text(client, feed, VECTORS[40:])
+
+
+def assert_summaries_are_text(client, feed, vectors):
+    texts = decoded(client.get(feed).content, "description", "summary")
+    assert len(texts) == len(vectors)
+    for text in texts:
+        fragment = as_html(text)
+        assert len(fragment) == 0, text  # no element at all: the reader shows text
+        assert fragment.text_content() in vectors
+
+
+@pytest.mark.parametrize(
+    ("feed", "chunk"), itertools.product(["/en/feed/", "/en/feed/atom/"], [0, 1])
+)
+def test_article_bodies_reach_feed_readers_sanitized(client, articles_with, feed, chunk):
+    vectors = VECTORS[chunk * 20 : chunk * 20 + 20]
+    articles_with("body_en", vectors)
+    contents = decoded(
+        client.get(feed).content, "{http://purl.org/rss/1.0/modules/content/}encoded", "content"
+    )
+    assert len(contents) == len(vectors)
+    for content in contents:
+        for element in as_html(content).iter():
+            assert element.tag not in DANGEROUS_TAGS, content
+            for name, value in element.attrib.items():
+                assert not name.lower().startswith("on"), content
+                assert not value.strip().lower().startswith(("javascript:", "data:")), content
+
+
+@pytest.mark.parametrize("feed", ["/en/feed/atom/"])
+def test_titles_are_text_in_atom(client, articles_with, feed):
+    articles_with("title_en", PAYLOADS[:15])
+    root = etree.fromstring(client.get(feed).content)
+    titles = root.findall(f"{ATOM}entry/{ATOM}title")
+    assert titles
+    for title in titles:
+        assert title.get("type", "text") == "text"  # a reader never parses it as HTML
+        assert title.text in PAYLOADS

@@ -1,0 +1,24 @@
+"""After a bulk import (no save, no signals) two commands bring search and images up to date."""
+
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+
+from articles.models import Article
+from articles.social import image_name
+from series.models import Series
+
+
+def test_bulk_created_articles_become_searchable_and_get_images(client, make_author, make_series):
+    make_series(parts=1, slug="guide")
+    Article.objects.bulk_create(
+        [Article(title_en="Bulk imported vacuum", slug="bulk", author=make_author(),
+                 status="published", published_at=Article.objects.first().published_at)]
+    )  # fmt: skip
+    assert client.get("/en/search/?q=vacuum").context["page"].paginator.count == 0
+    call_command("rebuild_search_index", verbosity=0)
+    assert client.get("/en/search/?q=vacuum").context["page"].paginator.count == 1
+    call_command("make_social_images", verbosity=0)
+    bulk = Article.objects.get(slug="bulk")
+    assert default_storage.exists(image_name("article", bulk.pk, "ru"))
+    assert default_storage.exists(image_name("site", 1, "en"))
+    assert default_storage.exists(image_name("series", Series.objects.get().pk, "en"))

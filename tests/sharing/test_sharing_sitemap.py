@@ -1,0 +1,97 @@
+"""The sitemap: every public address with lastmod and hreflang, valid, nothing noindexed."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from lxml import etree
+from lxml import html as lxml_html
+
+from articles.models import Article
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+
+
+@pytest.fixture
+def site(make_series, make_article, make_tag, author, scheduled_article, draft_article):
+    tag = make_tag(slug="databases")
+    make_series(parts=2, slug="guide")
+    make_article(slug="everywhere", tags=[tag], author=author)
+    make_article(slug="english-only", tags=[tag], author=author, hidden_languages="ru")
+    make_article(slug="last-year", author=author, published_at=timezone.now() - timedelta(days=400))
+    return tag
+
+
+def sitemap(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    return etree.fromstring(response.content)
+
+
+def locations(root):
+    return set(root.xpath("//s:url/s:loc/text()", namespaces=NS))
+
+
+def test_sitemap_validates_against_the_schema(client, site):
+    schema = etree.XMLSchema(etree.parse(str(FIXTURES / "sitemap-hreflang.xsd")))
+    root = sitemap(client)
+    schema.assertValid(root)
+
+
+def test_the_schema_check_can_fail(client, site):
+    schema = etree.XMLSchema(etree.parse(str(FIXTURES / "sitemap-hreflang.xsd")))
+    root = sitemap(client)
+    etree.SubElement(root[0], "{http://www.w3.org/1999/xhtml}link", rel="alternate", href="x")
+    assert not schema.validate(root)
+
+
+def test_every_public_address_is_listed_with_lastmod(client, site):
+    root = sitemap(client)
+    found = locations(root)
+    this_year, last_year = timezone.now().year, timezone.now().year - 1
+    for lang in ("en", "ru"):
+        for path in [
+            "",
+            "posts/everywhere/",
+            "posts/guide-part-1/",
+            "series/",
+            "series/guide/",
+            "tags/",
+            "tags/databases/",
+            "authors/",
+            "authors/ada-writer/",
+            "archive/",
+            f"archive/{this_year}/",
+            f"archive/{last_year}/",
+        ]:
+            assert f"http://testserver/{lang}/{path}" in found, (lang, path)
+    assert all(url.find("s:lastmod", NS) is not None for url in root.findall("s:url", NS))
+
+
+def test_every_listed_address_answers_200_and_is_not_noindex(client, site):
+    for location in locations(sitemap(client)):
+        response = client.get(location.removeprefix("http://testserver"))
+        assert response.status_code == 200, location
+        robots = lxml_html.fromstring(response.content).xpath('//meta[@name="robots"]/@content')
+        assert "noindex" not in " ".join(robots), location
+
+
+def test_unpublished_and_kept_off_addresses_are_left_out(client, site):
+    found = locations(sitemap(client))
+    assert not any("/posts/scheduled/" in url or "/posts/draft/" in url for url in found)
+    assert "http://testserver/en/posts/english-only/" in found
+    assert "http://testserver/ru/posts/english-only/" not in found
+    assert Article.objects.get(slug="english-only").is_live
+
+
+def test_alternates_name_both_languages_only_where_both_exist(client, site):
+    root = sitemap(client)
+
+    def alternates(location):
+        url = root.xpath(f'//s:url[s:loc="{location}"]', namespaces=NS)[0]
+        return {link.get("hreflang") for link in url.findall("x:link", NS)}
+
+    assert alternates("http://testserver/ru/posts/everywhere/") == {"en", "ru", "x-default"}
+    assert alternates("http://testserver/en/posts/english-only/") == {"en", "x-default"}
