@@ -1,0 +1,154 @@
+"""The whole-page cache: public pages at the cost of a cache read.
+
+An anonymous GET or HEAD is answered from the cache, keyed by language and the full URL, when
+a copy stored under the current content version is there: no query, no template. Every copy,
+and every lifetime this site gives to browsers and proxies, ends at the next scheduled
+publication, so a scheduled article appears at its second; any save or delete of what pages
+show bumps the content version, so an edit or a withdrawal shows at once.
+
+Which pages are public is decided by the response, not by a list of views: a 200 that sets
+no cookie, varies on nothing but encoding and carries no Cache-Control of its own. Views
+with a per-reader page say `never_cache` (or set a CSRF cookie, which rules them out too).
+"""
+
+import hashlib
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language
+
+from articles.caching import bump_content_version, content_version, next_publication
+
+# Headers worked out again for each answer rather than replayed from the stored copy.
+FRESH_HEADERS = {"cache-control", "expires", "set-cookie", "x-page-cache"}
+
+YEAR = 365 * 24 * 3600
+
+def content_changed(sender, **kwargs):
+    """Receiver for saves and deletes of anything a public page shows."""
+    if sender._meta.app_label not in settings.PAGE_CONTENT_APPS:
+        return
+    bump_content_version()
+    # Again after the commit: a page rendered from the old rows in between is not kept.
+    transaction.on_commit(bump_content_version)
+
+
+def next_publication_timestamp(version, now):
+    """When the next scheduled article goes live (inf when none), remembered per version."""
+    key = f"pages:next:{version}"
+    stored = cache.get(key) if version is not None else None
+    if stored is None or stored <= now:
+        at = next_publication()
+        stored = at.timestamp() if at else math.inf
+        if version is not None:
+            cache.set(key, stored, settings.PAGE_CACHE_SECONDS or 60)
+    return stored
+
+
+def is_anonymous_read(request):
+    # A session cookie means staff (or someone who signed in): their pages are their own.
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def is_public(response):
+    """The same bytes for every anonymous reader of this URL and language."""
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Cache-Control")
+        and vary <= {"accept-encoding"}
+    )
+
+
+def page_key(request):
+    url = request.build_absolute_uri().encode()
+    return f"pages:{get_language()}:{hashlib.md5(url, usedforsecurity=False).hexdigest()}"
+
+
+def set_http_caching(response, expires, now):
+    """Browsers revalidate every time (a 304 costs a cache read); shared caches keep the page
+    for SHARED_CACHE_SECONDS and may serve it stale while they revalidate, but no copy
+    anywhere outlives the next scheduled publication."""
+    remaining = max(0, math.floor(min(expires - now, YEAR)))
+    shared = min(settings.SHARED_CACHE_SECONDS, remaining)
+    stale = min(settings.SHARED_CACHE_STALE_SECONDS, remaining - shared)
+    directives = {"public": True, "max_age": 0}
+    if shared:
+        directives["s_maxage"] = shared
+    if shared and stale:
+        directives["stale_while_revalidate"] = stale
+    patch_cache_control(response, **directives)
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_anonymous_read(request):
+            response = self.get_response(request)
+            if not response.has_header("Cache-Control"):
+                # Rendered for one reader: no proxy may keep it and hand it to another.
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        now = time.time()
+        version = content_version()
+        key = page_key(request)
+        if version is not None and settings.PAGE_CACHE_SECONDS:
+            entry = cache.get(key)
+            if entry and entry["version"] == version and entry["expires"] > now:
+                return self.answer_from(request, entry, now)
+
+        response = self.get_response(request)
+        if not is_public(response):
+            return response
+        next_at = next_publication_timestamp(version, now)
+        set_http_caching(response, next_at, now)
+        if not response.has_header("ETag"):
+            digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+            response["ETag"] = f'"{digest}"'
+        # A feed or the sitemap may know better when its content last changed.
+        response.headers.setdefault("Last-Modified", http_date(now))
+        modified = parse_http_date_safe(response["Last-Modified"])
+        response["X-Page-Cache"] = "miss"
+        expires = min(now + settings.PAGE_CACHE_SECONDS, next_at)
+        if request.method == "GET" and version is not None and expires - now >= 1:
+            entry = {
+                "version": version,
+                "expires": expires,
+                "content": response.content,
+                "headers": [
+                    (name, value)
+                    for name, value in response.headers.items()
+                    if name.lower() not in FRESH_HEADERS
+                ],
+                "etag": response["ETag"],
+                "modified": modified,
+            }
+            cache.set(key, entry, math.ceil(expires - now))
+        return get_conditional_response(
+            request, etag=response["ETag"], last_modified=modified, response=response
+        )
+
+    def answer_from(self, request, entry, now):
+        response = HttpResponse(entry["content"])
+        for name, value in entry["headers"]:
+            response[name] = value
+        set_http_caching(response, entry["expires"], now)
+        response["X-Page-Cache"] = "hit"
+        return get_conditional_response(
+            request, etag=entry["etag"], last_modified=entry["modified"], response=response
+        )
