@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages migrate demo clean chromium audit screenshots bench
+.PHONY: run test install lint messages migrate demo clean chromium audit screenshots bench prod nginx
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,16 @@ run: demo
 	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# nginx from Debian's package, for make prod and its test (needs root when it is missing).
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || \
+		{ apt-get update -qq && apt-get install -y -qq nginx; }
+
+# The production topology on this machine: nginx on http://127.0.0.1:8080 caching in front of
+# two gunicorn app servers, PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), the task worker.
+prod: install nginx
+	$(BIN)/python deploy/prod.py
 
 # Browser tests drive Debian's Chromium; install it when it is missing (needs root).
 chromium:
@@ -77,4 +87,4 @@ screenshots: install chromium
 	$(BIN)/python audit/screenshots.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3
+	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3 .prod
