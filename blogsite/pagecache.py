@@ -24,6 +24,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language
 
 from articles.caching import bump_content_version, content_version, next_publication
+from articles.models import SiteSettings
 
 # Headers worked out again for each answer rather than replayed from the stored copy.
 FRESH_HEADERS = {"cache-control", "expires", "set-cookie", "x-page-cache"}
@@ -33,6 +34,10 @@ YEAR = 365 * 24 * 3600
 def content_changed(sender, **kwargs):
     """Receiver for saves and deletes of anything a public page shows."""
     if sender._meta.app_label not in settings.PAGE_CONTENT_APPS:
+        return
+    # The settings row is created by the first page that reads it, with the values that page
+    # shows: nothing a reader sees has changed.
+    if sender is SiteSettings and kwargs.get("created"):
         return
     bump_content_version()
     # Again after the commit: a page rendered from the old rows in between is not kept.

@@ -38,6 +38,11 @@ PUBLIC_PAGES = [
 
 
 @pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture(autouse=True)
 def _site_settings(db):
     SiteSettings.load()  # created on first use, which changes what pages show
 
