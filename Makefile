@@ -36,7 +36,7 @@ nginx:
 # The production topology on this machine: nginx on http://127.0.0.1:8080 caching in front of
 # two gunicorn app servers, PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), the task worker.
 prod: install nginx
-	$(BIN)/python deploy/prod.py
+	$(BIN)/python deploy/prod.py --demo
 
 # Browser tests drive Debian's Chromium; install it when it is missing (needs root).
 chromium:

@@ -39,6 +39,9 @@ def arguments(argv=None):
     )
     parser.add_argument("--workers", type=int, default=int(os.environ.get("PROD_WORKERS", 2)))
     parser.add_argument("--run-dir", type=Path, default=ROOT / ".prod")
+    parser.add_argument(
+        "--demo", action="store_true", help="load the demo content into an empty database"
+    )
     return parser.parse_args(argv)
 
 
@@ -81,10 +84,12 @@ def create_database(url):
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def prepare(env):
+def prepare(env, demo):
     create_database(env["DATABASE_URL"])
     for command in (["collectstatic", "--noinput", "-v0"], ["migrate", "--noinput", "-v0"]):
         subprocess.run([*MANAGE, *command], env=env, check=True, cwd=ROOT)
+    if not demo:
+        return
     empty = (
         subprocess.run(
             [
@@ -214,7 +219,7 @@ def main(argv=None):
     args.run_dir = args.run_dir.resolve()
     args.run_dir.mkdir(parents=True, exist_ok=True)
     env = production_env(args)
-    prepare(env)
+    prepare(env, args.demo)
     stopping = []
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.append(True))

@@ -71,6 +71,7 @@ def prod(tmp_path_factory):
             f"{free_port()},{free_port()}",
             "--workers",
             "1",
+            "--demo",
             "--run-dir",
             str(tmp_path_factory.mktemp("prod")),
         ],
