@@ -78,7 +78,7 @@ audit: install chromium audit/node_modules/.installed
 	cd audit && $(BIN)/python lighthouse.py
 
 # Pages per second and latency against a static-file baseline; results in bench/RESULTS.md.
-bench: install
+bench: install nginx
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py
 
