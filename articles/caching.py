@@ -40,12 +40,17 @@ def bump_content_version():
     _bump_pending = False
 
 
-def content_version():
-    """The current version, or None when the cache cannot be reached or trusted yet."""
+def content_version_pending():
+    """True while a change made during a cache outage has not reached the cache yet."""
     if _bump_pending:
         bump_content_version()
-        if _bump_pending:
-            return None
+    return _bump_pending
+
+
+def content_version():
+    """The current version, or None when the cache cannot be reached or trusted yet."""
+    if content_version_pending():
+        return None
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, time.time_ns(), None)

@@ -23,13 +23,20 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language
 
-from articles.caching import bump_content_version, content_version, next_publication
+from articles.caching import (
+    VERSION_KEY,
+    bump_content_version,
+    content_version,
+    content_version_pending,
+    next_publication,
+)
 from articles.models import SiteSettings
 
 # Headers worked out again for each answer rather than replayed from the stored copy.
 FRESH_HEADERS = {"cache-control", "expires", "set-cookie", "x-page-cache"}
 
 YEAR = 365 * 24 * 3600
+
 
 def content_changed(sender, **kwargs):
     """Receiver for saves and deletes of anything a public page shows."""
@@ -110,12 +117,10 @@ class PageCacheMiddleware:
             return response
 
         now = time.time()
-        version = content_version()
         key = page_key(request)
-        if version is not None and settings.PAGE_CACHE_SECONDS:
-            entry = cache.get(key)
-            if entry and entry["version"] == version and entry["expires"] > now:
-                return self.answer_from(request, entry, now)
+        version, entry = self.version_and_copy(key)
+        if entry and entry["version"] == version and entry["expires"] > now:
+            return self.answer_from(request, entry, now)
 
         response = self.get_response(request)
         if not is_public(response):
@@ -147,6 +152,17 @@ class PageCacheMiddleware:
         return get_conditional_response(
             request, etag=response["ETag"], last_modified=modified, response=response
         )
+
+    def version_and_copy(self, key):
+        """The content version and this page's stored copy, in one round trip to the cache."""
+        if not settings.PAGE_CACHE_SECONDS:
+            return content_version(), None
+        if content_version_pending():
+            return None, None
+        found = cache.get_many([VERSION_KEY, key])
+        if found.get(VERSION_KEY) is None:
+            return content_version(), None
+        return found[VERSION_KEY], found.get(key)
 
     def answer_from(self, request, entry, now):
         response = HttpResponse(entry["content"])
