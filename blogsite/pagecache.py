@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date
 from django.utils.translation import get_language
 
 from articles.caching import (
@@ -130,9 +130,11 @@ class PageCacheMiddleware:
         if not response.has_header("ETag"):
             digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
             response["ETag"] = f'"{digest}"'
-        # A feed or the sitemap may know better when its content last changed.
-        response.headers.setdefault("Last-Modified", http_date(now))
-        modified = parse_http_date_safe(response["Last-Modified"])
+        # The render time, not the newest article's date: withdrawing that article must not
+        # make the page look older, or a copy from before would be answered with a 304.
+        # Dates have whole seconds, so a copy replaced within its second gets the next one.
+        modified = math.floor(now) if entry is None else max(math.floor(now), entry["modified"] + 1)
+        response["Last-Modified"] = http_date(modified)
         response["X-Page-Cache"] = "miss"
         expires = min(now + settings.PAGE_CACHE_SECONDS, next_at)
         if request.method == "GET" and version is not None and expires - now >= 1:

@@ -322,3 +322,16 @@ def test_health_check_is_ok_when_every_part_answers(client, db):
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "failed": [], "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_a_copy_from_before_a_withdrawal_is_not_answered_304_by_its_date(
+    client, live_article, make_article
+):
+    newer = make_article(title_en="Withdrawn soon", published_at=timezone.now())
+    before = client.get("/en/feed/")
+    newer.status = Article.Status.DRAFT
+    newer.save()
+    # Same second or not, the feed's date moves on, so the old copy is replaced.
+    response = client.get("/en/feed/", HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+    assert response.status_code == 200
+    assert "Withdrawn soon" not in response.content.decode()
