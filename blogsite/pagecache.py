@@ -21,7 +21,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_path
 
 from articles.caching import (
     VERSION_KEY,
@@ -84,9 +84,9 @@ def is_public(response):
     )
 
 
-def page_key(request):
+def page_key(request, language):
     url = request.build_absolute_uri().encode()
-    return f"pages:{get_language()}:{hashlib.md5(url, usedforsecurity=False).hexdigest()}"
+    return f"pages:{language}:{hashlib.md5(url, usedforsecurity=False).hexdigest()}"
 
 
 def set_http_caching(response, expires, now):
@@ -104,7 +104,56 @@ def set_http_caching(response, expires, now):
     patch_cache_control(response, **directives)
 
 
+def look_up(request, language):
+    """(key, content version, stored copy) for this request, in one round trip to the cache."""
+    key = page_key(request, language)
+    if not settings.PAGE_CACHE_SECONDS:
+        return key, content_version(), None
+    if content_version_pending():
+        return key, None, None
+    found = cache.get_many([VERSION_KEY, key])
+    if found.get(VERSION_KEY) is None:
+        return key, content_version(), None
+    return key, found[VERSION_KEY], found.get(key)
+
+
+def is_fresh(entry, version, now):
+    return entry is not None and entry["version"] == version and entry["expires"] > now
+
+
+def answer_from(request, entry, now):
+    response = HttpResponse(entry["content"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    set_http_caching(response, entry["expires"], now)
+    response["X-Page-Cache"] = "hit"
+    return get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["modified"], response=response
+    )
+
+
+class PageCacheHitMiddleware:
+    """Answers a cached page under a language prefix before sessions, locale and the rest of
+    the stack run: a hit then costs about what WhiteNoise's static file costs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = get_language_from_path(request.path_info)
+        if language and settings.PAGE_CACHE_SECONDS and is_anonymous_read(request):
+            now = time.time()
+            request.page_cache_lookup = look_up(request, language)
+            _key, version, entry = request.page_cache_lookup
+            if is_fresh(entry, version, now):
+                return answer_from(request, entry, now)
+        return self.get_response(request)
+
+
 class PageCacheMiddleware:
+    """Serves what the early middleware could not (pages without a language prefix) and stores
+    every public page it sees rendered."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -117,10 +166,13 @@ class PageCacheMiddleware:
             return response
 
         now = time.time()
-        key = page_key(request)
-        version, entry = self.version_and_copy(key)
-        if entry and entry["version"] == version and entry["expires"] > now:
-            return self.answer_from(request, entry, now)
+        language = get_language()
+        lookup = getattr(request, "page_cache_lookup", None)
+        if lookup is None or lookup[0] != page_key(request, language):
+            lookup = look_up(request, language)
+        key, version, entry = lookup
+        if is_fresh(entry, version, now):
+            return answer_from(request, entry, now)
 
         response = self.get_response(request)
         if not is_public(response):
@@ -135,6 +187,8 @@ class PageCacheMiddleware:
         # Dates have whole seconds, so a copy replaced within its second gets the next one.
         modified = math.floor(now) if entry is None else max(math.floor(now), entry["modified"] + 1)
         response["Last-Modified"] = http_date(modified)
+        # Set here, not by LocaleMiddleware on the way out, so the stored copy carries it.
+        response.headers.setdefault("Content-Language", language)
         response["X-Page-Cache"] = "miss"
         expires = min(now + settings.PAGE_CACHE_SECONDS, next_at)
         if request.method == "GET" and version is not None and expires - now >= 1:
@@ -153,25 +207,4 @@ class PageCacheMiddleware:
             cache.set(key, entry, math.ceil(expires - now))
         return get_conditional_response(
             request, etag=response["ETag"], last_modified=modified, response=response
-        )
-
-    def version_and_copy(self, key):
-        """The content version and this page's stored copy, in one round trip to the cache."""
-        if not settings.PAGE_CACHE_SECONDS:
-            return content_version(), None
-        if content_version_pending():
-            return None, None
-        found = cache.get_many([VERSION_KEY, key])
-        if found.get(VERSION_KEY) is None:
-            return content_version(), None
-        return found[VERSION_KEY], found.get(key)
-
-    def answer_from(self, request, entry, now):
-        response = HttpResponse(entry["content"])
-        for name, value in entry["headers"]:
-            response[name] = value
-        set_http_caching(response, entry["expires"], now)
-        response["X-Page-Cache"] = "hit"
-        return get_conditional_response(
-            request, etag=entry["etag"], last_modified=entry["modified"], response=response
         )

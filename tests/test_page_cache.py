@@ -335,3 +335,12 @@ def test_a_copy_from_before_a_withdrawal_is_not_answered_304_by_its_date(
     response = client.get("/en/feed/", HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
     assert response.status_code == 200
     assert "Withdrawn soon" not in response.content.decode()
+
+
+def test_a_hit_carries_the_same_headers_as_the_render(client, site):
+    render = client.get("/ru/posts/pool-sizing/")
+    hit = client.get("/ru/posts/pool-sizing/")
+    assert hit["X-Page-Cache"] == "hit"
+    for header in ("Content-Type", "Content-Language", "ETag", "Last-Modified", "X-Frame-Options"):
+        assert hit[header] == render[header], header
+    assert hit.content == render.content
