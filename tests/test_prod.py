@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -87,6 +88,8 @@ def prod(tmp_path_factory):
             if line.startswith(("Serving on", "Stopped")):
                 break
         assert line.startswith("Serving on"), line
+        # Keep reading what the servers print, so a full pipe never blocks them.
+        threading.Thread(target=launcher.stdout.read, daemon=True).start()
         yield url, env
     finally:
         launcher.send_signal(signal.SIGINT)
