@@ -220,6 +220,9 @@ def main():
             for url in (front, uncached):
                 if not wait_until_up(url, seconds=120):
                     raise SystemExit(f"nothing answered on {url}")
+            # Search last, in every mode: at this size one search can hold a worker for the
+            # whole gunicorn timeout, and nothing measured after it would mean anything.
+            search = {"search": pages.pop("search")}
             measure(direct, {"static file, same size (WhiteNoise)": BASELINE}, "gunicorn", rows)
             measure(direct, pages, "cached", rows)
             measure(uncached, pages, "uncached", rows)
@@ -232,11 +235,16 @@ def main():
                 direct, duration=SOAK, connections=50, script=soak_script(pages, run_dir)
             )
             extra["memory"] = (before, worker_memory(app_port))
+            for label, base in (("cached", direct), ("uncached", uncached), ("nginx", front)):
+                measure(base, search, label, rows)
         finally:
             plain.terminate()
             prod.send_signal(signal.SIGINT)
-            plain.wait(timeout=30)
-            prod.wait(timeout=60)
+            for process in (plain, prod):
+                try:
+                    process.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    process.kill()
     write_results(rows, extra, size)
 
 
