@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "articles",
     "series",
     "newsletter",
+    "hugo_import",
     "blogsite.apps.BlogsiteConfig",
 ]
 
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Old Hugo addresses: a 301 for a 404, before the two above turn it into their redirects.
+    "hugo_import.middleware.OldAddressRedirectMiddleware",
     # Inside the language (pages are keyed by it): serves the rest, stores what is public.
     "blogsite.pagecache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -212,6 +215,10 @@ PAGE_CONTENT_APPS = ["articles", "series"]
 SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "1"))
 SHARED_CACHE_STALE_SECONDS = int(os.environ.get("SHARED_CACHE_STALE_SECONDS", "1"))
 
+# Where "Log in" leads after an invited person has chosen a password: the admin.
+LOGIN_URL = "admin:login"
+# An invitation's link to set the password works this long (seconds).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(7 * 24 * 3600)))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 if not DEBUG:

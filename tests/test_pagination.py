@@ -16,7 +16,7 @@ def test_every_page_lists_its_own_articles_newest_first(client, make_article, au
         )
     pages = [titles(client, f"/en/?page={page}") for page in (1, 2, 3)]
     assert pages == [
-        [str(n) for n in range(0, 10)],
+        [str(n) for n in range(10)],
         [str(n) for n in range(10, 20)],
         [str(n) for n in range(20, 25)],
     ]
