@@ -4,7 +4,7 @@ BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint messages migrate demo clean chromium audit screenshots bench \
-	bench-newsletter bench-search
+	bench-newsletter bench-search prod nginx
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,16 @@ run: demo
 	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# nginx from Debian's package, for make prod and its test (needs root when it is missing).
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || \
+		{ apt-get update -qq && apt-get install -y -qq nginx; }
+
+# The production topology on this machine: nginx on http://127.0.0.1:8080 caching in front of
+# two gunicorn app servers, PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), the task worker.
+prod: install nginx
+	$(BIN)/python deploy/prod.py --demo
 
 # Browser tests drive Debian's Chromium; install it when it is missing (needs root).
 chromium:
@@ -69,7 +79,7 @@ audit: install chromium audit/node_modules/.installed
 	cd audit && $(BIN)/python lighthouse.py
 
 # Pages per second and latency against a static-file baseline; results in bench/RESULTS.md.
-bench: install
+bench: install nginx
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py
 
@@ -88,4 +98,4 @@ screenshots: install chromium
 	$(BIN)/python audit/screenshots.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3
+	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3 .prod

@@ -1,26 +1,58 @@
-"""How long a rendered listing may be reused, and the version that invalidates it."""
+"""The state public-page caches are checked against: a content version that every change to
+what pages show bumps, and the time the next scheduled article goes live.
 
-import math
+Whole pages are cached in `blogsite.pagecache`; other apps call `bump_content_version()`
+when something they put on public pages changes.
+"""
 
-from django.conf import settings
-from django.db.models import Count, Max, Min, Q
-from django.utils import timezone
+import time
+
+from django.core.cache import cache
+from django.db.models import Min
 
 from articles.models import Article
 
+VERSION_KEY = "pages:version"
 
-def listing_cache_state():
-    """One query: a version that changes with every saved or deleted article, and a lifetime
-    that never runs past the next scheduled publication, so a scheduled article appears on time.
+_bump_pending = False
+
+
+def next_publication():
+    """The earliest future `published_at` of a published article, or None.
+
+    No cached copy of a page may live past it, so a scheduled article appears at its second.
     """
-    now = timezone.now()
-    state = Article.objects.aggregate(
-        updated=Max("updated_at"),
-        count=Count("pk"),
-        next_at=Min("published_at", filter=Q(status="published", published_at__gt=now)),
-    )
-    timeout = settings.LISTING_CACHE_SECONDS
-    if state["next_at"] is not None:
-        timeout = min(timeout, max(1, math.ceil((state["next_at"] - now).total_seconds())))
-    updated = state["updated"].timestamp() if state["updated"] else 0
-    return {"version": f"{updated}-{state['count']}", "timeout": timeout}
+    return Article.objects.scheduled().aggregate(next_at=Min("published_at"))["next_at"]
+
+
+def bump_content_version():
+    """Every cached page becomes stale at once (they were stored under the old version)."""
+    global _bump_pending
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        if not getattr(cache, "available", True):
+            # The cache is down: bump as soon as it is back, or it would serve older pages.
+            _bump_pending = True
+            return
+        # No version yet, so nothing is cached under one; a clock-based start never repeats.
+        cache.add(VERSION_KEY, time.time_ns(), None)
+    _bump_pending = False
+
+
+def content_version_pending():
+    """True while a change made during a cache outage has not reached the cache yet."""
+    if _bump_pending:
+        bump_content_version()
+    return _bump_pending
+
+
+def content_version():
+    """The current version, or None when the cache cannot be reached or trusted yet."""
+    if content_version_pending():
+        return None
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, time.time_ns(), None)
+        version = cache.get(VERSION_KEY)
+    return version

@@ -304,6 +304,7 @@ class Article(models.Model):
         size = make_renditions(article.cover_image) if article.cover_image else None
         width, height = size or (None, None)
         cls.objects.filter(pk=pk).update(cover_width=width, cover_height=height)
+        cls.expire_cached_pages()
 
     @classmethod
     def update_body_renditions(cls, pk):
@@ -319,6 +320,14 @@ class Article(models.Model):
         ]
         # An update, not save(): nothing else about the article changed.
         cls.objects.filter(pk=pk).update(**{name: getattr(article, name) for name in rendered})
+        cls.expire_cached_pages()
+
+    @staticmethod
+    def expire_cached_pages():
+        """After-commit work changed what pages show without a save signal: drop cached copies."""
+        from articles.caching import bump_content_version  # caching imports this module
+
+        bump_content_version()
 
     def body_images(self):
         """Stored originals the bodies still show, in every language: those without renditions."""

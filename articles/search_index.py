@@ -16,6 +16,7 @@ from django.db.models import Value
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from articles.caching import bump_content_version
 from articles.models import Article, Tag
 from articles.stemming import stems
 
@@ -135,11 +136,17 @@ def rebuild(model=Article):
     return len(ids)
 
 
+def refresh_and_expire_pages(article_ids):
+    refresh(article_ids)
+    # A search page rendered between the save and this refresh showed the old index.
+    bump_content_version()
+
+
 def refresh_after_commit(article_ids):
     """Run once the saving transaction commits: tags and translations are in place by then."""
     article_ids = list(article_ids)
     if article_ids:
-        transaction.on_commit(lambda: refresh(article_ids))
+        transaction.on_commit(lambda: refresh_and_expire_pages(article_ids))
 
 
 @receiver(post_save, sender=Article, dispatch_uid="search-article-saved")

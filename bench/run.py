@@ -1,31 +1,44 @@
-"""`make bench`: pages per second and latency under gunicorn, with wrk on localhost, against
-a static file served by the same server as the baseline. Results go to bench/RESULTS.md.
+"""`make bench`: requests per second and latency with wrk on localhost, in one run, for the
+pages readers hit most: cached (the page cache warm), uncached (the page cache off), and behind
+nginx as `make prod` runs it, each against a static file served by the same server.
+
+The data set is bench/dataset.py's (10,000 articles, half translated, 50 authors, 200 tags,
+20 series) in PostgreSQL (BENCH_DATABASE_URL, default the local server's `blog_bench`), with
+Redis (REDIS_URL, default db 0 of the local server). Results go to bench/RESULTS.md.
 
 Timings live here, never in pass/fail tests: they depend on the machine and its load.
 """
 
+import json
+import os
+import platform
 import re
+import secrets
+import signal
 import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "audit"))
-from serve import production_like_site  # noqa: E402
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "deploy"))
+from prod import create_database, wait_until_up  # noqa: E402
 
-TARGETS = {
-    "static file (baseline)": "/static/css/site.css",
-    "hub": "/en/",
-    "hub, page 2 (ru)": "/ru/?page=2",
-    "article": "/en/posts/postgres-connection-pool-sizing/",
-    "series hub": "/en/series/postgres-in-production/",
-    "search": "/en/search/?q=postgres",
+PYTHON = sys.executable
+MANAGE = [PYTHON, str(ROOT / "manage.py")]
+PORTS = {  # nginx, its two app servers, the uncached app server
+    "nginx": int(os.environ.get("BENCH_PORT", 8080)),
+    "apps": os.environ.get("BENCH_APP_PORTS", "8101,8102"),
+    "uncached": int(os.environ.get("BENCH_UNCACHED_PORT", 8103)),
 }
-DURATION = "10s"
+DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = 16
 THREADS = 2
+SOAK = os.environ.get("BENCH_SOAK", "120s")
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+BASELINE = "/static/bench/page.html"
 
 
 def milliseconds(text):
@@ -33,48 +46,272 @@ def milliseconds(text):
     return float(number) * UNITS[unit]
 
 
-def wrk(url):
-    output = subprocess.run(
-        ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+def wrk(url, duration=DURATION, connections=CONNECTIONS, script=None):
+    command = ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{duration}", "--latency"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     latency = {
         pct: milliseconds(value) for pct, value in re.findall(r"\s+(50|99)%\s+(\S+)", output)
     }
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rate, latency["50"], latency["99"], int(errors.group(1)) if errors else 0
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "rate": rate,
+        "p50": latency["50"],
+        "p99": latency["99"],
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
+
+
+def environment():
+    env = dict(os.environ)
+    env["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/blog_bench"
+    )
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+    # A fresh key prefix: nothing cached by an earlier run, and nobody else's keys touched.
+    env["CACHE_KEY_PREFIX"] = f"bench-{secrets.token_hex(4)}"
+    env.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1")
+    env.update(SECURE_SSL_REDIRECT="false", SECURE_HSTS_SECONDS="0", SERVE_MEDIA="false")
+    return env
+
+
+def django(env, code):
+    """Run Python with the site's settings and this environment; returns what it prints."""
+    return subprocess.run(
+        [*MANAGE, "shell", "-v0", "-c", code],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def prepare(env):
+    create_database(env["DATABASE_URL"])
+    subprocess.run([*MANAGE, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+    subprocess.run([*MANAGE, "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+    subprocess.run(
+        [PYTHON, str(HERE / "dataset.py"), "--articles", "10000"], env=env, cwd=ROOT, check=True
+    )
+    # Bulk-loaded tables have no statistics until autovacuum gets to them; a live site has.
+    django(env, "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')")
+    # Addresses of typical pages in the data set, and the hub's size for the static baseline.
+    found = json.loads(
+        django(
+            env,
+            """
+import json
+from django.test import Client
+from articles.models import Article, Tag
+from series.models import Series
+article = Article.objects.live().filter(slug__startswith="bench-").first()
+series = Series.objects.filter(slug__startswith="bench-").first()
+tag = Tag.objects.filter(slug__startswith="bench-").first()
+hub = Client(HTTP_HOST="127.0.0.1").get("/en/")
+print(json.dumps({"article": article.slug, "series": series.slug, "tag": tag.slug,
+                  "size": len(hub.content)}))
+""",
+        )
+    )
+    baseline = ROOT / "staticfiles" / "bench" / "page.html"
+    baseline.parent.mkdir(parents=True, exist_ok=True)
+    baseline.write_bytes(b"x" * found["size"])
+    return {
+        "hub": "/en/",
+        "hub, page 50": "/en/?page=50",
+        "article": f"/en/posts/{found['article']}/",
+        "series hub": f"/en/series/{found['series']}/",
+        "tag page": f"/en/tags/{found['tag']}/",
+        "search": "/en/search/?q=latency+cache",
+        "RSS feed": "/en/feed/",
+    }, found["size"]
+
+
+def uncached_server(env):
+    return subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "blogsite.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORTS['uncached']}",
+            "--workers",
+            "2",
+        ],
+        env={**env, "PAGE_CACHE_SECONDS": "0"},
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def production(env, run_dir):
+    return subprocess.Popen(
+        [
+            PYTHON,
+            str(ROOT / "deploy" / "prod.py"),
+            "--port",
+            str(PORTS["nginx"]),
+            "--app-ports",
+            PORTS["apps"],
+            "--run-dir",
+            str(run_dir),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def worker_memory(master_port):
+    """Resident memory (kB) of the gunicorn workers listening on this port."""
+    masters = subprocess.run(
+        ["pgrep", "-f", f"127.0.0.1:{master_port}"], capture_output=True, text=True
+    ).stdout.split()
+    total = 0
+    for master in masters:
+        children = subprocess.run(
+            ["pgrep", "-P", master], capture_output=True, text=True
+        ).stdout.split()
+        for pid in children:
+            status = Path(f"/proc/{pid}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+    return total
+
+
+def measure(base, pages, label, rows):
+    for name, path in pages.items():
+        wrk(base + path, duration="3s")  # warm the caches and the workers first
+        result = wrk(base + path)
+        rows.append({"mode": label, "page": name, "path": path, **result})
+        print(label, name, result, flush=True)
+
+
+def soak_script(pages, directory):
+    """A wrk script that cycles through every page, for the long run."""
+    paths = ", ".join(f'"{path}"' for path in pages.values())
+    script = Path(directory) / "soak.lua"
+    script.write_text(
+        f"local paths = {{{paths}}}\nlocal i = 0\n"
+        "request = function()\n  i = i % #paths + 1\n"
+        "  return wrk.format(nil, paths[i])\nend\n"
+    )
+    return script
 
 
 def main():
-    rows = []
-    with production_like_site() as site:
-        for name, path in TARGETS.items():
-            wrk(site + path)  # warm the caches and the workers first
-            rows.append((name, path, *wrk(site + path)))
-            print(rows[-1], flush=True)
-    baseline = rows[0][2]
+    env = environment()
+    pages, size = prepare(env)
+    app_port = int(PORTS["apps"].split(",")[0])
+    direct = f"http://127.0.0.1:{app_port}"
+    uncached = f"http://127.0.0.1:{PORTS['uncached']}"
+    front = f"http://127.0.0.1:{PORTS['nginx']}"
+    rows, extra = [], {}
+    with tempfile.TemporaryDirectory() as run_dir:
+        prod = production(env, Path(run_dir))
+        plain = uncached_server(env)
+        try:
+            for url in (front, uncached):
+                if not wait_until_up(url, seconds=120):
+                    raise SystemExit(f"nothing answered on {url}")
+            # Search last, in every mode: at this size one search can hold a worker for the
+            # whole gunicorn timeout, and nothing measured after it would mean anything.
+            search = {"search": pages.pop("search")}
+            measure(direct, {"static file, same size (WhiteNoise)": BASELINE}, "gunicorn", rows)
+            measure(direct, pages, "cached", rows)
+            measure(uncached, pages, "uncached", rows)
+            measure(front, {"static file, same size (nginx)": BASELINE}, "nginx", rows)
+            measure(front, pages, "nginx", rows)
+            extra["burst"] = wrk(direct + "/en/", connections=50)
+            extra["burst uncached"] = wrk(uncached + pages["article"], connections=50)
+            before = worker_memory(app_port)
+            extra["soak"] = wrk(
+                direct, duration=SOAK, connections=50, script=soak_script(pages, run_dir)
+            )
+            extra["memory"] = (before, worker_memory(app_port))
+            for label, base in (("cached", direct), ("uncached", uncached), ("nginx", front)):
+                measure(base, search, label, rows)
+        finally:
+            plain.terminate()
+            prod.send_signal(signal.SIGINT)
+            for process in (plain, prod):
+                try:
+                    process.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+    write_results(rows, extra, size)
+
+
+def ratio(numerator, denominator):
+    return numerator / denominator if denominator else float("nan")
+
+
+def write_results(rows, extra, size):
+    def rate(mode, page):
+        return next(r["rate"] for r in rows if r["mode"] == mode and r["page"] == page)
+
+    baselines = {
+        "gunicorn": rate("gunicorn", "static file, same size (WhiteNoise)"),
+        "cached": rate("gunicorn", "static file, same size (WhiteNoise)"),
+        "uncached": rate("gunicorn", "static file, same size (WhiteNoise)"),
+        "nginx": rate("nginx", "static file, same size (nginx)"),
+    }
+    cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
+    before, after = extra["memory"]
+    soak, burst, burst_uncached = extra["soak"], extra["burst"], extra["burst uncached"]
+    page1 = rate("uncached", "hub")
+    page50 = rate("uncached", "hub, page 50")
     lines = [
         "# Load measurements",
         "",
-        f"`make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: wrk ({THREADS} threads, "
-        f"{CONNECTIONS} connections, {DURATION} per page after a warm-up run) against gunicorn",
-        "(2 sync workers, DEBUG off, SQLite, local-memory cache, demo content) on the same",
-        "machine, so wrk and the server share its cores. The baseline is a static file served",
-        "by the same gunicorn through WhiteNoise.",
+        f"`make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}: "
+        f"{os.cpu_count()} cores ({cpu.group(1) if cpu else platform.machine()}), shared by "
+        "wrk and every server, so only ratios within one run mean much.",
         "",
-        "| page | path | requests/s | p50 ms | p99 ms | vs static | errors |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "Data: bench/dataset.py in PostgreSQL (10,000 articles, half translated, 50 authors, "
+        "200 tags, 20 series), Redis for the cache, DEBUG off. wrk with "
+        f"{THREADS} threads and {CONNECTIONS} connections, {DURATION} per page after a 3 s "
+        "warm-up. *cached*: one gunicorn app server (2 sync workers) with the page cache "
+        "warm; *uncached*: the same with `PAGE_CACHE_SECONDS=0`; *nginx*: `make prod` "
+        "(nginx → two app servers of 2 workers). Each page's baseline is a static file "
+        f"of the hub's size ({size:,} bytes) served by the same server: WhiteNoise in "
+        "gunicorn, or nginx itself.",
+        "",
+        "| mode | page | path | requests/s | p50 ms | p99 ms | vs static | non-2xx |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
         *(
-            f"| {name} | `{path}` | {rate:.0f} | {p50:.1f} | {p99:.1f} | "
-            f"{rate / baseline:.0%} | {errors} |"
-            for name, path, rate, p50, p99, errors in rows
+            f"| {r['mode']} | {r['page']} | `{r['path']}` | {r['rate']:.0f} | {r['p50']:.2f} "
+            f"| {r['p99']:.2f} | {ratio(r['rate'], baselines[r['mode']]):.2f}x | {r['errors']} |"
+            for r in rows
         ),
         "",
+        "## Against the targets",
+        "",
+        f"- Page 50 of the hub, uncached: {page50:.0f} requests/s against page 1's "
+        f"{page1:.0f} ({ratio(page50, page1):.0%}).",
+        f"- 50 connections, cached hub: p50 {burst['p50']:.2f} ms, p99 {burst['p99']:.2f} ms "
+        f"({ratio(burst['p99'], burst['p50']):.1f}x); uncached article: p50 "
+        f"{burst_uncached['p50']:.2f} ms, p99 {burst_uncached['p99']:.2f} ms "
+        f"({ratio(burst_uncached['p99'], burst_uncached['p50']):.1f}x).",
+        f"- {SOAK} at 50 connections over every page above, cached: {soak['rate']:.0f} "
+        f"requests/s, {soak['errors']} non-2xx answers"
+        f"{', socket errors: ' + soak['socket_errors'] if soak['socket_errors'] else ''}; "
+        f"worker memory {before / 1024:.0f} MB → {after / 1024:.0f} MB "
+        f"({ratio(after - before, before):+.0%}).",
+        "",
     ]
-    (HERE / "RESULTS.md").write_text("\n".join(lines))
+    results = HERE / "RESULTS.md"
+    # The newsletter and search benchmarks keep their own marked sections below ours.
+    current = results.read_text() if results.exists() else ""
+    others = current[current.index("<!-- ") :] if "<!-- " in current else ""
+    results.write_text("\n".join(lines) + ("\n" + others if others else ""))
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -64,17 +64,21 @@ INSTALLED_APPS = [
     "series",
     "newsletter",
     "hugo_import",
-    "blogsite",
+    "blogsite.apps.BlogsiteConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A cached public page is answered here, before anything below runs.
+    "blogsite.pagecache.PageCacheHitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Old Hugo addresses: a 301 for a 404, before the two above turn it into their redirects.
     "hugo_import.middleware.OldAddressRedirectMiddleware",
+    # Inside the language (pages are keyed by it): serves the rest, stores what is public.
+    "blogsite.pagecache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -114,13 +118,21 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: with Redis down, pages are rendered uncached instead of failing.
+            "BACKEND": "blogsite.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "blog"),
+            # A hung Redis costs a request a quarter of a second, not a worker forever.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -219,8 +231,15 @@ NEWSLETTER_CONFIRMATION_WINDOW = int(os.environ.get("NEWSLETTER_CONFIRMATION_WIN
 # Background work (newsletter sending) runs in `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-# Rendered listings are reused for at most this long (and never past a scheduled publication).
-LISTING_CACHE_SECONDS = int(os.environ.get("LISTING_CACHE_SECONDS", "300"))
+# Whole public pages are kept in the cache this long (0 turns the page cache off); any save of
+# what pages show makes them stale at once, and none outlives the next scheduled publication.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# The apps whose every save or delete changes what public pages show.
+PAGE_CONTENT_APPS = ["articles", "series"]
+# What public pages allow proxies and CDNs (s-maxage, then stale-while-revalidate). Short,
+# because no proxy can be told of a change: see deploy/nginx.conf for why this is enough.
+SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "1"))
+SHARED_CACHE_STALE_SECONDS = int(os.environ.get("SHARED_CACHE_STALE_SECONDS", "1"))
 
 # Where "Log in" leads after an invited person has chosen a password: the admin.
 LOGIN_URL = "admin:login"

@@ -1,18 +1,19 @@
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.db import connection
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
-from articles.caching import listing_cache_state
 from articles.metadata import listing_meta
 from articles.models import Article, SiteSettings
 from articles.views import paginate
+from blogsite.cache import UNREACHABLE
 from blogsite.languages import url_in_language
 from series.models import Series
 
@@ -28,7 +29,6 @@ def home(request):
         "meta": listing_meta(request, site, site.name, site.tagline, page=page, schema_type="Blog"),
         "series_list": Series.objects.with_live_stats()[:HUB_SERIES],
         "show_series": True,
-        "cards_cache": listing_cache_state(),
     }
     return render(request, "home.html", context)
 
@@ -79,11 +79,35 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
+def database_answers():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return False
+    return True
+
+
+def cache_answers():
+    check = getattr(cache, "check", None)  # the local-memory cache cannot fail
+    if check is None:
+        return True
+    try:
+        check()
+    except UNREACHABLE:
+        return False
+    return True
+
+
+@never_cache
 @require_GET
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """200 only when every part answers; otherwise 503, naming the parts that failed."""
+    parts = {"database": database_answers(), "cache": cache_answers()}
+    failed = [name for name, ok in parts.items() if not ok]
+    body = {"status": "fail" if failed else "ok", "failed": failed}
+    body.update({name: "ok" if ok else "fail" for name, ok in parts.items()})
+    return JsonResponse(body, status=503 if failed else 200)
 
 
 def csrf_failure(request, reason=""):

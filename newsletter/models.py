@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.caching import bump_content_version
 from articles.models import Article
 
 # Bump when the signup block's promise changes: each consent records the wording it saw.
@@ -27,7 +28,10 @@ def confirmed_count():
 
 def refresh_confirmed_count():
     count = Subscriber.objects.confirmed().count()
+    shown = cache.get(CONFIRMED_COUNT_KEY)
     cache.set(CONFIRMED_COUNT_KEY, count, None)
+    if shown is not None and shown != count:
+        bump_content_version()  # cached pages show the count in their signup block
     return count
 
 

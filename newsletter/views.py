@@ -1,11 +1,13 @@
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from newsletter.forms import SignupForm
 from newsletter.models import Subscriber
+from newsletter.origin import same_origin_only
 from newsletter.signup import over_rate_limit, sign_up
 from newsletter.tasks import send_confirmation
 from newsletter.tokens import key_from_confirm_token, key_from_unsubscribe_token
@@ -15,6 +17,10 @@ def signup_page(request):
     return render(request, "newsletter/signup.html", {"form": SignupForm()})
 
 
+# No CSRF token: the form sits on cached pages shared by every reader. Cross-site posts are
+# refused by origin instead.
+@csrf_exempt
+@same_origin_only
 @require_POST
 def subscribe(request):
     if over_rate_limit(request):
@@ -38,6 +44,7 @@ def _bad_link(request):
     return render(request, "newsletter/bad_link.html", {"form": SignupForm()}, status=400)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     key = key_from_confirm_token(token)
@@ -67,6 +74,7 @@ def confirmed(request):
 
 # Mail clients POST `List-Unsubscribe=One-Click` here (RFC 8058) with no CSRF token;
 # the signed token in the URL is what authorises the request.
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):

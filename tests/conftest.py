@@ -29,6 +29,13 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    # Tests count what rendering costs and see what a render shows; tests/test_page_cache.py
+    # turns the whole-page cache on to test the cache itself.
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _english():
     # A request in Russian leaves Russian active in the thread; each test starts in English.
     with translation.override("en"):

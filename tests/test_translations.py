@@ -63,6 +63,7 @@ def test_every_string_marked_for_translation_is_translated(tmp_path):
             "node_modules",
             "media",
             "staticfiles",
+            ".prod",
             "screenshots",
             "*.sqlite3",
             "__pycache__",

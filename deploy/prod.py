@@ -1,0 +1,251 @@
+"""`make prod`: the production topology, run for real on one machine.
+
+nginx (Debian's package) on http://127.0.0.1:8080 with deploy/nginx.conf, caching in front of
+two gunicorn app servers; PostgreSQL (DATABASE_URL, default the local server) and Redis
+(REDIS_URL); the task worker; production settings (DEBUG off). Ctrl-C stops all of it.
+
+The Dockerfile runs this same script, with `--listen 0.0.0.0`.
+"""
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import gunicorn
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+CONF = ROOT / "deploy" / "nginx.conf"
+MANAGE = [str(BIN / "python"), str(ROOT / "manage.py")]
+
+
+def arguments(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--listen", default="127.0.0.1", help="nginx's address")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PROD_PORT", 8080)))
+    parser.add_argument(
+        "--app-ports",
+        default=os.environ.get("PROD_APP_PORTS", "8101,8102"),
+        help="one gunicorn app server per port, comma-separated",
+    )
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("PROD_WORKERS", 2)))
+    parser.add_argument("--run-dir", type=Path, default=ROOT / ".prod")
+    parser.add_argument(
+        "--demo", action="store_true", help="load the demo content into an empty database"
+    )
+    return parser.parse_args(argv)
+
+
+def secret_key(run_dir):
+    """One key per run directory, kept, so sessions and signed links survive a restart."""
+    path = run_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def production_env(args):
+    env = dict(os.environ)
+    env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/blog")
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+    env.setdefault("SECRET_KEY", secret_key(args.run_dir))
+    env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{args.port}")
+    # TLS ends in front of nginx in a real deployment; on this machine there is none.
+    env.setdefault("SECURE_SSL_REDIRECT", "false")
+    env.setdefault("SECURE_HSTS_SECONDS", "0")
+    env.update(DEBUG="false", SERVE_MEDIA="false")
+    return env
+
+
+def create_database(url):
+    """PostgreSQL's database, created on the first run (the server itself must be running)."""
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = parts.path.lstrip("/")
+    server = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if exists.fetchone() is None:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def prepare(env, demo):
+    create_database(env["DATABASE_URL"])
+    for command in (["collectstatic", "--noinput", "-v0"], ["migrate", "--noinput", "-v0"]):
+        subprocess.run([*MANAGE, *command], env=env, check=True, cwd=ROOT)
+    if not demo:
+        return
+    empty = (
+        subprocess.run(
+            [
+                *MANAGE,
+                "shell",
+                "-v0",
+                "-c",
+                "from articles.models import Article as A; raise SystemExit(A.objects.exists())",
+            ],
+            env=env,
+            cwd=ROOT,
+        ).returncode
+        == 0
+    )
+    if empty:
+        for command in ("load_demo", "load_demo_series", "load_newsletter_demo"):
+            subprocess.run([*MANAGE, command, "-v0"], env=env, check=True, cwd=ROOT)
+
+
+def nginx_config(args, env):
+    """deploy/nginx.conf with this run's ports, in a run directory linked to the site's files."""
+    for name in ("cache", "tmp"):
+        (args.run_dir / name).mkdir(parents=True, exist_ok=True)
+    media = Path(env.get("MEDIA_ROOT", ROOT / "media"))
+    media.mkdir(parents=True, exist_ok=True)
+    for link, target in (("staticfiles", ROOT / "staticfiles"), ("media", media)):
+        path = args.run_dir / link
+        if path.is_symlink():
+            path.unlink()
+        path.symlink_to(target)
+    app_ports = args.app_ports.split(",")
+    text = CONF.read_text().replace("listen 127.0.0.1:8080;", f"listen {args.listen}:{args.port};")
+    text = text.replace(
+        "        server 127.0.0.1:8101;\n        server 127.0.0.1:8102;\n",
+        "".join(f"        server 127.0.0.1:{port};\n" for port in app_ports),
+    )
+    if os.geteuid() == 0:
+        text = "user root;\n" + text  # the run directory belongs to whoever started us
+    conf = args.run_dir / "nginx.conf"
+    conf.write_text(text)
+    return conf
+
+
+def app_server(args, port):
+    command = [
+        str(BIN / "gunicorn"),
+        "blogsite.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        # A worker is replaced now and then, so a slow leak can never grow without bound.
+        "--max-requests",
+        "50000",
+        "--max-requests-jitter",
+        "5000",
+    ]
+    if gunicorn.version_info >= (27,):  # each server its own control socket, not a shared one
+        command += ["--control-socket", str(args.run_dir / f"gunicorn-{port}.ctl")]
+    return command
+
+
+def start(args, env):
+    """App servers and the worker first; nginx once every app server answers."""
+
+    # Their own process group: Ctrl-C reaches only us, and we stop them in order.
+    def spawn(command):
+        return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+
+    app_ports = args.app_ports.split(",")
+    processes = [spawn(app_server(args, port)) for port in app_ports]
+    processes.append(spawn([*MANAGE, "db_worker", "--no-reload"]))
+    for port in app_ports:
+        if not wait_until_up(f"http://127.0.0.1:{port}"):
+            return processes
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    conf = nginx_config(args, env)
+    processes.append(
+        spawn(
+            [
+                nginx,
+                "-p",
+                f"{args.run_dir}/",
+                "-c",
+                str(conf),
+                "-e",
+                "error.log",
+                "-g",
+                "daemon off;",
+            ]
+        )
+    )
+    return processes
+
+
+def stop(processes):
+    for process in processes:
+        if process.poll() is None:
+            # nginx stops gracefully on SIGQUIT; gunicorn and the worker on SIGTERM.
+            is_nginx = "nginx" in Path(process.args[0]).name
+            process.send_signal(signal.SIGQUIT if is_nginx else signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_until_up(url, seconds=60):
+    """True once the server answers at all (a 503 from /healthz is an answer: it is up)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310
+                return True
+        except urllib.error.HTTPError:
+            return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def main(argv=None):
+    args = arguments(argv)
+    args.run_dir = args.run_dir.resolve()
+    args.run_dir.mkdir(parents=True, exist_ok=True)
+    env = production_env(args)
+    prepare(env, args.demo)
+    stopping = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.append(True))
+    processes = start(args, env)
+    url = f"http://{args.listen}:{args.port}"
+    try:
+        if not wait_until_up(url.replace("0.0.0.0", "127.0.0.1")):  # noqa: S104
+            print(f"Stopped: nothing answered on {url}; the output above says why.", flush=True)
+            return 1
+        print(
+            f"Serving on {url} (nginx → app servers on {args.app_ports}); Ctrl-C stops.",
+            flush=True,
+        )
+        while not stopping and all(process.poll() is None for process in processes):
+            time.sleep(0.2)
+    finally:
+        stop(processes)
+    if not stopping:
+        print("Stopped: a process exited on its own; its output is above.", flush=True)
+        return 1
+    print("Stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C while migrating: nothing was started yet
+        sys.exit(130)

@@ -1,0 +1,346 @@
+"""The whole-page cache and the HTTP caching headers: fast, and never wrong."""
+
+import re
+import socket
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article, SiteSettings
+from articles.preview import preview_url
+from newsletter.models import Subscriber
+
+PUBLIC_PAGES = [
+    "/en/",
+    "/ru/",
+    "/en/?page=1",
+    "/en/posts/pool-sizing/",
+    "/ru/posts/pool-sizing/",
+    "/en/series/",
+    "/en/series/guide/",
+    "/en/tags/databases/",
+    "/en/authors/ada-writer/",
+    "/en/archive/",
+    "/en/search/?q=pool",
+    "/en/feed/",
+    "/en/feed/atom/",
+    "/en/series/guide/feed/",
+    "/en/tags/databases/feed/",
+    "/en/newsletter/",
+    "/en/newsletter/check-your-inbox/",
+    "/sitemap.xml",
+    "/robots.txt",
+]
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture(autouse=True)
+def _site_settings(db):
+    SiteSettings.load()  # created on first use, which changes what pages show
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def site(live_article, make_series, make_tag):
+    live_article.tags.set([make_tag(slug="databases", name_en="Databases")])
+    make_series(parts=3)
+    return live_article
+
+
+def visible(client, url, text):
+    return text in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_public_pages_set_no_cookie_and_vary_on_no_cookie(client, site, url):
+    for _ in range(2):  # the render, then the copy from the cache
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not response.cookies, url
+        assert "cookie" not in response.get("Vary", "").lower()
+        assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
+@pytest.mark.parametrize("url", [u for u in PUBLIC_PAGES if u != "/robots.txt"])
+def test_public_pages_let_proxies_keep_them_and_browsers_revalidate(client, site, url):
+    response = client.get(url)
+    directives = response["Cache-Control"]
+    assert "public" in directives
+    assert "max-age=0" in directives
+    assert "s-maxage=" in directives
+    assert response["ETag"].startswith('"')
+    assert response.has_header("Last-Modified")
+
+
+def test_a_cache_hit_runs_no_query(client, site, django_assert_num_queries):
+    assert client.get("/en/")["X-Page-Cache"] == "miss"
+    client.get("/en/posts/pool-sizing/")
+    with django_assert_num_queries(0):
+        response = client.get("/en/")
+        head = client.head("/en/posts/pool-sizing/")
+    assert response["X-Page-Cache"] == "hit"
+    assert "Pool sizing" in response.content.decode()
+    assert head.status_code == 200
+    assert head["X-Page-Cache"] == "hit"
+
+
+def test_each_language_and_address_has_its_own_copy(client, make_article):
+    make_article(title_en="Pools", title_ru="Пулы", body_ru="Текст")
+    assert visible(client, "/en/", "Pools")
+    assert visible(client, "/ru/", "Пулы")
+    assert not visible(client, "/en/", "Пулы")
+
+
+def test_a_query_string_changes_no_other_readers_page(client, make_article):
+    for _ in range(12):
+        make_article()
+    polluted = client.get("/en/?utm_source=spam").content.decode()
+    assert "utm_source=spam&amp;page=2" in polluted
+    clean = client.get("/en/").content.decode()
+    assert 'href="?page=2"' in clean
+    assert "spam" not in clean
+
+
+def test_a_matching_etag_or_date_gets_304_without_rendering(
+    client, site, django_assert_num_queries
+):
+    first = client.get("/en/posts/pool-sizing/")
+    with django_assert_num_queries(0):
+        by_etag = client.get("/en/posts/pool-sizing/", HTTP_IF_NONE_MATCH=first["ETag"])
+        by_date = client.get(
+            "/en/posts/pool-sizing/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+        )
+        stale = client.get("/en/posts/pool-sizing/", HTTP_IF_NONE_MATCH='"something-else"')
+    assert by_etag.status_code == 304
+    assert by_date.status_code == 304
+    assert by_etag["ETag"] == first["ETag"]
+    assert stale.status_code == 200
+
+
+def test_a_scheduled_article_appears_at_its_second_through_a_warm_cache(
+    client, live_article, make_article
+):
+    due = timezone.now() + timedelta(seconds=2)
+    make_article(title_en="Right on time", slug="on-time", published_at=due)
+    assert not visible(client, "/en/", "Right on time")
+    hub = client.get("/en/")
+    assert hub["X-Page-Cache"] == "hit"
+    assert client.get("/en/posts/on-time/").status_code == 404
+    # No proxy may keep the page past the publication: fresh plus stale time ends before it.
+    lifetimes = re.findall(r"(?:s-maxage|stale-while-revalidate)=(\d+)", hub["Cache-Control"])
+    assert sum(int(seconds) for seconds in lifetimes) <= 2
+
+    time.sleep(max(0.0, (due - timezone.now()).total_seconds()) + 0.05)
+    assert visible(client, "/en/", "Right on time")
+    assert client.get("/en/posts/on-time/").status_code == 200
+
+
+def test_an_unpublished_article_is_gone_from_the_cached_hub_and_page_at_once(client, live_article):
+    for _ in range(2):
+        assert visible(client, "/en/", "Pool sizing")
+        assert client.get("/en/posts/pool-sizing/").status_code == 200
+    live_article.status = Article.Status.DRAFT
+    live_article.save()
+    assert not visible(client, "/en/", "Pool sizing")
+    assert client.get("/en/posts/pool-sizing/").status_code == 404
+
+
+def test_a_deleted_article_is_gone_at_once(client, live_article):
+    assert visible(client, "/en/", "Pool sizing")
+    live_article.delete()
+    assert not visible(client, "/en/", "Pool sizing")
+
+
+def rename_tag(site):
+    tag = site.tags.get()
+    tag.name_en = "Renamed tag"
+    tag.save()
+
+
+def rename_author(site):
+    site.author.name = "Renamed author"
+    site.author.save()
+
+
+def rename_site(site):
+    settings_row = SiteSettings.load()
+    settings_row.name_en = "Renamed blog"
+    settings_row.save()
+
+
+def retitle_series(site):
+    from series.models import Series
+
+    series = Series.objects.get()
+    series.title_en = "Renamed guide"
+    series.save()
+
+
+def untag(site):
+    site.tags.clear()
+
+
+def translate(site):
+    site.title_ru = "Переведённый заголовок"
+    site.save()
+
+
+@pytest.mark.parametrize(
+    ("change", "url", "text"),
+    [
+        (rename_tag, "/en/posts/pool-sizing/", "Renamed tag"),
+        (rename_author, "/en/", "Renamed author"),
+        (rename_site, "/en/posts/pool-sizing/", "Renamed blog"),
+        (retitle_series, "/en/posts/guide-part-2/", "Renamed guide"),
+        (translate, "/ru/posts/pool-sizing/", "Переведённый заголовок"),
+    ],
+)
+def test_every_change_pages_show_is_shown_at_once(client, site, change, url, text):
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    change(site)
+    assert visible(client, url, text)
+
+
+def test_removing_a_tag_empties_the_cached_tag_page(client, site):
+    assert visible(client, "/en/tags/databases/", "Pool sizing")
+    untag(site)
+    assert not visible(client, "/en/tags/databases/", "Pool sizing")
+
+
+def test_a_new_confirmed_subscriber_count_shows_at_once(client, db):
+    Subscriber.objects.bulk_create(
+        Subscriber(email=f"r{n}@example.com", status="confirmed") for n in range(19)
+    )
+    assert visible(client, "/en/newsletter/", "Join 10+ engineers.")
+    Subscriber.objects.create(email="twentieth@example.com", status="confirmed")
+    assert visible(client, "/en/newsletter/", "Join 20+ engineers.")
+
+
+@pytest.fixture
+def staff_client(db):
+    user = get_user_model().objects.create_user("editor", password="x", is_staff=True)
+    staff = Client()
+    staff.force_login(user)
+    return staff
+
+
+def test_staff_neither_read_nor_fill_the_cache(client, staff_client, live_article):
+    client.get("/en/")  # an anonymous copy is in the cache
+    for _ in range(2):
+        response = staff_client.get("/en/")
+        assert not response.has_header("X-Page-Cache")
+        assert "private" in response["Cache-Control"]
+    staff_client.get("/en/posts/pool-sizing/")
+    assert client.get("/en/posts/pool-sizing/")["X-Page-Cache"] == "miss"
+
+
+def test_previews_and_per_reader_pages_are_never_cached(client, draft_article):
+    from newsletter.tokens import confirm_token, unsubscribe_token
+
+    reader = Subscriber.objects.create(email="reader@example.com", status="pending")
+    urls = [
+        preview_url(draft_article, "en"),
+        f"/en/newsletter/confirm/{confirm_token(reader)}/",
+        f"/en/newsletter/unsubscribe/{unsubscribe_token(reader)}/",
+    ]
+    for url in urls:
+        for _ in range(2):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert not response.has_header("X-Page-Cache"), url
+            assert "public" not in response.get("Cache-Control", ""), url
+
+
+def test_a_signup_posted_from_a_cached_page_works(client, live_article, immediate_tasks):
+    client.get("/en/posts/pool-sizing/")
+    page = client.get("/en/posts/pool-sizing/")
+    assert page["X-Page-Cache"] == "hit"
+    form = re.search(
+        r'<form class="newsletter-form"[^>]*action="([^"]+)"(.*?)</form>', page.text, re.S
+    )
+    fields = dict(re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', form.group(2)))
+    fields["email"] = "cached@example.com"
+    response = Client(enforce_csrf_checks=True).post(
+        form.group(1),
+        fields,
+        HTTP_ORIGIN="http://testserver",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert response.status_code == 302
+    assert Subscriber.objects.get().email == "cached@example.com"
+
+
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def dead_redis(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "blogsite.cache.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+
+
+def test_a_dead_redis_gives_pages_and_a_503_health_check(dead_redis, client, site, immediate_tasks):
+    for url in ["/en/", "/en/posts/pool-sizing/", "/ru/series/guide/", "/en/feed/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Pool sizing" in response.content.decode() or "guide" in url
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.json()["failed"] == ["cache"]
+    assert health.json()["database"] == "ok"
+    # Writing still works: the signup (rate-limited through the cache) and an editor's save.
+    response = client.post("/en/newsletter/subscribe/", {"email": "outage@example.com"})
+    assert response.status_code == 302
+    site.title_en = "Edited during the outage"
+    site.save()
+    assert visible(client, "/en/", "Edited during the outage")
+
+
+def test_health_check_is_ok_when_every_part_answers(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "failed": [], "database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_a_copy_from_before_a_withdrawal_is_not_answered_304_by_its_date(
+    client, live_article, make_article
+):
+    newer = make_article(title_en="Withdrawn soon", published_at=timezone.now())
+    before = client.get("/en/feed/")
+    newer.status = Article.Status.DRAFT
+    newer.save()
+    # Same second or not, the feed's date moves on, so the old copy is replaced.
+    response = client.get("/en/feed/", HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+    assert response.status_code == 200
+    assert "Withdrawn soon" not in response.content.decode()
+
+
+def test_a_hit_carries_the_same_headers_as_the_render(client, site):
+    render = client.get("/ru/posts/pool-sizing/")
+    hit = client.get("/ru/posts/pool-sizing/")
+    assert hit["X-Page-Cache"] == "hit"
+    for header in ("Content-Type", "Content-Language", "ETag", "Last-Modified", "X-Frame-Options"):
+        assert hit[header] == render[header], header
+    assert hit.content == render.content

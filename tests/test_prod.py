@@ -1,0 +1,128 @@
+"""`make prod`'s topology, run for real: nginx → two gunicorn app servers → PostgreSQL + Redis.
+
+Runs in the PostgreSQL + Redis pass (CI installs Debian's nginx); skipped elsewhere.
+"""
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+
+pytestmark = pytest.mark.skipif(
+    not (NGINX and DATABASE_URL.startswith("postgres") and os.environ.get("REDIS_URL")),
+    reason="needs nginx, PostgreSQL and Redis",
+)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+        return response.headers, response.read().decode()
+
+
+def drop_database(url):
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    server = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        name = sql.Identifier(parts.path.lstrip("/"))
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+
+
+@pytest.fixture(scope="module")
+def prod(tmp_path_factory):
+    """The site as `make prod` runs it, on free ports and in its own database."""
+    parts = urlsplit(DATABASE_URL)
+    database_url = parts._replace(path=f"{parts.path}_prod_{secrets.token_hex(3)}").geturl()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CACHE_KEY_PREFIX": f"prod-test-{secrets.token_hex(4)}",
+        "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+    }
+    port = free_port()
+    launcher = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "deploy" / "prod.py"),
+            "--port",
+            str(port),
+            "--app-ports",
+            f"{free_port()},{free_port()}",
+            "--workers",
+            "1",
+            "--demo",
+            "--run-dir",
+            str(tmp_path_factory.mktemp("prod")),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for line in launcher.stdout:
+            if line.startswith(("Serving on", "Stopped")):
+                break
+        assert line.startswith("Serving on"), line
+        # Keep reading what the servers print, so a full pipe never blocks them.
+        threading.Thread(target=launcher.stdout.read, daemon=True).start()
+        yield url, env
+    finally:
+        launcher.send_signal(signal.SIGINT)
+        # Ctrl-C stops every process cleanly.
+        assert launcher.wait(timeout=60) == 0
+        drop_database(database_url)
+
+
+def publish(env, slug, title):
+    """An editor's save, made in another process against the same database and Redis."""
+    code = (
+        "from django.utils import timezone; from articles.models import Article, Author; "
+        "author = Author.objects.first(); "
+        f"Article.objects.create(slug={slug!r}, title_en={title!r}, summary_en='Now.', "
+        "body_en='Body.', status='published', published_at=timezone.now(), author=author)"
+    )
+    manage = [sys.executable, str(ROOT / "manage.py"), "shell", "-v0", "-c", code]
+    subprocess.run(manage, env=env, check=True, cwd=ROOT)
+
+
+def test_nginx_keeps_pages_and_shows_a_publish_within_its_one_second_lifetime(prod):
+    url, env = prod
+    fetch(f"{url}/en/")
+    headers, _body = fetch(f"{url}/en/")
+    assert headers["X-Cache-Status"] == "HIT"
+    assert headers["Set-Cookie"] is None
+    assert "s-maxage=1" in headers["Cache-Control"]
+
+    publish(env, "through-nginx", "Published through nginx")
+    published = time.monotonic()
+    while "Published through nginx" not in fetch(f"{url}/en/")[1]:
+        # SHARED_CACHE_SECONDS plus SHARED_CACHE_STALE_SECONDS, the most nginx may keep it.
+        assert time.monotonic() - published < 2.5
+        time.sleep(0.05)
+    _headers, article = fetch(f"{url}/en/posts/through-nginx/")
+    assert "Published through nginx" in article
