@@ -1,5 +1,7 @@
 """Full-text search over live articles: PostgreSQL's own search where we have it, else LIKE."""
 
+import re
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Q
@@ -32,8 +34,12 @@ def search(articles, query):
             .filter(rank__gt=0)
             .order_by("-rank", "-published_at")
         )
+    # Operators and punctuation are no words to find (PostgreSQL's websearch ignores them too).
+    words = re.findall(r"\w+", query)
+    if not words:
+        return articles.none()
     matches = Q()
-    for word in query.split():
+    for word in words:
         word_matches = Q()
         for language in CONFIGS:
             for field in WEIGHTS:
