@@ -262,8 +262,6 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-# The lockout page must not say whether the user name exists.
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 
 # One static policy, the same bytes for every reader, so pages stay cacheable (no nonce).
 # The only inline script is the theme's, allowed by its hash (see blogsite/csp.py).

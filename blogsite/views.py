@@ -7,6 +7,7 @@ from django.urls import reverse, translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from articles.caching import listing_cache_state
 from articles.models import Article
@@ -49,6 +50,12 @@ def switch_language(request, language):
 
 
 @require_GET
+def media(request, path):
+    # MEDIA_ROOT read per request; the type comes from the extension, which the upload
+    # check chose from the content (and SecurityMiddleware adds nosniff).
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 def favicon(request):
     # Browsers ask for /favicon.ico whatever the page says; send them to the hashed static file.
     return redirect(staticfiles_storage.url("favicon.ico"), permanent=True)
