@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article, Author, SlugRedirect, Tag
-from articles.preview import article_pk_from_token
+from articles.preview import preview_key_from_token
 from articles.search import MAX_QUERY_LENGTH, search
 
 PAGE_SIZE = 10
@@ -47,8 +47,14 @@ def redirect_old_slug(slug):
 
 @never_cache
 def article_preview(request, token):
-    pk = article_pk_from_token(token)
-    article = Article.objects.with_author_and_tags().filter(pk=pk).first() if pk else None
+    key = preview_key_from_token(token)
+    article = (
+        Article.objects.with_author_and_tags()
+        .filter(pk=key[0], preview_version=key[1])
+        .first()
+        if key
+        else None
+    )
     if article is None:
         context = {"max_age_days": settings.PREVIEW_LINK_MAX_AGE_DAYS}
         response = render(request, "articles/preview_invalid.html", context, status=404)
