@@ -26,6 +26,7 @@ CSV_COLUMNS = [
     "consent_page",
     "consent_language",
     "consent_wording",
+    "consent_ip",
     "confirmed_at",
     "unsubscribed_at",
 ]
