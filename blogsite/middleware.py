@@ -1,13 +1,12 @@
 """Hostile input in the address is refused before any view, database or cache sees it."""
 
 import re
-from urllib.parse import unquote
 
 from django.core.exceptions import BadRequest
 
-# Longer than any address this site makes (slugs, signed tokens, a search of 200 characters).
+# Longer than any address this site makes (slugs, signed tokens); as much as nginx accepts.
 MAX_PATH_LENGTH = 1024
-MAX_QUERY_STRING_LENGTH = 2048
+MAX_QUERY_STRING_LENGTH = 8192
 # No slug or token comes near it; a longer segment only makes file systems fail (media paths).
 MAX_SEGMENT_BYTES = 255
 # C0 and C1 controls, DEL and NUL: no page has a use for them, and PostgreSQL rejects NUL.
@@ -27,9 +26,11 @@ class RejectHostileInputMiddleware:
             raise BadRequest("The address is too long.")
         if any(len(segment.encode()) > MAX_SEGMENT_BYTES for segment in path.split("/")):
             raise BadRequest("A part of the address is too long.")
-        # `+` is a space in a query; a decoded control character is hostile whichever way it came.
-        if CONTROL_CHARACTERS.search(path) or CONTROL_CHARACTERS.search(
-            unquote(query.replace("+", " "), errors="replace")
+        # Checked as the views will read them: decoded, whether they came escaped or raw.
+        if CONTROL_CHARACTERS.search(path) or any(
+            CONTROL_CHARACTERS.search(text)
+            for key, values in request.GET.lists()
+            for text in [key, *values]
         ):
             raise BadRequest("The address contains control characters.")
         return self.get_response(request)

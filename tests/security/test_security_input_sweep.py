@@ -104,11 +104,18 @@ def test_control_characters_get_a_clear_400_page(client, db, kind):
 
 
 def test_over_long_addresses_get_a_400(client, db):
-    assert client.get("/en/search/?q=" + "a" * 3000).status_code == 400
+    assert client.get("/en/search/?q=" + "a" * 9000).status_code == 400
     assert client.get("/en/posts/" + "a" * 2000 + "/").status_code == 400
 
 
 SOUP = ["!!!", "(((", "a & | b", "'", '"', "<->", ":*", "-", "!(a|b", "\\", "a:*:*", "OR OR"]
+
+
+def test_raw_non_ascii_in_the_query_is_text_not_control_characters(client, live_article):
+    # Some clients send UTF-8 unescaped; its bytes must not be read as C1 controls.
+    raw = "q=соединений".encode().decode("latin-1")  # as WSGI hands it over (PEP 3333)
+    response = client.generic("GET", "/ru/search/", QUERY_STRING=raw)
+    assert response.status_code == 200
 
 
 def test_search_answers_operator_soup_with_a_page(client, site):
