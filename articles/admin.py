@@ -1,6 +1,8 @@
+import smtplib
 from datetime import timedelta
 from itertools import groupby
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -22,6 +24,7 @@ from reversion.admin import VersionAdmin
 from articles.admin_filters import StateFilter, TranslationFilter
 from articles.forms import LanguagesField, ScheduleForm
 from articles.images import CheckedImageField
+from articles.invitations import ROLES, InvitationForm
 from articles.models import Article, Author, SiteSettings, SlugRedirect, Tag
 from articles.preview import preview_url
 from articles.widgets import EditorWidget
@@ -44,6 +47,50 @@ class AuthorAdmin(TabbedTranslationAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     formfield_overrides = IMAGE_FIELDS
+    change_list_template = "admin/articles/author/change_list.html"
+
+    def has_invite_permission(self, request):
+        # An invitation makes a login: it takes the right to add users as well as authors.
+        return request.user.has_perms(["auth.add_user", "articles.add_author"])
+
+    def get_urls(self):
+        invite = self.admin_site.admin_view(self.invite_view)
+        return [path("invite/", invite, name="articles_author_invite"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"may_invite": self.has_invite_permission(request), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def invite_view(self, request):
+        if not self.has_invite_permission(request):
+            raise PermissionDenied
+        role = request.GET.get("role")
+        form = InvitationForm(
+            request.POST or None, initial={"role": role if role in ROLES else "author"}
+        )
+        if form.is_valid():
+            try:
+                user = form.save()
+            except (OSError, smtplib.SMTPException):
+                failed = gettext("The email could not be sent, so no account was made. Try again.")
+                form.add_error(None, failed)
+            else:
+                self.log_addition(request, user.author, gettext("Invited by email."))
+                self.message_user(
+                    request,
+                    gettext("Invitation sent to %(email)s: they choose a password from the link.")
+                    % {"email": user.email},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:articles_author_changelist")
+        title = _("Invite an editor") if form["role"].value() == "editor" else _("Invite an author")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/articles/author/invite.html", context)
 
 
 @admin.register(Tag)
@@ -79,7 +126,11 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         "mark_translation_current",
     ]
     change_list_template = "admin/articles/article/change_list.html"
-    formfield_overrides = {MarkdownxField: {"widget": EditorWidget}, **IMAGE_FIELDS}
+    # A plain form field: markdownx's own would swap our editor back for its widget.
+    formfield_overrides = {
+        MarkdownxField: {"form_class": forms.CharField, "widget": EditorWidget},
+        **IMAGE_FIELDS,
+    }
     history_latest_first = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
@@ -110,6 +161,27 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         if not super().has_add_permission(request):
             return False
         return self.has_publish_permission(request) or author_of(request.user) is not None
+
+    def changelist_view(self, request, extra_context=None):
+        if self.lacks_author_profile(request) and request.method == "GET":
+            # Without this the Add button is simply missing, with no word why.
+            messages.warning(
+                request,
+                gettext(
+                    "You cannot add articles yet: your account is not linked to an author "
+                    "profile. Ask an administrator to choose your account as the user of an "
+                    "author (Authors → the author → user), or to invite you again."
+                ),
+            )
+        return super().changelist_view(request, extra_context)
+
+    def lacks_author_profile(self, request):
+        """Allowed to add articles by the group, but with no author to write as."""
+        return (
+            super().has_add_permission(request)
+            and not self.has_publish_permission(request)
+            and author_of(request.user) is None
+        )
 
     def has_view_permission(self, request, obj=None):
         if not super().has_view_permission(request, obj):
@@ -292,16 +364,11 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
 
     @admin.action(permissions=["publish"], description=_("Publish now"))
     def publish_now(self, request, queryset):
-        now = timezone.now()
         published = 0
         for article in queryset:
-            if article.is_live:
-                continue
-            article.status = Article.Status.PUBLISHED
-            article.published_at = now
-            article.save()
-            self.log_change(request, article, gettext("Published now."))
-            published += 1
+            if article.publish():
+                self.log_change(request, article, gettext("Published now."))
+                published += 1
         self.message_user(
             request,
             ngettext("Published %(count)d article.", "Published %(count)d articles.", published)
@@ -317,12 +384,9 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
             local = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
             scheduled = skipped = 0
             for article in queryset:
-                if article.is_live:
+                if not article.publish(at=moment):
                     skipped += 1
                     continue
-                article.status = Article.Status.PUBLISHED
-                article.published_at = moment
-                article.save()
                 message = gettext("Scheduled for %(when)s (%(zone)s).") % {
                     "when": local,
                     "zone": timezone.get_current_timezone_name(),
@@ -331,12 +395,13 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
                 scheduled += 1
             self.message_user(
                 request,
+                # The zone in brackets also keeps "p.m." from ending in a double full stop.
                 ngettext(
-                    "Scheduled %(count)d article for %(when)s.",
-                    "Scheduled %(count)d articles for %(when)s.",
+                    "Scheduled %(count)d article for %(when)s (%(zone)s).",
+                    "Scheduled %(count)d articles for %(when)s (%(zone)s).",
                     scheduled,
                 )
-                % {"count": scheduled, "when": local},
+                % {"count": scheduled, "when": local, "zone": timezone.get_current_timezone_name()},
                 messages.SUCCESS,
             )
             if skipped:
@@ -368,11 +433,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
     def unpublish(self, request, queryset):
         unpublished = 0
         for article in queryset.filter(status=Article.Status.PUBLISHED):
-            article.status = Article.Status.DRAFT
-            article.published_at = None
-            article.save()
-            # A link shared before it went live must not open the draft again.
-            article.revoke_preview_links()
+            article.unpublish()
             self.log_change(request, article, gettext("Unpublished: back to draft."))
             unpublished += 1
         self.message_user(

@@ -15,7 +15,8 @@ from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.images import content_addressed_storage, make_renditions, srcset
 from articles.querysets import ArticleQuerySet
-from articles.rendering import IMAGE_WITHOUT_ALT, render_article_body
+from articles.rendering import IMAGE_WITHOUT_ALT, media_image_names, render_article_body
+from articles.renditions import make_body_renditions
 
 # The English fields a Russian translation follows.
 TRACKED_FIELDS = ("title", "summary", "body")
@@ -167,8 +168,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and not self.published_at:
-            self.published_at = timezone.now()
+        self.apply_defaults()
         self.render()
         with transaction.atomic():
             before = (
@@ -184,18 +184,56 @@ class Article(models.Model):
                 self.preview_version = max(self.preview_version, before.preview_version)
             self.track_translation(before)
             super().save(*args, **kwargs)
-            if before and before.slug != self.slug and before.is_live:
-                # The old address was public: keep it working.
-                SlugRedirect.objects.update_or_create(
-                    old_slug=before.slug, defaults={"article": self}
-                )
-            # The current slug is served directly; a redirect from it would be a loop.
-            self.slug_redirects.filter(old_slug=self.slug).delete()
-            if (before.cover_image.name if before else "") != (self.cover_image.name or ""):
-                self.update_cover_renditions()
+            self.keep_slug_history(before)
+            self.schedule_renditions(before)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def apply_defaults(self):
+        """A published article without a time is published now."""
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+
+    def keep_slug_history(self, before):
+        if before and before.slug != self.slug and before.is_live:
+            # The old address was public: keep it working.
+            SlugRedirect.objects.update_or_create(old_slug=before.slug, defaults={"article": self})
+        # The current slug is served directly; a redirect from it would be a loop.
+        self.slug_redirects.filter(old_slug=self.slug).delete()
+
+    def schedule_renditions(self, before):
+        """Resize images once the article is stored: a failed rendition never loses the article."""
+        cover_changed = (before.cover_image.name if before else "") != (self.cover_image.name or "")
+        pk = self.pk
+        if cover_changed:
+            transaction.on_commit(lambda: Article.update_cover_renditions(pk), robust=True)
+        # Rendered bodies point at an original only while its renditions are missing.
+        if self.body_images():
+            transaction.on_commit(lambda: Article.update_body_renditions(pk), robust=True)
+
+    def publish(self, at=None):
+        """Publish now, or schedule for `at`; an article already live keeps its date.
+
+        Returns whether anything changed.
+        """
+        if self.is_live:
+            return False
+        self.status = self.Status.PUBLISHED
+        self.published_at = at or timezone.now()
+        self.save()
+        return True
+
+    def unpublish(self):
+        """Take a published or scheduled article back to draft; returns whether it was one."""
+        if self.status != self.Status.PUBLISHED:
+            return False
+        self.status = self.Status.DRAFT
+        self.published_at = None
+        # A link shared before it went live must not open the draft again.
+        self.preview_version += 1
+        self.save()
+        return True
 
     def clean(self):
         errors = {}
@@ -260,12 +298,37 @@ class Article(models.Model):
         Article.objects.filter(pk=self.pk).update(preview_version=F("preview_version") + 1)
         self.refresh_from_db(fields=["preview_version"])
 
-    def update_cover_renditions(self):
-        size = make_renditions(self.cover_image) if self.cover_image else None
-        self.cover_width, self.cover_height = size or (None, None)
-        Article.objects.filter(pk=self.pk).update(
-            cover_width=self.cover_width, cover_height=self.cover_height
-        )
+    @classmethod
+    def update_cover_renditions(cls, pk):
+        article = cls.objects.filter(pk=pk).only("cover_image").first()
+        if article is None:
+            return
+        size = make_renditions(article.cover_image) if article.cover_image else None
+        width, height = size or (None, None)
+        cls.objects.filter(pk=pk).update(cover_width=width, cover_height=height)
+
+    @classmethod
+    def update_body_renditions(cls, pk):
+        """Make the body images' renditions, then render again so the page offers them."""
+        article = cls.objects.filter(pk=pk).first()
+        if article is None or not make_body_renditions(article.body_images()):
+            return
+        article.render()
+        rendered = [
+            localized(field, lang)
+            for field in ("body_html", "toc_html", "reading_minutes")
+            for lang, _name in settings.LANGUAGES
+        ]
+        # An update, not save(): nothing else about the article changed.
+        cls.objects.filter(pk=pk).update(**{name: getattr(article, name) for name in rendered})
+
+    def body_images(self):
+        """Stored originals the bodies still show, in every language: those without renditions."""
+        return {
+            name
+            for lang, _name in settings.LANGUAGES
+            for name in media_image_names(getattr(self, localized("body_html", lang)) or "")
+        }
 
     @property
     def is_live(self):

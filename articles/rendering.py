@@ -15,6 +15,9 @@ from django.utils.html import escape, strip_tags
 from markdown.extensions.toc import slugify_unicode
 from PIL import Image
 
+from articles.images import RENDITIONS_PATH
+from articles.renditions import responsive_attributes
+
 WORDS_PER_MINUTE = 220
 
 EXTENSIONS = [
@@ -76,7 +79,18 @@ def figure(match):
 MEDIA_IMAGE = re.compile(r'<img ([^>]*)src="([^"]+)"([^>]*)>')
 
 
+def media_image_names(html):
+    """Storage names of the originals from our own media that rendered HTML shows."""
+    names = {
+        unquote(src.removeprefix(settings.MEDIA_URL))
+        for _before, src, _after in MEDIA_IMAGE.findall(html)
+        if src.startswith(settings.MEDIA_URL)
+    }
+    return {name for name in names if not name.startswith(RENDITIONS_PATH)}
+
+
 def sized_image(match):
+    """Our own images get their size (no jump as they load) and, once made, their renditions."""
     before, src, after = match.groups()
     if "width=" in match.group(0) or not src.startswith(settings.MEDIA_URL):
         return match.group(0)
@@ -84,8 +98,12 @@ def sized_image(match):
     try:
         with default_storage.open(name) as file, Image.open(file) as image:
             width, height = image.size
-    except (OSError, ValueError, SuspiciousFileOperation):
+    except (OSError, ValueError, SuspiciousFileOperation, Image.DecompressionBombError):
         return match.group(0)  # a missing or unreadable file: leave the tag as the author wrote it
+    responsive = responsive_attributes(name, width)
+    if responsive:
+        src = responsive["src"]
+        after += f' srcset="{responsive["srcset"]}" sizes="{responsive["sizes"]}"'
     return (
         f'<img {before}src="{src}"{after} width="{width}" height="{height}" '
         'loading="lazy" decoding="async">'

@@ -37,4 +37,6 @@ class ImageUpload(ImageUploadView):
         return JsonResponse(form.errors, status=400)
 
     def form_valid(self, form):
-        return JsonResponse({"image_code": f"![]({form.save()})"})
+        # The editor asks the author for the description and caption, then writes the Markdown.
+        url = form.save()
+        return JsonResponse({"url": url, "image_code": f"![]({url})"})

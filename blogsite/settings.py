@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "articles",
     "series",
     "newsletter",
+    "hugo_import",
     "blogsite",
 ]
 
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Old Hugo addresses: a 301 for a 404, before the two above turn it into their redirects.
+    "hugo_import.middleware.OldAddressRedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -219,6 +222,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Rendered listings are reused for at most this long (and never past a scheduled publication).
 LISTING_CACHE_SECONDS = int(os.environ.get("LISTING_CACHE_SECONDS", "300"))
 
+# Where "Log in" leads after an invited person has chosen a password: the admin.
+LOGIN_URL = "admin:login"
+# An invitation's link to set the password works this long (seconds).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(7 * 24 * 3600)))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 if not DEBUG:

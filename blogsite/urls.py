@@ -2,8 +2,9 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.views import PasswordResetCompleteView, PasswordResetConfirmView
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 from markdownx.views import MarkdownifyView
 
 from articles.sitemaps import ArticleSitemap
@@ -30,6 +31,13 @@ urlpatterns = [
         staff_member_required(MarkdownifyView.as_view()),
         name="markdownx_markdownify",
     ),
+    # Invited people choose their password here (the link in the invitation email).
+    path(
+        "admin/password/set/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_set_done")),
+        name="password_set",
+    ),
+    path("admin/password/set/done/", PasswordResetCompleteView.as_view(), name="password_set_done"),
     path("admin/", admin.site.urls),
 ]
 

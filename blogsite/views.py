@@ -3,7 +3,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -12,6 +12,7 @@ from django.views.static import serve
 from articles.caching import listing_cache_state
 from articles.models import Article
 from articles.views import paginate
+from blogsite.languages import url_in_language
 from series.models import Series
 
 HUB_SERIES = 4
@@ -38,7 +39,7 @@ def switch_language(request, language):
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = "/"
-    response = HttpResponseRedirect(translate_url(next_url, language))
+    response = HttpResponseRedirect(url_in_language(next_url, language))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

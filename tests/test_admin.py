@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -11,11 +13,17 @@ def staff_client(client, db):
     return client
 
 
-def test_article_form_uses_the_markdownx_editor_per_language(staff_client):
+def test_article_form_uses_the_writing_desk_per_language(staff_client):
     page = staff_client.get("/admin/articles/article/add/").content.decode()
     assert 'name="body_en"' in page
     assert 'name="body_ru"' in page
-    assert page.count('class="markdownx"') >= 2
+    assert page.count('class="writing-desk"') == 2
+    assert 'lang="ru"' in page
+    # Our own script and the site's stylesheet for the preview; nothing from another host.
+    assert "/static/articles/admin/editor.js" in page
+    assert 'data-stylesheet="/static/css/site.css"' in page
+    assert "markdownx.js" not in page
+    assert not re.search(r'<script[^>]+src="(https?:)?//', page)
     assert 'name="title_ru"' in page
 
 

@@ -1,7 +1,8 @@
 from django import template
 from django.conf import settings
-from django.urls import translate_url
 from django.utils.translation import get_language_info
+
+from blogsite.languages import url_in_language
 
 register = template.Library()
 
@@ -13,7 +14,7 @@ def language_links(context):
     query = request.GET.urlencode()
     links = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(request.path, code)
+        url = url_in_language(request.path, code)
         if query:
             url = f"{url}?{query}"
         links.append(

@@ -44,9 +44,13 @@ def test_author_writes_markdown_and_sees_the_live_preview(page, site, admin_user
     page.goto(f"{site}/admin/articles/article/add/")
     page.fill("#id_title_en", "Written in the browser")
     page.fill("#id_body_en", "## Hello\n\n```python\nprint(42)\n```")
-    preview = page.locator(".markdownx-preview").first
-    expect(preview.locator("h2#hello")).to_have_text("Hello")
+    preview = page.frame_locator("#tab_id_body_en .desk-preview")
+    expect(preview.locator(".prose h2#hello")).to_have_text("Hello")
     expect(preview.locator(".highlight")).to_be_visible()
+    # Styled by the site's stylesheet: code colours and the code block's surface.
+    name = preview.locator(".highlight .nb", has_text="print")
+    expect(name).to_have_css("color", "rgb(11, 87, 194)")
+    expect(preview.locator(".highlight pre")).to_have_css("background-color", "rgb(244, 246, 249)")
     page.locator("#id_author + .select2").click()
     page.locator(".select2-search__field").fill("Ada")
     page.locator(".select2-results__option", has_text="Ada Writer").click()

@@ -1,16 +1,11 @@
-import importlib
-
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group, User
-
-# The groups come from the data migration; a transactional test's flush removes them.
-groups_migration = importlib.import_module("articles.migrations.0003_editorial_groups")
+from group_setup import create_editorial_groups
 
 
 @pytest.fixture
 def editorial_groups(db):
-    groups_migration.create_groups(apps, None)
+    create_editorial_groups()
     return {group.name: group for group in Group.objects.filter(name__in=["Authors", "Editors"])}
 
 

@@ -157,12 +157,16 @@ def test_truncated_cover_is_refused(editor_client, author, settings):
     assert media_files(settings) == []
 
 
-def test_cover_gets_webp_renditions_used_in_srcset(editor_client, client, author, settings):
+def test_cover_gets_webp_renditions_used_in_srcset(
+    editor_client, client, author, settings, django_capture_on_commit_callbacks
+):
     content = image_bytes("JPEG", size=(1600, 900), color="navy")
     cover = SimpleUploadedFile("cover.jpg", content, "image/jpeg")
-    response = editor_client.post(
-        "/admin/articles/article/add/", cover_form(author, cover, status="published")
-    )
+    # Renditions are made once the article is stored, after the transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            "/admin/articles/article/add/", cover_form(author, cover, status="published")
+        )
     assert response.status_code == 302, response.content.decode()[:3000]
     article = Article.objects.get()
     assert (article.cover_width, article.cover_height) == (1600, 900)
@@ -183,10 +187,12 @@ def test_cover_gets_webp_renditions_used_in_srcset(editor_client, client, author
     assert 'sizes="' in page
 
 
-def test_small_cover_is_never_scaled_up(make_article, settings):
+def test_small_cover_is_never_scaled_up(make_article, settings, django_capture_on_commit_callbacks):
     from django.core.files.base import ContentFile
 
     article = make_article()
-    article.cover_image.save("c.png", ContentFile(image_bytes("PNG", size=(300, 200))))
+    with django_capture_on_commit_callbacks(execute=True):
+        article.cover_image.save("c.png", ContentFile(image_bytes("PNG", size=(300, 200))))
+    article.refresh_from_db()
     assert article.cover_srcset.endswith("-300w.webp 300w")
     assert "480w" not in article.cover_srcset

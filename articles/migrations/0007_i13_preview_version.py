@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_translation_drift'),
+        ('articles', '0006_i15_editors_change_site_settings'),
     ]
 
     operations = [

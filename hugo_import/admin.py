@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from hugo_import.models import ImportedPost, OldAddress
+
+
+@admin.register(OldAddress)
+class OldAddressAdmin(admin.ModelAdmin):
+    list_display = ["path", "article", "language"]
+    list_filter = ["language"]
+    search_fields = ["path", "article__slug", "article__title_en"]
+    list_select_related = ["article"]
+    autocomplete_fields = ["article"]
+
+
+@admin.register(ImportedPost)
+class ImportedPostAdmin(admin.ModelAdmin):
+    """What the importer wrote down; editing it by hand would only confuse the next import."""
+
+    list_display = ["source_path", "article", "lastmod", "imported_at"]
+    search_fields = ["source_path", "article__slug", "article__title_en"]
+    list_select_related = ["article"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

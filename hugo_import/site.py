@@ -1,0 +1,468 @@
+"""A Hugo site on disk: its config, its pages grouped into translations, their old addresses."""
+
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path, PurePosixPath
+from posixpath import normpath
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import slugify
+from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+
+CONFIG_NAMES = [
+    f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
+]
+CONFIG_SUFFIXES = {".toml", ".yaml", ".yml", ".json"}
+CONTENT_SUFFIXES = {".md", ".markdown"}
+
+
+class HugoSiteError(Exception):
+    """The folder is not a Hugo site we can read."""
+
+
+class PageError(Exception):
+    """One page cannot be read; the others still can."""
+
+
+class TOMLHandler(BaseHandler):
+    """`+++` front matter, parsed by the standard library's tomllib."""
+
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+
+    def load(self, fm, **kwargs):
+        return tomllib.loads(fm)
+
+
+def lower_keys(value):
+    """Hugo's config and front-matter keys are case-insensitive (publishDate = publishdate)."""
+    if isinstance(value, dict):
+        return {str(key).lower(): lower_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [lower_keys(item) for item in value]
+    return value
+
+
+def load_config_file(path):
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix == ".toml":
+            data = tomllib.loads(text)
+        elif path.suffix == ".json":
+            data = json.loads(text)
+        else:
+            data = yaml.safe_load(text) or {}
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as error:
+        raise HugoSiteError(f"{path}: {error}") from error
+    if not isinstance(data, dict):
+        raise HugoSiteError(f"{path}: not a table of settings")
+    return lower_keys(data)
+
+
+def read_config(root):
+    """The site config: one file at the root, or a config/_default/ folder split by key."""
+    config = {}
+    found = []
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            config.update(load_config_file(root / name))
+            found.append(name)
+            break
+    folder = root / "config" / "_default"
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            # menus.en.toml and the like are per-language extras we do not need.
+            if path.suffix not in CONFIG_SUFFIXES or "." in path.stem:
+                continue
+            data = load_config_file(path)
+            if path.stem in {"hugo", "config"}:
+                config.update(data)
+            else:
+                config.setdefault(path.stem, {}).update(data)
+            found.append(str(path.relative_to(root)))
+    if not found:
+        raise HugoSiteError(f"{root}: no hugo.toml, config.toml, config.yaml or config/ folder")
+    return config
+
+
+@dataclass
+class SiteConfig:
+    default_language: str
+    # language code → its content folder
+    content_dirs: dict
+    default_in_subdir: bool
+    sections: list
+    permalinks: dict
+    time_zone: object
+    ugly_urls: bool
+    lower_paths: bool
+    static_dir: Path
+    default_author: str
+
+    @classmethod
+    def from_dict(cls, root, config, sections=None):
+        default_language = str(config.get("defaultcontentlanguage") or "en").lower()
+        content_dir = folder_setting(config, "contentdir", "content")
+        languages = table(config, "languages") or {default_language: {}}
+        content_dirs = {
+            str(code).lower(): root
+            / folder_setting(
+                settings if isinstance(settings, dict) else {}, "contentdir", content_dir
+            )
+            for code, settings in languages.items()
+        }
+        params = table(config, "params")
+        permalinks = table(config, "permalinks")
+        # Hugo 0.112+ nests them by kind: permalinks.page.posts.
+        if isinstance(permalinks.get("page"), dict):
+            permalinks = permalinks["page"]
+        zone_name = config.get("timezone")
+        try:
+            zone = ZoneInfo(str(zone_name)) if zone_name else UTC
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise HugoSiteError(f"unknown timeZone {zone_name!r}") from error
+        author = params.get("author") or ""
+        if isinstance(author, list):
+            author = author[0] if author else ""
+        if isinstance(author, dict):
+            author = author.get("name", "")
+        return cls(
+            default_language=default_language,
+            content_dirs=content_dirs,
+            default_in_subdir=bool(config.get("defaultcontentlanguageinsubdir")),
+            sections=[str(name) for name in as_list(sections or params.get("mainsections"))]
+            or ["posts"],
+            permalinks={
+                str(key).strip("/"): value
+                for key, value in permalinks.items()
+                if isinstance(value, str)
+            },
+            time_zone=zone,
+            ugly_urls=bool(config.get("uglyurls")),
+            lower_paths=not config.get("disablepathtolower"),
+            static_dir=root / folder_setting(config, "staticdir", "static"),
+            default_author=str(author or ""),
+        )
+
+
+def table(config, key):
+    value = config.get(key) or {}
+    if not isinstance(value, dict):
+        raise HugoSiteError(f"{key} in the config is not a table")
+    return value
+
+
+def folder_setting(config, key, default):
+    value = config.get(key) or default
+    if isinstance(value, list):  # Hugo allows a list of static folders; the first is used
+        value = value[0] if value else default
+    if not isinstance(value, str) or Path(value).is_absolute() or ".." in Path(value).parts:
+        raise HugoSiteError(f"{key} in the config must be a folder inside the site")
+    return value
+
+
+@dataclass
+class Page:
+    """One content file: a regular page or the index of a page bundle."""
+
+    file: Path
+    rel: str  # path inside its content folder, for people and for refs
+    language: str
+    dirs: list  # folders from the content root to the page (the bundle's parent for a bundle)
+    basename: str  # file name without language and extension, or the bundle's folder name
+    bundle: Path | None
+    meta: dict = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1  # line of the file where the body starts
+    source: str = ""  # path from the site's folder, for the report
+    keys: dict = field(default_factory=dict)  # lower-case key → as the author wrote it
+
+    @property
+    def section(self):
+        return self.dirs[0] if self.dirs else ""
+
+    @property
+    def folder(self):
+        return self.bundle or self.file.parent
+
+    @property
+    def group_key(self):
+        key = self.meta.get("translationkey")
+        if key:
+            return f"translationKey:{key}"
+        return "/".join([*self.dirs, self.basename])
+
+    def read(self):
+        text = self.file.read_text(encoding="utf-8")
+        stripped = text.lstrip("\ufeff")
+        if stripped.startswith("+++"):
+            handler = TOMLHandler()
+        elif stripped.startswith("{"):
+            handler = JSONHandler()
+        elif stripped.startswith("---"):
+            handler = YAMLHandler()
+        else:
+            handler = None
+        if handler is None:
+            metadata, body = {}, stripped
+        else:
+            try:
+                front, body = handler.split(stripped)
+            except ValueError as error:
+                raise PageError("front matter is not closed") from error
+            try:
+                metadata = handler.load(front)
+            # ValueError: YAML's reading of an impossible date such as 2024-13-45.
+            except (yaml.YAMLError, ValueError) as error:
+                message = " ".join(str(error).split())
+                raise PageError(f"front matter cannot be read: {message}") from error
+        if metadata is None:
+            metadata = {}
+        if not isinstance(metadata, dict):
+            raise PageError("front matter is not a table of keys")
+        body = body.strip("\n")
+        self.meta = lower_keys(metadata)
+        self.keys = {str(key).lower(): str(key) for key in metadata}
+        self.body = body
+        start = stripped.find(body) if body else -1
+        self.body_line = stripped.count("\n", 0, start) + 1 if start >= 0 else 1
+
+    def date(self, key, zone):
+        return to_datetime(self.meta.get(key), zone)
+
+    @property
+    def is_headless(self):
+        build = self.meta.get("build")
+        render = str(build.get("render", "")).lower() if isinstance(build, dict) else ""
+        return str(self.meta.get("headless")).lower() == "true" or render in {"never", "false"}
+
+    def title(self):
+        return str(self.meta.get("title") or self.basename.replace("-", " ").capitalize())
+
+    def hugo_slug(self):
+        return str(self.meta.get("slug") or "").strip()
+
+
+def to_datetime(value, zone):
+    """A front-matter date (TOML/YAML datetime, date or string) as an aware datetime."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        parsed = parse_datetime(value.strip().replace(" ", "T", 1))
+        if parsed is None:
+            day = parse_date(value.strip())
+            if day is None:
+                raise PageError(f"not a date: {value!r}")
+            parsed = datetime.combine(day, time())
+        value = parsed
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    if not isinstance(value, datetime):
+        raise PageError(f"not a date: {value!r}")
+    return value if value.tzinfo else value.replace(tzinfo=zone)
+
+
+def split_language(stem, known):
+    """("post", "ru") for post.ru; ("post", None) when there is no language suffix.
+
+    As in Hugo, only the site's configured languages count: go.dev.md is a page named go.dev.
+    """
+    name, dot, suffix = stem.rpartition(".")
+    if dot and suffix.lower() in known:
+        return name, suffix.lower()
+    return stem, None
+
+
+@dataclass
+class HugoSite:
+    root: Path
+    config: SiteConfig
+    pages: list = field(default_factory=list)
+    broken: list = field(default_factory=list)  # (page, why it cannot be read)
+
+    @classmethod
+    def load(cls, root, sections=None):
+        root = Path(root)
+        if not root.is_dir():
+            raise HugoSiteError(f"{root}: no such folder")
+        site = cls(root=root, config=SiteConfig.from_dict(root, read_config(root), sections))
+        site.find_pages()
+        return site
+
+    def find_pages(self):
+        folders = {}
+        for language, folder in self.config.content_dirs.items():
+            folders.setdefault(folder, []).append(language)
+        for folder, languages in folders.items():
+            # A language's own folder: its pages are in that language unless a suffix says not.
+            own = len(folders) > 1 and len(languages) == 1
+            folder_language = languages[0] if own else self.config.default_language
+            for section in self.config.sections:
+                if (folder / section).is_dir():
+                    self.walk(folder, folder / section, folder_language)
+        readable = []
+        for page in self.pages:
+            try:
+                page.read()
+            except (PageError, UnicodeDecodeError, OSError) as error:
+                self.broken.append((page, str(error)))
+            else:
+                readable.append(page)
+        self.pages = readable
+
+    def walk(self, root, folder, folder_language):
+        known = set(self.config.content_dirs)
+        entries = sorted(folder.iterdir())
+        indexes = [
+            path
+            for path in entries
+            if path.suffix in CONTENT_SUFFIXES and split_language(path.stem, known)[0] == "index"
+        ]
+        dirs = list(folder.relative_to(root).parts)
+        if indexes:
+            # A leaf bundle: the page and its resources; nothing below is a page of its own.
+            for path in indexes:
+                language = split_language(path.stem, known)[1] or folder_language
+                self.pages.append(
+                    Page(
+                        file=path,
+                        rel=str(path.relative_to(root)),
+                        source=str(path.relative_to(self.root)),
+                        language=language,
+                        dirs=dirs[:-1],
+                        basename=folder.name,
+                        bundle=folder,
+                    )
+                )
+            return
+        for path in entries:
+            if path.is_dir():
+                self.walk(root, path, folder_language)
+            elif path.suffix in CONTENT_SUFFIXES:
+                basename, language = split_language(path.stem, known)
+                if basename == "_index":
+                    continue  # a section's own page, not a post
+                self.pages.append(
+                    Page(
+                        file=path,
+                        rel=str(path.relative_to(root)),
+                        source=str(path.relative_to(self.root)),
+                        language=language or folder_language,
+                        dirs=dirs,
+                        basename=basename,
+                        bundle=None,
+                    )
+                )
+
+    def source_hash(self, pages):
+        """Changes when any of the post's files or its bundle's resources change."""
+        digest = hashlib.sha256()
+        files = set()
+        for page in pages:
+            files.add(page.file)
+            if page.bundle:
+                files.update(path for path in page.bundle.rglob("*") if path.is_file())
+        for path in sorted(files):
+            digest.update(str(path.relative_to(self.root)).encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()
+
+    # Old addresses.
+
+    def hugo_path(self, page):
+        """The page's address on the Hugo site, without a language prefix."""
+        url = page.meta.get("url")
+        if url:
+            return self.finish_path("/" + str(url).lstrip("/"), keep_case=True)
+        pattern = self.config.permalinks.get(page.section)
+        slug = page.hugo_slug()
+        if pattern:
+            path = self.expand_permalink(pattern, page, slug)
+        else:
+            path = "/" + "/".join([*page.dirs, slug or page.basename]) + "/"
+        return self.finish_path(path)
+
+    def finish_path(self, path, keep_case=False):
+        path = re.sub(r"/{2,}", "/", path.replace(" ", "-"))
+        if self.config.lower_paths and not keep_case:
+            path = path.lower()
+        if self.config.ugly_urls and path.endswith("/") and path != "/":
+            path = path.rstrip("/") + ".html"
+        return path
+
+    def expand_permalink(self, pattern, page, slug):
+        when = page.date("date", self.config.time_zone) or page.date(
+            "publishdate", self.config.time_zone
+        )
+        title = page.title()
+        values = {
+            "section": page.section,
+            "sections": "/".join(page.dirs),
+            "title": urlize(title),
+            "slug": urlize(slug or title),
+            "slugorfilename": slug or page.basename,
+            "slugorcontentbasename": slug or page.basename,
+            "filename": page.basename,
+            "contentbasename": page.basename,
+        }
+        if when:
+            values.update(
+                year=f"{when.year:04d}",
+                month=f"{when.month:02d}",
+                monthname=when.strftime("%B").lower(),
+                day=f"{when.day:02d}",
+                weekday=str(when.isoweekday() % 7),
+                weekdayname=when.strftime("%A").lower(),
+                yearday=f"{when.timetuple().tm_yday:03d}",
+            )
+
+        def token(match):
+            return values.get(match.group(1), match.group(0))
+
+        path = re.sub(r":(\w+)", token, pattern)
+        return "/" + path.strip("/") + "/"
+
+    def old_paths(self, page):
+        """Every address the page answered on: its permalink and aliases, with and without the
+        language prefix."""
+        own = self.hugo_path(page)
+        paths = [own]
+        for alias in as_list(page.meta.get("aliases")):
+            alias = str(alias)
+            if not alias.startswith("/"):
+                alias = urljoin(own if own.endswith("/") else own + "/", "../" + alias)
+            alias = normpath(alias)
+            if "." not in alias.rsplit("/", 1)[-1]:
+                alias += "/"  # Hugo serves an alias as a folder with an index.html
+            paths.append(self.finish_path(alias))
+        prefix = f"/{page.language}"
+        with_prefix = [prefix + path for path in paths if not path.startswith(prefix + "/")]
+        return list(dict.fromkeys(paths + with_prefix))
+
+
+def urlize(text):
+    return slugify(str(text), allow_unicode=True)
+
+
+def as_list(value):
+    if value in (None, ""):
+        return []
+    if isinstance(value, list | tuple):
+        return [item for item in value if item not in (None, "")]
+    return [value]
+
+
+def ref_keys(page):
+    """The spellings a ref/relref or a relative .md link may use for this page."""
+    rel = PurePosixPath(page.rel)
+    stem = rel.parent / page.basename if page.bundle is None else rel.parent
+    keys = {str(stem), str(rel), str(rel.with_suffix(""))}
+    if page.bundle is not None:
+        keys.add(str(rel.parent / "index.md"))
+    return {key.strip("/") for key in keys}

@@ -1,0 +1,19 @@
+"""The «Authors» and «Editors» groups as the data migrations make them.
+
+A transactional (live server) test's flush removes them; tests create them again here.
+"""
+
+import importlib
+
+from django.apps import apps
+
+GROUP_MIGRATIONS = [
+    ("articles.migrations.0003_editorial_groups", "create_groups"),
+    ("articles.migrations.0006_i15_editors_change_site_settings", "grant"),
+    ("series.migrations.0002_i15_editors_manage_series", "grant"),
+]
+
+
+def create_editorial_groups():
+    for module, function in GROUP_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)

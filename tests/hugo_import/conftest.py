@@ -1,0 +1,47 @@
+import shutil
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from hugo_import.importer import import_site
+from hugo_import.site import HugoSite
+
+FIXTURE_SITE = Path(__file__).resolve().parents[1] / "fixtures" / "hugo_site"
+
+
+@pytest.fixture
+def hugo_site(tmp_path):
+    """A copy of the fixture site that a test may edit."""
+    return Path(shutil.copytree(FIXTURE_SITE, tmp_path / "hugo_site"))
+
+
+@pytest.fixture
+def run_import(db):
+    def run(path, dry_run=False):
+        return import_site(HugoSite.load(path), dry_run=dry_run)
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def imported(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The fixture site imported once for a module of tests that only read the result.
+
+    Each test still runs in its own savepoint; the whole import is rolled back at the end.
+    Modules that need an empty database to start from must not use it.
+    """
+    site = shutil.copytree(FIXTURE_SITE, tmp_path_factory.mktemp("hugo") / "hugo_site")
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        report = import_site(HugoSite.load(site))
+        yield report, media
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def report(imported, db, settings):
+    report, media = imported
+    settings.MEDIA_ROOT = media
+    return report
