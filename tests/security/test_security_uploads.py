@@ -112,10 +112,13 @@ def test_the_editors_upload_is_stored_as_the_image_alone(staff_client, settings,
 
 
 @pytest.mark.parametrize("kind", IMAGES)
-def test_a_cover_and_its_renditions_are_stored_as_the_image_alone(live_article, settings, kind):
+def test_a_cover_and_its_renditions_are_stored_as_the_image_alone(
+    live_article, settings, kind, django_capture_on_commit_callbacks
+):
     live_article.cover_image = SimpleUploadedFile(f"c.{kind}", hostile(kind, "html"))
     live_article.cover_alt_en = "A cover"
-    live_article.save()
+    with django_capture_on_commit_callbacks(execute=True):  # renditions are made after commit
+        live_article.save()
     files = stored(settings)
     assert any(name.startswith("covers/") for name in files)
     assert any(name.startswith("renditions/") for name in files)
