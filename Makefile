@@ -3,7 +3,8 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages migrate demo clean chromium audit screenshots bench
+.PHONY: run test install lint messages migrate demo clean chromium audit screenshots bench \
+	bench-newsletter
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +72,11 @@ audit: install chromium audit/node_modules/.installed
 bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py
+
+# One issue to 10,000 readers through db_worker and a local SMTP sink; its own section of
+# bench/RESULTS.md. Give it a PostgreSQL database of its own in DATABASE_URL.
+bench-newsletter: install
+	$(BIN)/python bench/newsletter.py
 
 # Every page type at 375 and 1280 px, light and dark, into screenshots/.
 screenshots: install chromium

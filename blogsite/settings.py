@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "markdownx",
     "django_tasks",
     "django_tasks_db",
+    "anymail",
     "reversion",
     "axes",
     "articles",
@@ -215,6 +216,31 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Engineering insights <news@localhost>")
+
+# A provider instead of SMTP is a backend plus its keys, e.g. EMAIL_BACKEND=
+# anymail.backends.postmark.EmailBackend and ANYMAIL_POSTMARK_SERVER_TOKEN (see README).
+# Bounce and complaint webhooks at /anymail/<provider>/tracking/ are refused unless they
+# carry ANYMAIL_WEBHOOK_SECRET ("user:password", HTTP basic auth) and, where the provider
+# signs its webhooks, its signing key.
+ANYMAIL = {
+    key.removeprefix("ANYMAIL_"): value
+    for key, value in os.environ.items()
+    if key.startswith("ANYMAIL_") and value
+}
+
+# Newsletter delivery. Temporary failures (4xx, an unreachable server) are retried with a
+# doubling delay, from NEWSLETTER_RETRY_DELAY up to 30 minutes, for NEWSLETTER_RETRY_WINDOW;
+# then the delivery is marked failed with the reason.
+NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "100"))
+NEWSLETTER_RETRY_DELAY = int(os.environ.get("NEWSLETTER_RETRY_DELAY", "60"))
+NEWSLETTER_RETRY_MAX_DELAY = int(os.environ.get("NEWSLETTER_RETRY_MAX_DELAY", "1800"))
+NEWSLETTER_RETRY_WINDOW = int(os.environ.get("NEWSLETTER_RETRY_WINDOW", str(6 * 60 * 60)))
+# How long a worker's claim on a batch lasts; after a crash (kill -9) the next worker takes
+# the sending over this many seconds later, by itself.
+NEWSLETTER_LEASE_SECONDS = int(os.environ.get("NEWSLETTER_LEASE_SECONDS", "120"))
+NEWSLETTER_SOFT_BOUNCE_LIMIT = int(os.environ.get("NEWSLETTER_SOFT_BOUNCE_LIMIT", "3"))
+# At most one confirmation email per address in this window, whatever the number of signups.
+NEWSLETTER_CONFIRMATION_WINDOW = int(os.environ.get("NEWSLETTER_CONFIRMATION_WINDOW", "3600"))
 
 # Background work (newsletter sending) runs in `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -1,4 +1,5 @@
 import csv
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -7,8 +8,9 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
@@ -16,7 +18,7 @@ from modeltranslation.utils import build_localized_fieldname
 from articles.models import Article
 from newsletter.emails import issue_message
 from newsletter.models import Delivery, Issue, Subscriber, refresh_confirmed_count
-from newsletter.tasks import schedule, send_issue
+from newsletter.tasks import schedule
 
 CSV_COLUMNS = [
     "email",
@@ -29,7 +31,12 @@ CSV_COLUMNS = [
     "consent_ip",
     "confirmed_at",
     "unsubscribed_at",
+    "suppressed_at",
+    "suppressed_reason",
 ]
+
+
+FIRST_ISSUE_LOOKBACK = timedelta(days=7)
 
 
 def csv_safe(value):
@@ -40,12 +47,26 @@ def csv_safe(value):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ["email", "status", "language", "consent_at", "confirmed_at"]
+    list_display = ["email", "status", "language", "consent_at", "confirmed_at", "suppressed_at"]
     list_filter = ["status", "language", "consent_wording"]
     search_fields = ["email"]
     date_hierarchy = "consent_at"
-    fields = ["email", "status", "language", *CSV_COLUMNS[3:], "created_at", "updated_at"]
-    readonly_fields = [*CSV_COLUMNS[3:], "created_at", "updated_at"]
+    delivery_fields = [
+        "suppressed_at",
+        "suppressed_reason",
+        "soft_bounces",
+        "confirmation_sent_at",
+    ]
+    fields = [
+        "email",
+        "status",
+        "language",
+        *CSV_COLUMNS[3:9],
+        *delivery_fields,
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = [*CSV_COLUMNS[3:9], *delivery_fields, "created_at", "updated_at"]
     actions = ["export_csv"]
 
     def delete_queryset(self, request, queryset):
@@ -99,23 +120,64 @@ class IssueAdmin(TabbedTranslationAdmin):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         last = Issue.objects.last_sent()
-        articles = Article.objects.live()
-        if last is not None:
-            articles = articles.filter(published_at__gt=last.sent_at)
+        # Before the first issue, the past week's articles rather than the whole archive.
+        since = last.sent_at if last is not None else timezone.now() - FIRST_ISSUE_LOOKBACK
+        articles = Article.objects.live().filter(published_at__gt=since)
         initial.setdefault("articles", list(articles.values_list("pk", flat=True)))
         return initial
 
     @admin.display(description=_("progress"))
     def progress(self, issue):
+        """Each state's count, linked to those readers in the deliveries list."""
         if issue.pk is None or issue.status in {Issue.Status.DRAFT, Issue.Status.SCHEDULED}:
             return "—"
         counts = issue.progress()
-        always = [Delivery.Status.SENT, Delivery.Status.FAILED, Delivery.Status.PENDING]
-        when_any = [Delivery.Status.SENDING, Delivery.Status.SKIPPED]
-        parts = [(status.label, counts[status]) for status in always] + [
-            (status.label, counts[status]) for status in when_any if counts[status]
+        always = [Delivery.Status.SENT, Delivery.Status.PENDING, Delivery.Status.FAILED]
+        listed = reverse("admin:newsletter_delivery_changelist")
+        parts = [
+            (f"{listed}?issue__id__exact={issue.pk}&status__exact={status}", label, counts[status])
+            for status, label in Delivery.Status.choices
+            if status in always or counts[status]
         ]
-        return format_html_join(" · ", "{}: {}", parts)
+        lines = [format_html_join(" · ", '<a href="{}">{}: {}</a>', parts)]
+        if counts[Delivery.Status.UNKNOWN]:
+            lines.append(
+                format_html(
+                    "<p>{}</p>",
+                    ngettext(
+                        "%(count)d delivery was interrupted when a worker stopped during its "
+                        "SMTP conversation: the message may or may not have arrived. It was "
+                        "not sent again, so that nobody gets a second copy.",
+                        "%(count)d deliveries were interrupted when a worker stopped during "
+                        "their SMTP conversation: each message may or may not have arrived. "
+                        "They were not sent again, so that nobody gets a second copy.",
+                        counts[Delivery.Status.UNKNOWN],
+                    )
+                    % {"count": counts[Delivery.Status.UNKNOWN]},
+                )
+            )
+        if issue.outage_since and issue.status == Issue.Status.SENDING:
+            lines.append(
+                format_html(
+                    "<p>{}</p>",
+                    gettext(
+                        "The mail server cannot be reached since %(since)s (%(error)s). "
+                        "Next attempt: %(next)s; it keeps trying by itself."
+                    )
+                    % {
+                        "since": date_format(
+                            timezone.localtime(issue.outage_since), "DATETIME_FORMAT"
+                        ),
+                        "error": issue.outage_error,
+                        "next": date_format(
+                            timezone.localtime(issue.outage_retry_at), "DATETIME_FORMAT"
+                        )
+                        if issue.outage_retry_at
+                        else "—",
+                    },
+                )
+            )
+        return format_html_join("", "{}", ((line,) for line in lines))
 
     @admin.display(description=_("preview"))
     def previews(self, issue):
@@ -169,18 +231,23 @@ class IssueAdmin(TabbedTranslationAdmin):
     def response_change(self, request, obj):
         return self._send_buttons(request, obj) or super().response_change(request, obj)
 
+    def has_send_permission(self, request):
+        return request.user.has_perm("newsletter.send_issue")
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["can_send"] = self.has_send_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def _send_buttons(self, request, issue):
         """The extra submit buttons of the change form; None when none was pressed."""
         here = HttpResponseRedirect(reverse("admin:newsletter_issue_change", args=[issue.pk]))
         if "_send_test" in request.POST:
             self._send_test(request, issue)
             return here
-        if "_resume" in request.POST and issue.status == Issue.Status.SENDING:
-            send_issue.enqueue(issue.pk)
-            self.message_user(request, gettext("Sending resumed."), messages.SUCCESS)
-            return here
         if not issue.is_editable or not {"_schedule", "_send_now"} & set(request.POST):
             return None
+        if not self.has_send_permission(request):
+            raise PermissionDenied
         if "_send_now" in request.POST:
             schedule(issue, timezone.now())
             self.message_user(request, gettext("Sending has started."), messages.SUCCESS)
@@ -210,3 +277,48 @@ class IssueAdmin(TabbedTranslationAdmin):
             % {"email": request.user.email},
             messages.SUCCESS,
         )
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Per-reader state of every sending; filtered by issue and state from the issue page."""
+
+    list_display = [
+        "subscriber",
+        "issue",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "reason",
+    ]
+    list_filter = ["status", "issue"]
+    list_select_related = ["subscriber", "issue"]
+    search_fields = ["subscriber__email"]
+    list_per_page = 100
+    readonly_fields = [
+        "issue",
+        "subscriber",
+        "status",
+        "reason",
+        "attempts",
+        "first_failed_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("reason"))
+    def reason(self, delivery):
+        if delivery.status == Delivery.Status.UNKNOWN:
+            return gettext(
+                "The worker stopped during the SMTP conversation: the message may or may not "
+                "have arrived. Not sent again, so that nobody gets a second copy."
+            )
+        return delivery.error
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -53,6 +53,8 @@ class Subscriber(models.Model):
         PENDING = "pending", _("Pending confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        # A hard bounce or a spam complaint: no more mail until a new double opt-in.
+        SUPPRESSED = "suppressed", _("Suppressed")
 
     email = models.EmailField(_("email"), max_length=254)
     # Signed into every link; a random key, so links never expose the address or the row id.
@@ -72,6 +74,15 @@ class Subscriber(models.Model):
     consent_ip = models.GenericIPAddressField(_("signed up from address"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+    suppressed_at = models.DateTimeField(_("suppressed at"), null=True, blank=True)
+    suppressed_reason = models.CharField(_("why suppressed"), max_length=300, blank=True)
+    soft_bounces = models.PositiveSmallIntegerField(
+        _("soft bounces in a row"), default=0, help_text=_("Reset by a delivered message.")
+    )
+    # Counted here, not in the cache: the cap must hold for every process and every client.
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation email sent at"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -125,6 +136,13 @@ class Issue(models.Model):
         _("send at"), null=True, blank=True, help_text=_("Set a time, then press «Schedule».")
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The one queued task allowed to go on with the sending; any other task for the issue
+    # finds its turn taken and stops (see sending.take_turn).
+    turn = models.CharField(max_length=32, blank=True, editable=False)
+    # When the mail server could not be reached: since when, why, and when to try again.
+    outage_since = models.DateTimeField(_("mail server unreachable since"), null=True, blank=True)
+    outage_error = models.CharField(_("mail server error"), max_length=300, blank=True)
+    outage_retry_at = models.DateTimeField(_("next connection attempt"), null=True, blank=True)
     # Kept on the issue so the history survives subscribers deleted for good.
     sent_count = models.PositiveIntegerField(_("sent"), default=0, editable=False)
     failed_count = models.PositiveIntegerField(_("failed"), default=0, editable=False)
@@ -137,6 +155,7 @@ class Issue(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("issue")
         verbose_name_plural = _("issues")
+        permissions = [("send_issue", _("Can schedule and send issues"))]
 
     def __str__(self):
         return self.subject
@@ -162,17 +181,33 @@ class Issue(models.Model):
 class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("To go")
-        SENDING = "sending", _("Interrupted")
+        # In the middle of its SMTP conversation; only ever one per worker.
+        SENDING = "sending", _("Being sent")
+        RETRYING = "retrying", _("Retrying")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
-        SKIPPED = "skipped", _("Skipped")
+        SKIPPED = "skipped", _("Skipped (unsubscribed)")
+        SUPPRESSED = "suppressed", _("Suppressed")
+        # The worker died during the SMTP conversation: the message may or may not have left.
+        UNKNOWN = "unknown", _("Unknown (interrupted)")
+
+    # Not finished: the sending goes on while any delivery is in one of these.
+    OPEN = [Status.PENDING, Status.SENDING, Status.RETRYING]
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
     # Deleting a subscriber for good takes its delivery log with it.
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    error = models.TextField(blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    error = models.TextField(_("reason"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    first_failed_at = models.DateTimeField(_("first temporary failure"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next try"), null=True, blank=True)
+    # A worker's claim on the row; another worker may take it once `claimed_until` passed.
+    claimed_by = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")

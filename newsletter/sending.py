@@ -1,24 +1,100 @@
-"""Sending an issue in batches, idempotently.
+"""Sending an issue so that every confirmed reader gets it exactly once.
 
-Every (issue, subscriber) pair gets one Delivery row under a unique constraint. A row is
-claimed (pending → sending) by a conditional UPDATE before its message goes out, so two
-workers, or a worker started again after a crash, never send the same row twice. A worker
-killed in the middle of one SMTP call leaves that single row "interrupted" rather than
-risk a second copy.
+Every (issue, subscriber) pair has one Delivery row under a unique constraint. A worker
+claims a batch of due rows for a lease (`NEWSLETTER_LEASE_SECONDS`), and marks each row
+"being sent" just before its SMTP conversation; a claim whose worker died simply expires.
+A row still "being sent" after its lease belonged to a worker killed mid-conversation:
+nobody can know whether that message left, so it becomes "unknown" and is not sent again
+(a second copy is the worse mistake; the admin counts these).
+
+Errors are judged per message: a 4xx is retried with a doubling delay for
+`NEWSLETTER_RETRY_WINDOW`, a 5xx fails that one delivery with the server's reason, and a
+lost or refused connection is reopened, or, if the server stays away, the whole sending
+waits and tries again later. Nothing is ever marked failed against a dead connection.
+
+Which task goes on with an issue is decided by `Issue.turn` (see `take_turn`): before a
+task starts work it queues its own successor for when its lease ends, so a killed worker's
+sending resumes by itself as soon as any worker runs.
 """
 
+import contextlib
 import logging
 import smtplib
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
+from django.conf import settings
 from django.core.mail import get_connection
+from django.db import connection as database
+from django.db import transaction
+from django.db.models import Min, Q
 from django.utils import timezone
 
-from newsletter.emails import issue_message
+from newsletter.emails import IssueRenderer
 from newsletter.models import Delivery, Issue, Subscriber
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 100
+
+# What a failed attempt means for the message and for the connection.
+PERMANENT = "permanent"  # this message will never go: fail the delivery
+TEMPORARY = "temporary"  # this message may go later: retry the delivery
+CONNECTION = "connection"  # the server is gone or refuses everyone: reconnect or wait
+
+
+@dataclass
+class Outcome:
+    kind: str
+    reason: str
+
+
+def classify(error):
+    """Which kind of failure an exception from an email backend is."""
+    reason = str(error)[:500]
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        # One recipient per message, so this is that reader's mailbox speaking.
+        code, text = next(iter(error.recipients.values()))
+        kind = TEMPORARY if 400 <= code < 500 else PERMANENT
+        return Outcome(kind, _smtp_reason(code, text))
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        # The sender or the account is refused: true for every reader, so stop and wait.
+        return Outcome(CONNECTION, _smtp_reason(error.smtp_code, error.smtp_error))
+    if isinstance(error, smtplib.SMTPResponseException):
+        code = error.smtp_code
+        if code == 421 or isinstance(error, smtplib.SMTPAuthenticationError):
+            return Outcome(CONNECTION, _smtp_reason(code, error.smtp_error))
+        kind = TEMPORARY if 400 <= code < 500 else PERMANENT
+        return Outcome(kind, _smtp_reason(code, error.smtp_error))
+    if isinstance(error, AnymailRecipientsRefused):
+        return Outcome(PERMANENT, reason)
+    if isinstance(error, AnymailAPIError):
+        status = error.status_code
+        # No answer, throttling or a provider outage: try later; any other 4xx is about us.
+        if status is None or status == 429 or status >= 500:
+            return Outcome(CONNECTION, reason)
+        return Outcome(PERMANENT, reason)
+    # SMTPServerDisconnected, refused connections, timeouts, TLS failures.
+    return Outcome(CONNECTION, reason or type(error).__name__)
+
+
+SEND_ERRORS = (OSError, AnymailAPIError)  # smtplib.SMTPException is an OSError
+
+
+def _smtp_reason(code, text):
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {text}"[:500]
+
+
+def retry_delay(attempts):
+    delay = settings.NEWSLETTER_RETRY_DELAY * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(delay, settings.NEWSLETTER_RETRY_MAX_DELAY))
+
+
+def lease():
+    return timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
 
 
 def add_recipients(issue):
@@ -31,47 +107,210 @@ def add_recipients(issue):
     )
 
 
-def _claim(delivery):
-    claimed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(
-        status=Delivery.Status.SENDING
-    )
-    return claimed == 1
+def _due(now):
+    """Deliveries a worker may claim now: waiting, and not held by a live claim."""
+    return Q(status=Delivery.Status.PENDING) | Q(
+        status=Delivery.Status.RETRYING, next_attempt_at__lte=now
+    ), Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
 
 
-def _finish(delivery, status, error=""):
-    Delivery.objects.filter(pk=delivery.pk).update(
-        status=status, error=error, sent_at=timezone.now()
-    )
+def mark_interrupted(issue):
+    """Rows left "being sent" by a worker that died: whether they left is unknowable."""
+    return issue.deliveries.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=timezone.now()),
+        status=Delivery.Status.SENDING,
+    ).update(status=Delivery.Status.UNKNOWN)
 
 
-def send_batch(issue, size=None):
-    """Send up to `size` pending deliveries over one mail connection; return how many were due."""
-    deliveries = list(
-        issue.deliveries.filter(status=Delivery.Status.PENDING)
-        .select_related("subscriber")
-        .order_by("pk")[: size or BATCH_SIZE]
-    )
-    if not deliveries:
-        return 0
-    articles = list(issue.featured())  # once per batch; titles are read per reader's language
-    with get_connection() as connection:
-        for delivery in deliveries:
-            if not _claim(delivery):
-                continue  # another worker took it
+@contextlib.contextmanager
+def commits_without_flush_wait():
+    """Two commits a message (start, outcome) without waiting for PostgreSQL's disk flush.
+
+    Safe against a killed worker: a commit the server has answered survives its client.
+    Only a crash of PostgreSQL itself could forget the last moments of bookkeeping.
+    """
+    if database.vendor != "postgresql":
+        yield
+        return
+    with database.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with database.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+class Batch:
+    """One worker's claimed deliveries, sent over one (reopened when lost) connection."""
+
+    def __init__(self, issue, worker, size):
+        self.issue = issue
+        self.worker = worker
+        now = timezone.now()
+        due = _due(now)
+        candidates = list(
+            issue.deliveries.filter(*due).order_by("pk").values_list("pk", flat=True)[:size]
+        )
+        self.found = len(candidates)
+        self.lease_ends = now + lease()
+        # The WHERE is checked again under the row lock: of two workers, one gets each row.
+        Delivery.objects.filter(*due, pk__in=candidates).update(
+            claimed_by=worker, claimed_until=self.lease_ends
+        )
+        self.deliveries = list(
+            Delivery.objects.filter(pk__in=candidates, claimed_by=worker)
+            .select_related("subscriber")
+            .order_by("pk")
+        )
+        self.connection = None
+
+    def send(self, renderer):
+        """Send every claimed delivery; False when the mail server could not be reached."""
+        with commits_without_flush_wait():
+            try:
+                return self._send_all(renderer)
+            finally:
+                self.close()
+
+    def _send_all(self, renderer):
+        for index, delivery in enumerate(self.deliveries):
+            # Stop while the claim still holds, leaving the rest to whoever comes next.
+            if index and timezone.now() > self.lease_ends - lease() / 4:
+                self.release(self.deliveries[index:])
+                return True
+            if not self._start(delivery):
+                continue  # its claim expired and another worker took it
             subscriber = delivery.subscriber
             if subscriber.status != Subscriber.Status.CONFIRMED:
-                _finish(delivery, Delivery.Status.SKIPPED)  # unsubscribed since it was queued
+                status = (
+                    Delivery.Status.SUPPRESSED
+                    if subscriber.status == Subscriber.Status.SUPPRESSED
+                    else Delivery.Status.SKIPPED
+                )
+                self._finish(delivery, status=status, error=subscriber.suppressed_reason)
                 continue
-            message = issue_message(issue, subscriber, articles, connection=connection)
-            try:
-                message.send()
-            except (smtplib.SMTPException, OSError) as error:
-                logger.warning("Issue %s to %s failed: %s", issue.pk, subscriber.pk, error)
-                _finish(delivery, Delivery.Status.FAILED, str(error))
+            outcome = self._deliver(renderer.message(subscriber))
+            if outcome is None:
+                self._finish(delivery, status=Delivery.Status.SENT, sent_at=timezone.now())
+            elif outcome.kind == PERMANENT:
+                self._fail(delivery, outcome.reason)
             else:
-                _finish(delivery, Delivery.Status.SENT)
-    update_counts(issue)
-    return len(deliveries)
+                self._retry(delivery, outcome.reason)
+                if outcome.kind == CONNECTION:
+                    self.release(self.deliveries[index + 1 :])
+                    server_unreachable(self.issue, outcome.reason)
+                    return False
+        return True
+
+    def _deliver(self, message):
+        """None when the message left; else what went wrong, after one reconnection."""
+        for _try in range(2):
+            try:
+                if self.connection is None:
+                    self.connection = get_connection()
+                    self.connection.open()
+                message.connection = self.connection
+                self.connection.send_messages([message])
+            except SEND_ERRORS as error:
+                outcome = classify(error)
+                logger.warning("Issue %s: %s (%s)", self.issue.pk, outcome.reason, outcome.kind)
+                if outcome.kind != CONNECTION:
+                    return outcome
+                self.close()
+            else:
+                return None
+        return outcome
+
+    def close(self):
+        if self.connection is None:
+            return
+        with contextlib.suppress(SEND_ERRORS):  # it is gone either way
+            self.connection.close()
+        self.connection = None
+
+    def _start(self, delivery):
+        """Mark the row as in its SMTP conversation; False when this worker lost its claim."""
+        return (
+            Delivery.objects.filter(
+                pk=delivery.pk,
+                claimed_by=self.worker,
+                status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING],
+            ).update(status=Delivery.Status.SENDING, claimed_until=timezone.now() + lease())
+            == 1
+        )
+
+    def _finish(self, delivery, **fields):
+        Delivery.objects.filter(pk=delivery.pk, claimed_by=self.worker).update(
+            claimed_by="", claimed_until=None, **fields
+        )
+
+    def _fail(self, delivery, reason):
+        self._finish(delivery, status=Delivery.Status.FAILED, error=reason)
+
+    def _retry(self, delivery, reason):
+        now = timezone.now()
+        first = delivery.first_failed_at or now
+        attempts = delivery.attempts + 1
+        if now - first >= timedelta(seconds=settings.NEWSLETTER_RETRY_WINDOW):
+            self._finish(delivery, status=Delivery.Status.FAILED, error=reason, attempts=attempts)
+            return
+        self._finish(
+            delivery,
+            status=Delivery.Status.RETRYING,
+            error=reason,
+            attempts=attempts,
+            first_failed_at=first,
+            next_attempt_at=now + retry_delay(attempts),
+        )
+
+    def release(self, deliveries):
+        Delivery.objects.filter(
+            pk__in=[delivery.pk for delivery in deliveries], claimed_by=self.worker
+        ).exclude(status=Delivery.Status.SENDING).update(claimed_by="", claimed_until=None)
+
+
+def server_unreachable(issue, reason):
+    """The whole sending waits; past the retry window, everyone still waiting fails."""
+    now = timezone.now()
+    issue.refresh_from_db(fields=["outage_since"])
+    since = issue.outage_since or now
+    waited = now - since
+    if waited >= timedelta(seconds=settings.NEWSLETTER_RETRY_WINDOW):
+        issue.deliveries.filter(
+            status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING]
+        ).update(
+            status=Delivery.Status.FAILED,
+            error=reason,
+            first_failed_at=since,
+            claimed_by="",
+            claimed_until=None,
+        )
+    # Doubling waits, measured from the start of the outage.
+    failures = max(1, int(waited / timedelta(seconds=settings.NEWSLETTER_RETRY_DELAY)))
+    Issue.objects.filter(pk=issue.pk).update(
+        outage_since=since,
+        outage_error=reason[:300],
+        outage_retry_at=now + retry_delay(failures.bit_length()),
+    )
+
+
+def server_reachable(issue):
+    Issue.objects.filter(pk=issue.pk, outage_since__isnull=False).update(
+        outage_since=None, outage_error="", outage_retry_at=None
+    )
+
+
+def send_batch(issue, worker="", size=None):
+    """Claim and send one batch; return how many deliveries were due, or None on an outage."""
+    batch = Batch(issue, worker or uuid.uuid4().hex, size or settings.NEWSLETTER_BATCH_SIZE)
+    if batch.deliveries:
+        reached = batch.send(IssueRenderer(issue))
+        update_counts(issue)
+        if not reached:
+            return None
+        server_reachable(issue)
+    return batch.found
 
 
 def update_counts(issue):
@@ -81,15 +320,70 @@ def update_counts(issue):
     )
 
 
-def send_issue_now(issue):
-    """Start or resume a sending; a scheduled issue whose time has not come is left alone."""
-    due = Issue.objects.filter(pk=issue.pk).filter(
-        status__in=[Issue.Status.SCHEDULED, Issue.Status.SENDING], scheduled_at__lte=timezone.now()
-    )
-    if not due.update(status=Issue.Status.SENDING):
-        return False
+def next_run(issue):
+    """When there may be work again: the earliest retry, claim expiry, or reconnection."""
+    issue.refresh_from_db(fields=["outage_retry_at"])
+    now = timezone.now()
+    open_rows = issue.deliveries.filter(status__in=Delivery.OPEN)
+    times = open_rows.aggregate(retry=Min("next_attempt_at"), claim=Min("claimed_until"))
+    if open_rows.filter(status=Delivery.Status.PENDING, claimed_until__isnull=True).exists():
+        times["pending"] = now
+    candidates = [when for when in times.values() if when is not None]
+    if issue.outage_retry_at and issue.outage_retry_at > now:
+        return issue.outage_retry_at
+    return max(min(candidates), now) if candidates else now
+
+
+def send_issue_now(issue, worker=""):
+    """Send everything due now; True when nothing is left open (the issue is then sent)."""
+    worker = worker or uuid.uuid4().hex
     add_recipients(issue)
-    while send_batch(issue):
-        pass
-    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT, sent_at=timezone.now())
+    mark_interrupted(issue)
+    while True:
+        found = send_batch(issue, worker)
+        if not found:  # nothing due, or the server is unreachable
+            break
+    mark_interrupted(issue)
+    if issue.deliveries.filter(status__in=Delivery.OPEN).exists():
+        return False
+    update_counts(issue)
+    Issue.objects.filter(
+        pk=issue.pk, status__in=[Issue.Status.SCHEDULED, Issue.Status.SENDING]
+    ).update(status=Issue.Status.SENT, sent_at=timezone.now(), turn="")
+    return True
+
+
+def new_turn():
+    return uuid.uuid4().hex
+
+
+def take_turn(issue_id, turn, enqueue):
+    """Run one turn of an issue's sending; `enqueue(turn, when)` queues the next task.
+
+    A task goes on only while its turn is the issue's current one, so stale tasks (an issue
+    rescheduled, a watchdog whose worker finished) stop at once. Before working, the task
+    queues a watchdog turn for when its lease ends, in the same transaction that takes the
+    turn: if this worker dies, the watchdog resumes the sending; if the work outlasts the
+    lease, a second worker may join in (claims keep them apart).
+    """
+    now = timezone.now()
+    watchdog = new_turn()
+    with transaction.atomic():
+        took = Issue.objects.filter(
+            pk=issue_id,
+            turn=turn,
+            status__in=[Issue.Status.SCHEDULED, Issue.Status.SENDING],
+            scheduled_at__lte=now,
+        ).update(status=Issue.Status.SENDING, turn=watchdog)
+        if not took:
+            return False
+        enqueue(watchdog, now + lease())
+    issue = Issue.objects.get(pk=issue_id)
+    if send_issue_now(issue):
+        return True
+    # Something waits for a retry or a reconnection: queue the turn for then.
+    follow_up = new_turn()
+    with transaction.atomic():
+        if Issue.objects.filter(pk=issue_id, turn=watchdog).update(turn=follow_up):
+            enqueue(follow_up, next_run(issue))
     return True

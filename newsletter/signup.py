@@ -1,7 +1,11 @@
 """Signing up: safe under concurrent requests, and silent about who is already subscribed."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from ipware import get_client_ip
 
@@ -29,7 +33,12 @@ def over_rate_limit(request):
 
 
 def sign_up(email, language, page, address=""):
-    """The subscriber to send a confirmation to, or None when it is already confirmed."""
+    """The subscriber to send a confirmation to now, or None.
+
+    None when the address is already confirmed, or when it was sent a confirmation within
+    NEWSLETTER_CONFIRMATION_WINDOW: the count lives in the database, so no number of
+    clients or concurrent requests can flood a mailbox.
+    """
     consent = {
         "language": language,
         "consent_at": timezone.now(),
@@ -40,15 +49,34 @@ def sign_up(email, language, page, address=""):
     }
     try:
         with transaction.atomic():
-            return Subscriber.objects.create(email=normalise_email(email), **consent)
+            subscriber = Subscriber.objects.create(email=normalise_email(email), **consent)
     except IntegrityError:
-        pass  # the address is known (perhaps created a moment ago by a concurrent request)
-    subscriber = Subscriber.objects.with_email(email).get()
-    if subscriber.status == Subscriber.Status.CONFIRMED:
-        return None
-    # Pending again, or unsubscribed and coming back: a fresh consent and a fresh link.
-    for field, value in consent.items():
-        setattr(subscriber, field, value)
-    subscriber.status = Subscriber.Status.PENDING
-    subscriber.save()
-    return subscriber
+        # The address is known (perhaps created a moment ago by a concurrent request).
+        subscriber = Subscriber.objects.with_email(email).get()
+        # Pending again, unsubscribed or suppressed and coming back: a fresh consent and a
+        # fresh double opt-in. One UPDATE, so a concurrent confirmation or send is not undone.
+        renewed = (
+            Subscriber.objects.filter(pk=subscriber.pk)
+            .exclude(status=Subscriber.Status.CONFIRMED)
+            .update(
+                status=Subscriber.Status.PENDING,
+                soft_bounces=0,
+                updated_at=timezone.now(),
+                **consent,
+            )
+        )
+        if not renewed:
+            return None
+    return subscriber if _claim_confirmation(subscriber) else None
+
+
+def _claim_confirmation(subscriber):
+    """Record a confirmation email as sent now, unless one went within the window."""
+    now = timezone.now()
+    window_start = now - timedelta(seconds=settings.NEWSLETTER_CONFIRMATION_WINDOW)
+    claimed = (
+        Subscriber.objects.filter(pk=subscriber.pk)
+        .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lte=window_start))
+        .update(confirmation_sent_at=now)
+    )
+    return claimed == 1

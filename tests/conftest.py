@@ -2,12 +2,22 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
 from articles.models import Article, Author, Tag
 
 _sequence = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    # Newsletter tests run the real task worker as a second process, which must see the test
+    # database: on SQLite it lives in a file rather than in memory.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.db")
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
+from django.test import TestCase, override_settings
 
 from hugo_import.importer import import_site
 from hugo_import.site import HugoSite
@@ -35,7 +35,9 @@ def imported(django_db_setup, django_db_blocker, tmp_path_factory):
     site = shutil.copytree(FIXTURE_SITE, tmp_path_factory.mktemp("hugo") / "hugo_site")
     media = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
-        report = import_site(HugoSite.load(site))
+        # Renditions are made after commit; this import never commits, so run them here.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            report = import_site(HugoSite.load(site))
         yield report, media
         transaction.set_rollback(True)
 

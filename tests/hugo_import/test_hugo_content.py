@@ -95,8 +95,11 @@ def test_relref_and_relative_links_point_to_the_new_addresses(report):
 
 
 def test_bundle_and_static_images_are_stored_as_uploads_and_captioned(report):
-    part = article("monolith-part-2").body_html_en
-    assert f'src="{settings.MEDIA_URL}uploads/' in part
+    part = article("monolith-part-2")
+    assert f"]({settings.MEDIA_URL}uploads/" in part.body_en
+    # Readers get the WebP renditions made for every stored body image, not the original.
+    assert f'srcset="{settings.MEDIA_URL}renditions/' in part.body_html_en
+    part = part.body_html_en
     assert "<figcaption>The deployment graph, before and after</figcaption>" in part
     radar = article("tech-radar-2026-04-17").body_en
     (name,) = [word for word in radar.split("(") if word.startswith("/media/uploads/")]

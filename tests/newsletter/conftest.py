@@ -1,6 +1,7 @@
 import itertools
 
 import pytest
+from smtp_sink import SMTPServer
 
 from newsletter.models import Subscriber
 
@@ -27,3 +28,27 @@ def immediate_tasks(settings):
 def site_url(settings):
     settings.SITE_URL = "https://blog.example.org"
     return settings.SITE_URL
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free port, and Django's SMTP backend pointed at it."""
+    server = SMTPServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def quick_retries(settings):
+    """Retries a second apart and leases of two seconds, so tests wait seconds, not hours."""
+    settings.NEWSLETTER_RETRY_DELAY = 1
+    settings.NEWSLETTER_RETRY_MAX_DELAY = 1
+    settings.NEWSLETTER_LEASE_SECONDS = 2
+    settings.NEWSLETTER_BATCH_SIZE = 10
+    return settings

@@ -137,7 +137,7 @@ def test_schedule_queues_the_sending_for_its_time(client, editor, issue):
     )
     issue.refresh_from_db()
     assert issue.status == Issue.Status.SCHEDULED
-    assert DBTaskResult.objects.get().run_after == issue.scheduled_at
+    assert DBTaskResult.objects.earliest("run_after").run_after == issue.scheduled_at
 
 
 def test_schedule_without_a_future_time_explains_and_does_nothing(client, editor, issue):
@@ -156,9 +156,42 @@ def test_send_now_queues_it_and_the_page_shows_progress(client, editor, issue, m
     make_subscriber()
     client.force_login(editor)
     client.post(f"/admin/newsletter/issue/{issue.pk}/change/", issue_form(issue, _send_now="1"))
-    assert DBTaskResult.objects.get().run_after <= timezone.now()
+    assert DBTaskResult.objects.earliest("run_after").run_after <= timezone.now()
 
-    send_issue.call(issue.pk)
+    issue.refresh_from_db()
+    send_issue.call(issue.pk, issue.turn)
     response = client.get(f"/admin/newsletter/issue/{issue.pk}/change/")
-    assert "Sent: 2 · Failed: 0 · To go: 0" in response.content.decode()
+    page = response.content.decode()
+    for state in ["Sent: 2", "Failed: 0", "To go: 0"]:
+        assert f">{state}</a>" in page
     assert b'name="_send_now"' not in response.content
+
+
+def test_the_first_issue_preselects_the_past_week_not_the_archive(client, editor, make_article):
+    make_article(slug="archive", published_at=timezone.now() - timedelta(days=30))
+    recent = make_article(slug="recent", published_at=timezone.now() - timedelta(days=2))
+    client.force_login(editor)
+
+    response = client.get("/admin/newsletter/issue/add/")
+
+    assert list(response.context["adminform"].form.initial["articles"]) == [recent.pk]
+
+
+def test_the_issue_page_explains_unknown_deliveries_and_an_outage(
+    client, editor, issue, make_subscriber
+):
+    issue.status = Issue.Status.SENDING
+    issue.outage_since = timezone.now()
+    issue.outage_error = "[Errno 111] Connection refused"
+    issue.save()
+    Delivery.objects.create(issue=issue, subscriber=make_subscriber(), status="unknown")
+    Delivery.objects.create(issue=issue, subscriber=make_subscriber(), status="retrying")
+    client.force_login(editor)
+
+    page = client.get(f"/admin/newsletter/issue/{issue.pk}/change/").content.decode()
+
+    assert "1 delivery was interrupted" in page
+    assert "not sent again" in page
+    assert "The mail server cannot be reached since" in page
+    assert "Connection refused" in page
+    assert f"?issue__id__exact={issue.pk}&amp;status__exact=retrying" in page

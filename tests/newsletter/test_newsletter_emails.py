@@ -54,5 +54,35 @@ def test_english_text_in_a_russian_issue_is_marked_english(make_article):
     issue = Issue.objects.create(subject_en="Weekly", subject_ru="Неделя")
     issue.articles.set([english_only])
     html = issue_message(issue, reader).alternatives[0][0]
-    assert 'lang="en">Pools</a>' in html
-    assert '<p style="margin:0 0 6px;" lang="en">Size them.</p>' in html
+    assert re.search(r'<a [^>]*lang="en"[^>]*>Pools</a>', html)
+    assert re.search(r'<p class="summary"[^>]* lang="en"[^>]*>Size them.</p>', html)
+
+
+def test_an_issue_email_reads_well_in_mail_clients(make_article, site_url):
+    from articles.models import SiteSettings
+    from newsletter.emails import issue_message
+    from newsletter.models import Issue, Subscriber
+
+    site = SiteSettings.load()
+    site.name_en = "Field notes"
+    site.save()
+    reader = Subscriber.objects.create(email="ann@example.org", status="confirmed")
+    issue = Issue.objects.create(subject_en="Weekly")
+    issue.articles.set([make_article(title_en="Pools")])
+
+    message = issue_message(issue, reader)
+
+    html = html_part(message)
+    # Inlined, for the clients that drop <style>.
+    assert re.search(r'<h1 style="[^"]*font-size: 24px', html)
+    assert "prefers-color-scheme: dark" in html
+    assert '<meta name="color-scheme" content="light dark">' in html
+    links = re.findall(r'(?:href|src)="([^"]*)"', html)
+    assert links
+    assert all(link.startswith(site_url) for link in links)
+    assert "Field notes" in html
+    assert "Field notes newsletter" in message.body
+    assert "Engineering insights" not in message.body + html
+    assert "Pools" in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["List-Unsubscribe"].startswith(f"<{site_url}/en/newsletter/")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsletter', '0001_initial'),
+        ('newsletter', '0004_i12_resume_interrupted_sendings'),
     ]
 
     operations = [
