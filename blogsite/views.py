@@ -1,9 +1,13 @@
+from functools import wraps
+
+from anymail import urls as anymail_urls
+from anymail.exceptions import AnymailConfigurationError
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import URLPattern, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -48,6 +52,29 @@ def switch_language(request, language):
         secure=settings.LANGUAGE_COOKIE_SECURE,
     )
     return response
+
+
+def webhook_patterns():
+    """anymail's webhook URLs; a provider that is not set up here answers 404, not 500."""
+
+    def installed_or_404(view):
+        @wraps(view)
+        def webhook(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except AnymailConfigurationError as error:
+                raise Http404("This mail provider is not set up here.") from error
+
+        return webhook
+
+    return (
+        [
+            URLPattern(pattern.pattern, installed_or_404(pattern.callback), pattern.default_args,
+                       pattern.name)
+            for pattern in anymail_urls.urlpatterns
+        ],
+        anymail_urls.app_name,
+    )  # fmt: skip
 
 
 @require_GET
