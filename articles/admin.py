@@ -118,7 +118,13 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
     autocomplete_fields = ["author"]
     filter_horizontal = ["tags"]
     list_select_related = ["author"]
-    actions = ["publish_now", "schedule", "unpublish", "mark_translation_current"]
+    actions = [
+        "publish_now",
+        "schedule",
+        "unpublish",
+        "revoke_preview_links",
+        "mark_translation_current",
+    ]
     change_list_template = "admin/articles/article/change_list.html"
     # A plain form field: markdownx's own would swap our editor back for its widget.
     formfield_overrides = {
@@ -436,6 +442,26 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
                 "Unpublished %(count)d article.", "Unpublished %(count)d articles.", unpublished
             )
             % {"count": unpublished},
+            messages.SUCCESS,
+        )
+
+    @admin.action(permissions=["publish"], description=_("Revoke preview links"))
+    def revoke_preview_links(self, request, queryset):
+        revoked = 0
+        for article in queryset:
+            article.revoke_preview_links()
+            self.log_change(request, article, gettext("Preview links revoked."))
+            revoked += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Every preview link to %(count)d article stopped working; "
+                "the article page has a new one.",
+                "Every preview link to %(count)d articles stopped working; "
+                "each article page has a new one.",
+                revoked,
+            )
+            % {"count": revoked},
             messages.SUCCESS,
         )
 

@@ -1,4 +1,5 @@
-"""Uploaded images: checked by content, stored under their content hash, resized to WebP."""
+"""Uploaded images: checked by content, stripped to their pixels, stored under their content
+hash, resized to WebP."""
 
 import hashlib
 import io
@@ -14,10 +15,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 # Pillow format name → the extension a stored file gets. Nothing else is accepted (no SVG).
-EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+# A camera's multi-picture JPEG (MPO) is stored as a plain JPEG of its main picture.
+EXTENSIONS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+SAVED_AS = {"MPO": "JPEG"}
+# Formats whose animation is kept; any other keeps its first frame.
+ANIMATED = {"GIF", "WEBP", "PNG"}
 RENDITIONS_PATH = "renditions/"
 
 logger = logging.getLogger(__name__)
@@ -81,6 +86,47 @@ def check_image(upload):
     return CheckedImage(extension=extension, width=width, height=height)
 
 
+# How each stored format is written again. JPEG and WebP are lossy: a high quality keeps
+# photos as they were; PNG and GIF are lossless anyway.
+ENCODER_OPTIONS = {"JPEG": {"quality": 90}, "WEBP": {"quality": 90}, "PNG": {}, "GIF": {}}
+
+
+def image_only(image, format, **options):
+    """`image` encoded as `format` with nothing but its pixels.
+
+    Every stored image goes through here (originals and renditions): no EXIF (GPS included),
+    no comments, XMP or ICC, and nothing after the image data, because Pillow writes a new
+    file from the decoded pixels and carries over only what we pass it.
+    """
+    format = SAVED_AS.get(format, format)
+    frames = [ImageOps.exif_transpose(frame) for frame in ImageSequence.Iterator(image)]
+    if format not in ANIMATED:
+        frames = frames[:1]
+    for frame in frames:
+        # Only what the pixels need: the transparent colour of a palette image.
+        frame.info = {k: v for k, v in frame.info.items() if k in {"transparency", "duration"}}
+    options = {**ENCODER_OPTIONS.get(format, {}), **options}
+    if len(frames) > 1:
+        options.update(
+            save_all=True,
+            append_images=frames[1:],
+            duration=[frame.info.get("duration", 100) for frame in frames],
+            loop=image.info.get("loop", 0),
+        )
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format=format, exif=b"", **options)
+    return buffer.getvalue()
+
+
+def stripped(content):
+    """An uploaded image, already checked by check_image(), as image data alone."""
+    content.seek(0)
+    with Image.open(content) as image:
+        data = image_only(image, image.format)
+    content.seek(0)
+    return ContentFile(data, name=getattr(content, "name", None))
+
+
 def content_name(folder, content):
     """`folder/<sha256>.<ext>`: the same image uploaded twice gets the same name."""
     digest = hashlib.sha256()
@@ -100,8 +146,8 @@ class ContentAddressedStorage(FileSystemStorage):
     """Media storage that names a file by its content and never stores the same bytes twice."""
 
     def save(self, name, content, max_length=None):
-        if not hasattr(content, "chunks"):
-            content = ContentFile(content.read())
+        # Named by the bytes we keep, so the same picture with other metadata is one file.
+        content = stripped(content)
         name = content_name(posixpath.dirname(name), content)
         if self.exists(name):
             return name
@@ -138,11 +184,8 @@ def make_renditions(field_file):
         if default_storage.exists(name):
             continue
         height = max(1, round(original.height * width / original.width))
-        buffer = io.BytesIO()
-        original.resize((width, height), Image.Resampling.LANCZOS).save(
-            buffer, format="WEBP", quality=80, method=4
-        )
-        default_storage.save(name, ContentFile(buffer.getvalue()))
+        resized = original.resize((width, height), Image.Resampling.LANCZOS)
+        default_storage.save(name, ContentFile(image_only(resized, "WEBP", quality=80, method=4)))
     return original.size
 
 

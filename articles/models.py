@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -139,6 +140,8 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Part of every preview link: raising it revokes all links given out so far.
+    preview_version = models.PositiveIntegerField(editable=False, default=0)
 
     # Translation drift: the English text the Russian translation follows, and since when
     # the English has moved on without it.
@@ -183,9 +186,15 @@ class Article(models.Model):
         with transaction.atomic():
             before = (
                 Article.objects.filter(pk=self.pk)
-                .only("slug", "status", "published_at", "cover_image", *TRACKED_TEXT)
+                .only(
+                    "slug", "status", "published_at", "cover_image", "preview_version",
+                    *TRACKED_TEXT,
+                )
                 .first()
             )
+            if before:
+                # A form opened earlier, or a restored revision, must not revive revoked links.
+                self.preview_version = max(self.preview_version, before.preview_version)
             self.track_translation(before)
             super().save(*args, **kwargs)
             self.keep_slug_history(before)
@@ -234,6 +243,8 @@ class Article(models.Model):
             return False
         self.status = self.Status.DRAFT
         self.published_at = None
+        # A link shared before it went live must not open the draft again.
+        self.preview_version += 1
         self.save()
         return True
 
@@ -295,6 +306,10 @@ class Article(models.Model):
             setattr(self, localized("body_html", lang), rendered.html)
             setattr(self, localized("toc_html", lang), rendered.toc_html)
             setattr(self, localized("reading_minutes", lang), rendered.minutes)
+
+    def revoke_preview_links(self):
+        Article.objects.filter(pk=self.pk).update(preview_version=F("preview_version") + 1)
+        self.refresh_from_db(fields=["preview_version"])
 
     @classmethod
     def update_cover_renditions(cls, pk):

@@ -3,6 +3,7 @@
 import math
 import re
 from dataclasses import dataclass
+from html import unescape
 from urllib.parse import unquote, urljoin
 
 import markdown
@@ -10,7 +11,7 @@ import nh3
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from markdown.extensions.toc import slugify_unicode
 from PIL import Image
 
@@ -65,6 +66,13 @@ ALLOWED_ATTRIBUTES = {
 FIGURE = re.compile(r'<p>(<img [^>]*\btitle="([^"]+)"[^>]*>)</p>')
 # ![](src): an image with nothing for screen readers to say.
 IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(")
+
+
+def figure(match):
+    image, title = match.groups()
+    # The title is an attribute value: turned into text it is escaped again here, so the
+    # caption is plain text whatever the sanitizer left unescaped inside attributes.
+    return f"<figure>{image}<figcaption>{escape(unescape(title))}</figcaption></figure>"
 
 
 # An image from our own media, to be given its size so the page does not jump as it loads.
@@ -159,7 +167,7 @@ def render_article_body(text):
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
     # The page title is the only h1: a "#" heading in the body becomes an h2.
     html = sanitize(re.sub(r"<(/?)h1\b", r"<\1h2", md.convert(text)))
-    html = FIGURE.sub(r"<figure>\1<figcaption>\2</figcaption></figure>", html)
+    html = FIGURE.sub(figure, html)
     html = MEDIA_IMAGE.sub(sized_image, html)
     # Code and tables scroll sideways on a phone; keyboard readers must be able to scroll them.
     html = html.replace("<pre>", '<pre tabindex="0">').replace("<table>", '<table tabindex="0">')

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from articles.metadata import article_meta, author_meta, listing_meta
 from articles.models import Article, Author, SiteSettings, SlugRedirect, Tag
-from articles.preview import article_pk_from_token
+from articles.preview import preview_key_from_token
 from articles.querysets import live_q
 from articles.related import related_articles
 from articles.search import clean_query, search
@@ -75,8 +75,14 @@ def redirect_old_slug(slug):
 
 @never_cache
 def article_preview(request, token):
-    pk = article_pk_from_token(token)
-    article = Article.objects.with_author_and_tags().filter(pk=pk).first() if pk else None
+    key = preview_key_from_token(token)
+    article = (
+        Article.objects.with_author_and_tags()
+        .filter(pk=key[0], preview_version=key[1])
+        .first()
+        if key
+        else None
+    )
     if article is None:
         context = {"max_age_days": settings.PREVIEW_LINK_MAX_AGE_DAYS}
         response = render(request, "articles/preview_invalid.html", context, status=404)

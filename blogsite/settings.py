@@ -5,11 +5,14 @@ Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_U
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from blogsite.csp import THEME_SCRIPT_HASH
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "anymail",
     "reversion",
+    "axes",
     "articles",
     "series",
     "newsletter",
@@ -69,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "blogsite.csp.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A cached public page is answered here, before anything below runs.
     "blogsite.pagecache.PageCacheHitMiddleware",
@@ -83,6 +89,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before any view reads the path or the query: hostile input gets a 400 here, still
+    # with every security header above.
+    "blogsite.middleware.RejectHostileInputMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out user or client is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "blogsite.urls"
@@ -112,6 +129,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The server and the task worker write at once: WAL lets readers go on beside a writer,
+    # IMMEDIATE takes the write lock when a transaction starts (no failed upgrade halfway),
+    # and a writer waits up to 20 s for the lock instead of answering "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -267,3 +293,57 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The client's address. TRUSTED_PROXIES says how many reverse proxies sit in front of the
+# app servers, each appending the address it saw to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for). With none, only REMOTE_ADDR counts and a forwarded header a
+# client sends changes nothing. The signup rate limit, the consent record and login
+# throttling all ask django-ipware, configured here once.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXIES else ("REMOTE_ADDR",)
+)
+# ipware counts the proxies listed in the header; the nearest one is REMOTE_ADDR, not listed.
+IPWARE_META_PROXY_COUNT = max(TRUSTED_PROXIES - 1, 0)
+# Addresses a client put in front of the chain are ignored, not a reason to drop the header.
+IPWARE_STRICT = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = IPWARE_META_PRECEDENCE_ORDER
+AXES_IPWARE_PROXY_COUNT = IPWARE_META_PROXY_COUNT
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures a user name, and
+# separately a client address, is locked out for AXES_COOLOFF_MINUTES; editors unlock
+# early by deleting the attempt in the admin.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+# Logs name the client; a user name stays out of them (people type passwords there by mistake),
+# editors see it in the admin's list of attempts.
+AXES_SENSITIVE_PARAMETERS = ["username"]
+
+# One static policy, the same bytes for every reader, so pages stay cacheable (no nonce).
+# The only inline script is the theme's, allowed by its hash (see blogsite/csp.py).
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", THEME_SCRIPT_HASH],
+    # Tables keep their column alignment (style="text-align: …" from Markdown).
+    "style-src": ["'self'", "'unsafe-inline'"],
+    # Article images come from our media or over https.
+    "img-src": ["'self'", "https:", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone", "midi",
+        "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock",
+        "sync-xhr", "usb", "xr-spatial-tracking",
+    ]
+}  # fmt: skip

@@ -54,7 +54,7 @@ urlpatterns = [
     path("admin/password/set/done/", PasswordResetCompleteView.as_view(), name="password_set_done"),
     path("admin/", admin.site.urls),
     # Bounce and complaint webhooks of the mail provider (newsletter/bounces.py).
-    path("anymail/", include("anymail.urls")),
+    path("anymail/", include(views.webhook_patterns())),
 ]
 
 urlpatterns += i18n_patterns(

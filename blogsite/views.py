@@ -1,10 +1,14 @@
+from functools import wraps
+
+from anymail import urls as anymail_urls
+from anymail.exceptions import AnymailConfigurationError
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import URLPattern, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
@@ -54,16 +58,41 @@ def switch_language(request, language):
     return response
 
 
+def webhook_patterns():
+    """anymail's webhook URLs; a provider that is not set up here answers 404, not 500."""
+
+    def installed_or_404(view):
+        @wraps(view)
+        def webhook(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except AnymailConfigurationError as error:
+                raise Http404("This mail provider is not set up here.") from error
+
+        return webhook
+
+    return (
+        [
+            URLPattern(pattern.pattern, installed_or_404(pattern.callback), pattern.default_args,
+                       pattern.name)
+            for pattern in anymail_urls.urlpatterns
+        ],
+        anymail_urls.app_name,
+    )  # fmt: skip
+
+
 @require_GET
+def media(request, path):
+    # MEDIA_ROOT read per request; the type comes from the extension, which the upload
+    # check chose from the content (and SecurityMiddleware adds nosniff).
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 def favicon(request):
     # Browsers ask for /favicon.ico whatever the page says; send them to the hashed static file.
     return redirect(staticfiles_storage.url("favicon.ico"), permanent=True)
 
 
-@require_GET
-def media(request, path):
-    # MEDIA_ROOT read per request, so a changed setting (a test's own folder) is honoured.
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 @require_GET

@@ -28,6 +28,7 @@ CSV_COLUMNS = [
     "consent_page",
     "consent_language",
     "consent_wording",
+    "consent_ip",
     "confirmed_at",
     "unsubscribed_at",
     "suppressed_at",

@@ -75,6 +75,7 @@ class Subscriber(models.Model):
         _("language of the signup page"), max_length=8, choices=settings.LANGUAGES, blank=True
     )
     consent_wording = models.CharField(_("signup wording version"), max_length=20, blank=True)
+    consent_ip = models.GenericIPAddressField(_("signed up from address"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
     suppressed_at = models.DateTimeField(_("suppressed at"), null=True, blank=True)

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from ipware import get_client_ip
 
 from newsletter.models import SIGNUP_WORDING_VERSION, Subscriber, normalise_email
 
@@ -15,8 +16,9 @@ RATE_WINDOW = 60 * 60  # seconds
 
 
 def client_ip(request):
-    # REMOTE_ADDR only: a forwarded header is whatever the client wants it to be.
-    return request.META.get("REMOTE_ADDR", "")
+    """The reader's address: REMOTE_ADDR, or what the trusted proxies saw (TRUSTED_PROXIES)."""
+    address, _routable = get_client_ip(request)
+    return address or ""
 
 
 def over_rate_limit(request):
@@ -30,7 +32,7 @@ def over_rate_limit(request):
     return attempts > RATE_LIMIT
 
 
-def sign_up(email, language, page):
+def sign_up(email, language, page, address=""):
     """The subscriber to send a confirmation to now, or None.
 
     None when the address is already confirmed, or when it was sent a confirmation within
@@ -43,6 +45,7 @@ def sign_up(email, language, page):
         "consent_page": page,
         "consent_language": language,
         "consent_wording": SIGNUP_WORDING_VERSION,
+        "consent_ip": address or None,
     }
     try:
         with transaction.atomic():

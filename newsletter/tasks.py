@@ -6,6 +6,16 @@ from django_tasks import task
 from newsletter import sending
 from newsletter.emails import confirmation_message
 from newsletter.models import Issue, Subscriber
+from newsletter.signup import sign_up
+
+
+@task()
+def handle_signup(email, language, page, address):
+    # In the worker: the signup request does the same work whatever the address's state,
+    # so its timing tells nobody whether the address is known or confirmed.
+    subscriber = sign_up(email, language, page, address)
+    if subscriber is not None:
+        send_confirmation.enqueue(subscriber.pk)
 
 
 @task()

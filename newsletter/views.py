@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from newsletter.forms import SignupForm
 from newsletter.models import Subscriber
 from newsletter.origin import same_origin_only
-from newsletter.signup import over_rate_limit, sign_up
-from newsletter.tasks import send_confirmation
+from newsletter.signup import client_ip, over_rate_limit
+from newsletter.tasks import handle_signup
 from newsletter.tokens import key_from_confirm_token, key_from_unsubscribe_token
 
 
@@ -30,9 +30,8 @@ def subscribe(request):
         return render(request, "newsletter/signup.html", {"form": form}, status=400)
     # A bot in the honeypot gets the same answer as a person, and nothing is stored.
     if not form.is_bot():
-        subscriber = sign_up(form.cleaned_data["email"], get_language(), form.cleaned_data["page"])
-        if subscriber is not None:
-            send_confirmation.enqueue(subscriber.pk)
+        data = form.cleaned_data
+        handle_signup.enqueue(data["email"], get_language(), data["page"], client_ip(request))
     return redirect("newsletter:check_inbox")
 
 

@@ -101,13 +101,14 @@ def test_good_upload_is_stored_under_its_content_hash(editor_client, settings, f
     assert code == f"![](/media/{stored})"
 
 
-def test_animated_gif_is_accepted_as_it_is(editor_client, settings):
-    frames = [Image.new("P", (20, 20), colour) for colour in (1, 2, 3)]
+def test_animated_gif_is_accepted_with_its_frames(editor_client, settings):
+    frames = [Image.new("RGB", (20, 20), colour) for colour in ("red", "green", "blue")]
     buffer = io.BytesIO()
-    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:])
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=80)
     assert upload(editor_client, buffer.getvalue(), "anim.gif", "image/gif").status_code == 200
     [stored] = media_files(settings)
-    assert (settings.MEDIA_ROOT / stored).read_bytes() == buffer.getvalue()
+    with Image.open(settings.MEDIA_ROOT / stored) as image:
+        assert (image.format, image.n_frames, image.info["duration"]) == ("GIF", 3, 80)
 
 
 def test_same_image_twice_is_stored_once(editor_client, settings):

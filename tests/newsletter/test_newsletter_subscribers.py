@@ -99,7 +99,7 @@ def test_an_unknown_count_shows_no_number():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_50_simultaneous_signups_of_one_address_leave_one_row_and_no_error():
+def test_50_simultaneous_signups_of_one_address_leave_one_row_and_no_error(immediate_tasks):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to test")
     start = threading.Barrier(50)

@@ -1,0 +1,36 @@
+"""Hostile input in the address is refused before any view, database or cache sees it."""
+
+import re
+
+from django.core.exceptions import BadRequest
+
+# Longer than any address this site makes (slugs, signed tokens); as much as nginx accepts.
+MAX_PATH_LENGTH = 1024
+MAX_QUERY_STRING_LENGTH = 8192
+# No slug or token comes near it; a longer segment only makes file systems fail (media paths).
+MAX_SEGMENT_BYTES = 255
+# C0 and C1 controls, DEL and NUL: no page has a use for them, and PostgreSQL rejects NUL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class RejectHostileInputMiddleware:
+    """400 for a path or query string with control characters, or longer than any real one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        query = request.META.get("QUERY_STRING", "")
+        if len(path) > MAX_PATH_LENGTH or len(query) > MAX_QUERY_STRING_LENGTH:
+            raise BadRequest("The address is too long.")
+        if any(len(segment.encode()) > MAX_SEGMENT_BYTES for segment in path.split("/")):
+            raise BadRequest("A part of the address is too long.")
+        # Checked as the views will read them: decoded, whether they came escaped or raw.
+        if CONTROL_CHARACTERS.search(path) or any(
+            CONTROL_CHARACTERS.search(text)
+            for key, values in request.GET.lists()
+            for text in [key, *values]
+        ):
+            raise BadRequest("The address contains control characters.")
+        return self.get_response(request)
