@@ -64,6 +64,9 @@ def production_env(args):
     # TLS ends in front of nginx in a real deployment; on this machine there is none.
     env.setdefault("SECURE_SSL_REDIRECT", "false")
     env.setdefault("SECURE_HSTS_SECONDS", "0")
+    # nginx sits in front of the app servers and appends the client to X-Forwarded-For:
+    # without this every reader would share the proxy's address (and one signup bucket).
+    env.setdefault("TRUSTED_PROXIES", "1")
     env.update(DEBUG="false", SERVE_MEDIA="false")
     return env
 
