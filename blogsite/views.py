@@ -59,11 +59,17 @@ def switch_language(request, language):
 
 
 def webhook_patterns():
-    """anymail's webhook URLs; a provider that is not set up here answers 404, not 500."""
+    """anymail's webhook URLs; a provider that is not set up here answers 404, not 500.
+
+    Without ANYMAIL_WEBHOOK_SECRET anymail would take a bounce from anyone (it only warns),
+    and a forged bounce suppresses a reader: so no secret, no webhooks.
+    """
 
     def installed_or_404(view):
         @wraps(view)
         def webhook(request, *args, **kwargs):
+            if not settings.ANYMAIL.get("WEBHOOK_SECRET"):
+                raise Http404("Mail provider webhooks need ANYMAIL_WEBHOOK_SECRET.")
             try:
                 return view(request, *args, **kwargs)
             except AnymailConfigurationError as error:

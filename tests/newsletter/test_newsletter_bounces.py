@@ -148,6 +148,17 @@ def test_an_unauthenticated_webhook_is_refused_and_changes_nothing(
     assert reader.status == Subscriber.Status.CONFIRMED
 
 
+def test_without_a_webhook_secret_no_webhook_is_taken(client, make_subscriber, settings):
+    # A provider that signs its payloads still needs the secret here: anymail alone would
+    # only warn, and a forged bounce would suppress a reader.
+    settings.ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY}
+    reader = make_subscriber()
+    response = post(client, hard_bounce(reader.email), secret="anyone:at-all")
+    assert response.status_code == 404
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.CONFIRMED
+
+
 def test_a_suppressed_reader_who_signs_up_again_confirms_again(
     client, make_subscriber, immediate_tasks
 ):
