@@ -34,11 +34,11 @@ FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # Bounded and stopping at the next bracket: many openers on one long line cost a short scan
 # each, never the rest of the line.
 IMAGE = re.compile(
-    r'!\[(?P<alt>[^\[\]\n]{0,1000}+)\]\((?P<src><[^>\n]{1,2000}+>|[^\s()\[\]]{1,2000}+)'
+    r"!\[(?P<alt>[^\[\]\n]{0,1000}+)\]\((?P<src><[^>\n]{1,2000}+>|[^\s()\[\]]{1,2000}+)"
     r'(?P<title>\s+"[^"\n]{0,1000}+")?\)'
 )
 LINK = re.compile(
-    r'(?<!!)\[(?P<text>[^\[\]\n]{0,1000}+)\]\((?P<href><[^>\n]{1,2000}+>|[^\s()\[\]]{1,2000}+)'
+    r"(?<!!)\[(?P<text>[^\[\]\n]{0,1000}+)\]\((?P<href><[^>\n]{1,2000}+>|[^\s()\[\]]{1,2000}+)"
     r'(?P<title>\s+"[^"\n]{0,1000}+")?\)'
 )
 REFERENCE = re.compile(r"^(?P<lead> {0,3}\[[^\]\n]{1,1000}+\]:[ \t]*)(?P<href>\S+)", re.M)
@@ -259,9 +259,7 @@ class BodyConverter:
                         line=code.line,
                     )
             else:
-                inner = self.convert_range(
-                    index + 1, end, match.end(), closing.start(), depth + 1
-                )
+                inner = self.convert_range(index + 1, end, match.end(), closing.start(), depth + 1)
             out.append(self.shortcode(code, inner, match, closing, in_code))
             position, index = closing.end(), end + 1
         out.append(text[position:high])

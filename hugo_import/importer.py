@@ -83,7 +83,7 @@ class Post:
         return self.pages[ENGLISH]
 
 
-class PostTooSlow(PageError):
+class PostTooSlowError(PageError):
     """The post took longer than its time budget: a hostile or pathological source."""
 
 
@@ -125,7 +125,7 @@ class Importer:
 
     def check_time(self):
         if self.clock() > self.deadline:
-            raise PostTooSlow(
+            raise PostTooSlowError(
                 f"took longer than its {self.time_budget} s budget; "
                 "split it or simplify what it nests"
             )

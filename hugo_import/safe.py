@@ -18,7 +18,7 @@ MAX_YAML_ALIASES = 100
 MAX_YAML_NODES = 20_000  # after aliases are expanded: a billion laughs stops here
 
 
-class UnsafeInput(ValueError):
+class UnsafeInputError(ValueError):
     """The file is too big, too deep or otherwise not something a real site holds."""
 
 
@@ -34,11 +34,11 @@ class LimitedYAMLLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self.aliases += 1
             if self.aliases > MAX_YAML_ALIASES:
-                raise UnsafeInput(f"more than {MAX_YAML_ALIASES} YAML aliases")
+                raise UnsafeInputError(f"more than {MAX_YAML_ALIASES} YAML aliases")
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise UnsafeInput(f"nested more than {MAX_DEPTH} levels deep")
+                raise UnsafeInputError(f"nested more than {MAX_DEPTH} levels deep")
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -46,7 +46,7 @@ class LimitedYAMLLoader(yaml.SafeLoader):
     def compose_document(self):
         node = super().compose_document()
         if expanded_size(node) > MAX_YAML_NODES:
-            raise UnsafeInput(f"expands to more than {MAX_YAML_NODES} values (YAML aliases)")
+            raise UnsafeInputError(f"expands to more than {MAX_YAML_NODES} values (YAML aliases)")
         return node
 
 
@@ -67,12 +67,12 @@ def expanded_size(root):
                 return sizes[id(node)]
             continue
         if id(node) in open_nodes:
-            raise UnsafeInput("a YAML alias that contains itself")
+            raise UnsafeInputError("a YAML alias that contains itself")
         open_nodes.add(id(node))
         stack.append((node, True))
         for child in children:
             if id(child) in open_nodes:
-                raise UnsafeInput("a YAML alias that contains itself")
+                raise UnsafeInputError("a YAML alias that contains itself")
             if id(child) not in sizes:
                 stack.append((child, False))
     return sizes[id(root)] if root is not None else 0
@@ -105,7 +105,7 @@ def depth_of(value):
 
 
 def parse(text, kind):
-    """YAML, TOML or JSON text as Python values; UnsafeInput or ValueError if unreadable."""
+    """YAML, TOML or JSON text as Python values; UnsafeInputError or ValueError if unreadable."""
     try:
         if kind == "toml":
             value = tomllib.loads(text)
@@ -114,11 +114,11 @@ def parse(text, kind):
         else:
             value = yaml.load(text, Loader=LimitedYAMLLoader)  # noqa: S506 (a safe loader)
     except RecursionError as error:
-        raise UnsafeInput(f"nested more than {MAX_DEPTH} levels deep") from error
+        raise UnsafeInputError(f"nested more than {MAX_DEPTH} levels deep") from error
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as error:
         raise ValueError(" ".join(str(error).split())) from error
     if depth_of(value) > MAX_DEPTH:
-        raise UnsafeInput(f"nested more than {MAX_DEPTH} levels deep")
+        raise UnsafeInputError(f"nested more than {MAX_DEPTH} levels deep")
     return value
 
 
@@ -127,11 +127,11 @@ def read_text(path, limit):
     with Path(path).open("rb") as opened:
         data = opened.read(limit + 1)
     if len(data) > limit:
-        raise UnsafeInput(f"larger than {limit // 1000} kB")
+        raise UnsafeInputError(f"larger than {limit // 1000} kB")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise UnsafeInput(
+        raise UnsafeInputError(
             f"not UTF-8 text (byte {error.start} is {data[error.start : error.start + 1]!r}); "
             "save it as UTF-8"
         ) from error

@@ -18,7 +18,7 @@ from hugo_import.safe import (
     MAX_FRONT_MATTER_BYTES,
     MAX_PAGE_BYTES,
     Boundary,
-    UnsafeInput,
+    UnsafeInputError,
     parse,
     read_text,
 )
@@ -66,7 +66,7 @@ def load_config_file(path, boundary):
     try:
         text = read_text(path, MAX_CONFIG_BYTES)
         data = parse(text, path.suffix.lstrip(".").replace("yml", "yaml")) or {}
-    except ValueError as error:  # UnsafeInput included
+    except ValueError as error:  # UnsafeInputError included
         raise HugoSiteError(f"{path}: {error}") from error
     if not isinstance(data, dict):
         raise HugoSiteError(f"{path}: not a table of settings")
@@ -209,7 +209,7 @@ class Page:
     def read(self):
         try:
             text = read_text(self.file, MAX_PAGE_BYTES)
-        except UnsafeInput as error:
+        except UnsafeInputError as error:
             raise PageError(str(error)) from error
         stripped = text.lstrip("\ufeff")
         if stripped.startswith("+++"):

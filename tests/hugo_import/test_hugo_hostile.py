@@ -104,7 +104,8 @@ def test_a_link_inside_the_site_is_followed(tmp_path, run_import):
 
 def test_an_image_linked_to_a_file_elsewhere_is_not_copied(tmp_path, run_import, settings):
     site = site_with(
-        tmp_path / "site", {"content/posts/pic/index.md": POST.format(title="Pic") + "![A](a.png)\n"}
+        tmp_path / "site",
+        {"content/posts/pic/index.md": POST.format(title="Pic") + "![A](a.png)\n"},
     )
     png = ROOT / "tests/fixtures/hugo_site/static/images/radar.png"
     (tmp_path / "secret.png").write_bytes(png.read_bytes())
@@ -216,7 +217,10 @@ def test_an_unforeseen_error_in_one_post_costs_that_post_alone(tmp_path, run_imp
     report = run_import(site)
     assert report.created == ["content/posts/b.md"]
     assert report.skipped == [
-        {"file": "content/posts/a.md", "reason": "not imported: TypeError: an odd value nobody foresaw"}
+        {
+            "file": "content/posts/a.md",
+            "reason": "not imported: TypeError: an odd value nobody foresaw",
+        }
     ]
 
 
