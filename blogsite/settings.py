@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "series",
     "newsletter",
     "hugo_import",
+    "portability",
     "blogsite.apps.BlogsiteConfig",
 ]
 

@@ -16,6 +16,7 @@ from articles.sitemaps import (
 )
 from articles.uploads import ImageUpload
 from blogsite import views
+from portability.urls import feed_patterns as json_feed_patterns
 from series.sitemaps import SeriesListSitemap, SeriesSitemap
 
 sitemaps = {
@@ -62,6 +63,7 @@ urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     path("", include("series.urls")),
     path("", include("newsletter.urls")),
+    path("", include((json_feed_patterns, "portability"))),
 )
 
 if settings.SERVE_MEDIA:
