@@ -16,6 +16,7 @@ from articles.sitemaps import (
 )
 from articles.uploads import ImageUpload
 from blogsite import views
+from portability.api import api
 from portability.urls import feed_patterns as json_feed_patterns
 from series.sitemaps import SeriesListSitemap, SeriesSitemap
 
@@ -54,6 +55,7 @@ urlpatterns = [
     ),
     path("admin/password/set/done/", PasswordResetCompleteView.as_view(), name="password_set_done"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     # Bounce and complaint webhooks of the mail provider (newsletter/bounces.py).
     path("anymail/", include(views.webhook_patterns())),
 ]
