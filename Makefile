@@ -62,11 +62,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-<<<<<<< HEAD
-APPS := sitewide articles series newsletter hugo_import
-=======
-APPS := articles series newsletter hugo_import portability
->>>>>>> main
+APPS := sitewide articles series newsletter hugo_import portability
 
 # Each app keeps its own catalogue in APP/locale; locale/ holds the site-wide strings.
 messages: install

@@ -64,13 +64,10 @@ INSTALLED_APPS = [
     "anymail",
     "reversion",
     "axes",
-<<<<<<< HEAD
-    "sitewide",
-=======
     # Serves the Content API's docs page from our static files, not from a CDN.
     "ninja",
     "corsheaders",
->>>>>>> main
+    "sitewide",
     "articles",
     "series",
     "newsletter",
