@@ -19,5 +19,5 @@ class ArticlesConfig(AppConfig):
 
         # The page cache keeps no copy past the next scheduled article.
         register_schedule(next_scheduled_article)
-        # The search index and the social images follow saves once their transaction commits.
-        from articles import profiles, search_index, social  # noqa: F401
+        # An invited person gets an Author profile.
+        from articles import profiles  # noqa: F401

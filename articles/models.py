@@ -15,7 +15,7 @@ from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.querysets import ArticleQuerySet
 from articles.rendering import IMAGE_WITHOUT_ALT, media_image_names, render_article_body
-from sitewide.caching import bump_content_version
+from sitewide.changes import ChangeAnnouncing, changed, list_keys
 from sitewide.images import content_addressed_storage, make_renditions, srcset
 from sitewide.renditions import make_body_renditions
 
@@ -31,7 +31,7 @@ def validate_links(value):
             check(line.strip())
 
 
-class Author(models.Model):
+class Author(ChangeAnnouncing):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -70,7 +70,7 @@ class Author(models.Model):
         return [(urlsplit(url).netloc.removeprefix("www."), url) for url in urls]
 
 
-class Tag(models.Model):
+class Tag(ChangeAnnouncing):
     name = models.CharField(_("name"), max_length=60)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
 
@@ -86,7 +86,7 @@ class Tag(models.Model):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
-class Article(models.Model):
+class Article(ChangeAnnouncing):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("In review")
@@ -187,7 +187,11 @@ class Article(models.Model):
             before = (
                 Article.objects.filter(pk=self.pk)
                 .only(
-                    "slug", "status", "published_at", "cover_image", "preview_version",
+                    "slug",
+                    "status",
+                    "published_at",
+                    "cover_image",
+                    "preview_version",
                     *TRACKED_TEXT,
                 )
                 .first()
@@ -196,9 +200,11 @@ class Article(models.Model):
                 # A form opened earlier, or a restored revision, must not revive revoked links.
                 self.preview_version = max(self.preview_version, before.preview_version)
             self.track_translation(before)
+            if (before.cover_image.name if before else "") != (self.cover_image.name or ""):
+                # The worker makes the new cover's renditions; until then pages show the original.
+                self.cover_width = self.cover_height = None
             super().save(*args, **kwargs)
             self.keep_slug_history(before)
-            self.schedule_renditions(before)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -215,15 +221,8 @@ class Article(models.Model):
         # The current slug is served directly; a redirect from it would be a loop.
         self.slug_redirects.filter(old_slug=self.slug).delete()
 
-    def schedule_renditions(self, before):
-        """Resize images once the article is stored: a failed rendition never loses the article."""
-        cover_changed = (before.cover_image.name if before else "") != (self.cover_image.name or "")
-        pk = self.pk
-        if cover_changed:
-            transaction.on_commit(lambda: Article.update_cover_renditions(pk), robust=True)
-        # Rendered bodies point at an original only while its renditions are missing.
-        if self.body_images():
-            transaction.on_commit(lambda: Article.update_body_renditions(pk), robust=True)
+    def change_keys(self):
+        return [f"article:{self.pk}", f"author:{self.author_id}", *list_keys()]
 
     def publish(self, at=None):
         """Publish now, or schedule for `at`; an article already live keeps its date.
@@ -313,13 +312,15 @@ class Article(models.Model):
 
     @classmethod
     def update_cover_renditions(cls, pk):
-        article = cls.objects.filter(pk=pk).only("cover_image").first()
-        if article is None:
+        article = cls.objects.filter(pk=pk).only("cover_image", "cover_width").first()
+        if article is None or (article.cover_width and article.cover_image):
+            return
+        if not article.cover_image:
             return
         size = make_renditions(article.cover_image) if article.cover_image else None
         width, height = size or (None, None)
         cls.objects.filter(pk=pk).update(cover_width=width, cover_height=height)
-        cls.expire_cached_pages()
+        changed(f"rendition:article:{pk}")
 
     @classmethod
     def update_body_renditions(cls, pk):
@@ -335,12 +336,7 @@ class Article(models.Model):
         ]
         # An update, not save(): nothing else about the article changed.
         cls.objects.filter(pk=pk).update(**{name: getattr(article, name) for name in rendered})
-        cls.expire_cached_pages()
-
-    @staticmethod
-    def expire_cached_pages():
-        """After-commit work changed what pages show without a save signal: drop cached copies."""
-        bump_content_version()
+        changed(f"rendition:article:{pk}")
 
     def body_images(self):
         """Stored originals the bodies still show, in every language: those without renditions."""

@@ -13,12 +13,10 @@ import re
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Value
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 
-from articles.models import Article, Tag
+from articles.models import Article
 from articles.stemming import stems
-from sitewide.caching import bump_content_version
+from sitewide.changes import changed
 
 CONFIGS = {"en": "english", "ru": "russian"}
 # Title above tags above summary above body, on both databases.
@@ -139,43 +137,7 @@ def rebuild(model=Article):
 def refresh_and_expire_pages(article_ids):
     refresh(article_ids)
     # A search page rendered between the save and this refresh showed the old index.
-    bump_content_version()
-
-
-def refresh_after_commit(article_ids):
-    """Run once the saving transaction commits: tags and translations are in place by then."""
-    article_ids = list(article_ids)
-    if article_ids:
-        transaction.on_commit(lambda: refresh_and_expire_pages(article_ids))
-
-
-@receiver(post_save, sender=Article, dispatch_uid="search-article-saved")
-def article_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh_after_commit([instance.pk])
-
-
-@receiver(post_delete, sender=Article, dispatch_uid="search-article-deleted")
-def article_deleted(sender, instance, **kwargs):
-    refresh_after_commit([instance.pk])
-
-
-@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="search-tags-changed")
-def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not reverse:
-        if action in {"post_add", "post_remove", "post_clear"}:
-            refresh_after_commit([instance.pk])
-    elif action == "pre_clear":
-        # A tag cleared of its articles: note which ones before the links are gone.
-        refresh_after_commit(instance.articles.values_list("pk", flat=True))
-    elif action in {"post_add", "post_remove"} and pk_set:
-        refresh_after_commit(pk_set)
-
-
-@receiver(post_save, sender=Tag, dispatch_uid="search-tag-renamed")
-def tag_saved(sender, instance, created, raw=False, **kwargs):
-    if not (created or raw):
-        refresh_after_commit(instance.articles.values_list("pk", flat=True))
+    changed("search")
 
 
 def create_storage(schema_editor):

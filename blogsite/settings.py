@@ -267,8 +267,18 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Whole public pages are kept in the cache this long (0 turns the page cache off); any save of
 # what pages show makes them stale at once, and none outlives the next scheduled publication.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
-# The apps whose every save or delete changes what public pages show.
-PAGE_CONTENT_APPS = ["sitewide", "articles", "series"]
+# What follows a change to what pages show (sitewide/changes.py): tasks on the worker, each
+# given the changed keys. Named here, on top of every app, so no app reaches up for them.
+CONTENT_CHANGE_CONSUMERS = [
+    "sitewide.tasks.invalidate_pages",
+    "articles.tasks.refresh_search",
+    "articles.tasks.make_article_renditions",
+    "articles.tasks.draw_article_cards",
+    "series.tasks.draw_series_cards",
+    "sitewide.tasks.draw_site_cards",
+]
+# The task backend they go to (tests run them at once on their own backend).
+CONTENT_CHANGE_TASKS = "default"
 # What public pages allow proxies and CDNs (s-maxage, then stale-while-revalidate). Short,
 # because no proxy can be told of a change: see deploy/nginx.conf for why this is enough.
 SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "1"))

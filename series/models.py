@@ -11,6 +11,7 @@ from modeltranslation.utils import build_localized_fieldname as localized
 from articles.models import Article
 from articles.querysets import CARD_SKIPS, live_q
 from articles.rendering import render_article_body
+from sitewide.changes import ChangeAnnouncing, changed, list_keys
 
 # Renumbering first moves every part past this, so no two parts ever share a position.
 RENUMBER_OFFSET = 1_000_000
@@ -41,7 +42,7 @@ class SeriesQuerySet(models.QuerySet):
         )
 
 
-class Series(models.Model):
+class Series(ChangeAnnouncing):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     intro = MarkdownxField(_("introduction"), blank=True)
@@ -70,6 +71,9 @@ class Series(models.Model):
     def get_absolute_url(self):
         return reverse("series:detail", kwargs={"slug": self.slug})
 
+    def change_keys(self):
+        return [f"series:{self.pk}", *list_keys()]
+
     def live_parts(self):
         return (
             self.parts.filter(live_q("article__"))
@@ -91,13 +95,14 @@ class Series(models.Model):
     def renumber(self, parts):
         """Store `parts` at positions 1, 2, 3… in the order given."""
         self.parts.update(position=F("position") + RENUMBER_OFFSET)
+        changed(*self.change_keys())
         for number, part in enumerate(parts, start=1):
             part.series = self
             part.position = number
             part.save()
 
 
-class SeriesPart(models.Model):
+class SeriesPart(ChangeAnnouncing):
     series = models.ForeignKey(
         Series, on_delete=models.CASCADE, related_name="parts", verbose_name=_("series")
     )
@@ -121,3 +126,7 @@ class SeriesPart(models.Model):
 
     def __str__(self):
         return f"{self.series} · {self.position}: {self.article}"
+
+    def change_keys(self):
+        # The article's strip and card name its series and part number.
+        return [f"series:{self.series_id}", f"article:{self.article_id}", *list_keys()]

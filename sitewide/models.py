@@ -2,6 +2,8 @@ from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sitewide.changes import changed
+
 
 class SiteSettings(models.Model):
     """The site's name and pitch, editable per language; one row, created on first use."""
@@ -32,8 +34,12 @@ class SiteSettings(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = 1
+        # The row made by the first page that reads it holds what that page shows: no change.
+        created = self._state.adding
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
+        if not created:
+            changed("settings")
 
     @classmethod
     def load(cls):

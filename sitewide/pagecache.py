@@ -3,8 +3,8 @@
 An anonymous GET or HEAD is answered from the cache, keyed by language and the full URL, when
 a copy stored under the current content version is there: no query, no template. Every copy,
 and every lifetime this site gives to browsers and proxies, ends at the next scheduled
-publication, so a scheduled article appears at its second; any save or delete of what pages
-show bumps the content version, so an edit or a withdrawal shows at once.
+publication, so a scheduled article appears at its second; any change to what pages show
+bumps the content version (sitewide/changes.py), so an edit or a withdrawal shows at once.
 
 Which pages are public is decided by the response, not by a list of views: a 200 that sets
 no cookie, varies on nothing but encoding and carries no Cache-Control of its own. Views
@@ -17,7 +17,6 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -25,30 +24,15 @@ from django.utils.translation import get_language, get_language_from_path
 
 from sitewide.caching import (
     VERSION_KEY,
-    bump_content_version,
     content_version,
     content_version_pending,
     next_publication,
 )
-from sitewide.models import SiteSettings
 
 # Headers worked out again for each answer rather than replayed from the stored copy.
 FRESH_HEADERS = {"cache-control", "expires", "set-cookie", "x-page-cache"}
 
 YEAR = 365 * 24 * 3600
-
-
-def content_changed(sender, **kwargs):
-    """Receiver for saves and deletes of anything a public page shows."""
-    if sender._meta.app_label not in settings.PAGE_CONTENT_APPS:
-        return
-    # The settings row is created by the first page that reads it, with the values that page
-    # shows: nothing a reader sees has changed.
-    if sender is SiteSettings and kwargs.get("created"):
-        return
-    bump_content_version()
-    # Again after the commit: a page rendered from the old rows in between is not kept.
-    transaction.on_commit(bump_content_version)
 
 
 def next_publication_timestamp(version, now):

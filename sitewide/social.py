@@ -4,7 +4,7 @@ The drawing and the site's own card; the apps above describe their cards (`Card`
 `save_card`. One PNG per article, series and site, per language, at a stable address in MEDIA_ROOT
 (`social/article-<pk>-<lang>-<token>.png`), overwritten when its subject is saved; pages add
 `?v=<last change>` so sharing sites fetch the new picture. Drawing happens after the
-saving transaction commits, never in the request that reads the page.
+saving transaction commits, by the worker (sitewide/changes.py), never in a request.
 """
 
 import logging
@@ -16,9 +16,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 from PIL import Image, ImageDraw, ImageFont, ImageOps
@@ -139,6 +136,8 @@ def languages():
 
 
 def make_site_images():
+    if not settings.SOCIAL_IMAGES:
+        return
     site = SiteSettings.load()
     for language in languages():
         with translation.override(language):
@@ -146,20 +145,8 @@ def make_site_images():
         save_card(image_name("site", 1, language), card)
 
 
-def after_commit(job):
-    """Draw once the save is committed; SOCIAL_IMAGES=false skips it (bulk imports, tests)."""
-    if settings.SOCIAL_IMAGES:
-        transaction.on_commit(job)
-
-
 def delete_images(kind, pk):
     for language in languages():
         name = image_name(kind, pk, language)
         if default_storage.exists(name):
             default_storage.delete(name)
-
-
-@receiver(post_save, sender=SiteSettings, dispatch_uid="social-site-saved")
-def site_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        after_commit(make_site_images)

@@ -48,6 +48,18 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _changes_followed_at_once(settings):
+    """What follows a change runs when the change commits, on a backend of its own: the tests
+    of the newsletter's queue see only their own tasks. Tests of the worker path set
+    CONTENT_CHANGE_TASKS back to "default"."""
+    settings.TASKS = {
+        **settings.TASKS,
+        "changes": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }
+    settings.CONTENT_CHANGE_TASKS = "changes"
+
+
+@pytest.fixture(autouse=True)
 def _no_social_images(settings):
     # Drawing two 1200x630 images per saved article would slow every test; the social image
     # tests turn it back on.

@@ -10,7 +10,10 @@ from newsletter.models import Subscriber
 @pytest.fixture
 def emails_sent_at_once(settings, live_server):
     # The live server runs in a thread of this process: the locmem outbox is shared.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        **settings.TASKS,
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }
     settings.SITE_URL = live_server.url
 
 

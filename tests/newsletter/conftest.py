@@ -21,7 +21,10 @@ def make_subscriber(db):
 @pytest.fixture
 def immediate_tasks(settings):
     """Tasks run inside the request, so their email is in the outbox when it returns."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        **settings.TASKS,
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }
 
 
 @pytest.fixture

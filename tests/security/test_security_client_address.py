@@ -59,7 +59,10 @@ def test_without_a_proxy_forwarded_headers_change_nothing(client, db, settings):
 
 
 def test_without_a_proxy_the_consent_records_the_connecting_address(db, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        **settings.TASKS,
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }
     assert sign_up(Client(), "c@example.org", REMOTE_ADDR="203.0.113.5", **SPOOFING) == 302
     assert Subscriber.objects.get().consent_ip == "203.0.113.5"
 
@@ -85,7 +88,10 @@ def test_behind_one_proxy_each_reader_has_their_own_signup_bucket(db, settings, 
 
 def test_behind_one_proxy_the_consent_records_the_reader(db, settings, monkeypatch):
     trust_proxies(settings, monkeypatch, 1)
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        **settings.TASKS,
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }
     forged = "192.0.2.1, 198.51.100.7"
     sign_up(Client(REMOTE_ADDR=PROXY), "c@example.org", HTTP_X_FORWARDED_FOR=forged)
     assert Subscriber.objects.get().consent_ip == "198.51.100.7"

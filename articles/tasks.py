@@ -1,0 +1,35 @@
+"""The articles' consumers of `content_changed` (see sitewide/changes.py)."""
+
+from articles import search_index
+from articles.models import Article
+from articles.social import make_article_images
+from sitewide.changes import consumer, ids
+from sitewide.social import delete_images
+
+
+@consumer
+def refresh_search(keys):
+    """Index entries hold titles, summaries, bodies and tag names."""
+    article_ids = set(ids(keys, "article"))
+    tag_ids = ids(keys, "tag")
+    if tag_ids:
+        article_ids.update(Article.objects.filter(tags__in=tag_ids).values_list("pk", flat=True))
+    if article_ids:
+        search_index.refresh_and_expire_pages(sorted(article_ids))
+
+
+@consumer
+def draw_article_cards(keys):
+    for pk in ids(keys, "article"):
+        if Article.objects.filter(pk=pk).exists():
+            make_article_images(pk)
+        else:
+            delete_images("article", pk)
+
+
+@consumer
+def make_article_renditions(keys):
+    """Cover and body renditions; a page shows the original until they exist."""
+    for pk in ids(keys, "article"):
+        Article.update_cover_renditions(pk)
+        Article.update_body_renditions(pk)
