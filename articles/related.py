@@ -1,26 +1,22 @@
 """Further reading under an article: the next part of its series, then the articles sharing
 the most tags, then the same author's; live and listed in this language only, in one query.
 
-The series app owns the parts; its relation is reached here by name only, as the hub does,
-so `articles` still imports no other app.
+The series app tells which articles come next (`articles.extensions`); `articles` imports no
+other app.
 """
 
 from django.db.models import Case, Count, IntegerField, Q, Subquery, Value, When
 
+from articles import extensions
 from articles.models import Article
 from articles.querysets import CARD_SKIPS
 
 RELATED_COUNT = 3
 
 
-def series_part(article):
-    """The article's place in a series, if it has one (select_related by the view)."""
-    return getattr(article, "series_part", None)
-
-
 def related_articles(article):
     tag_ids = [tag.pk for tag in article.tags.all()]  # prefetched by the view
-    part = series_part(article)
+    later_parts = extensions.later_articles(article)
     # Candidates by id first (later parts, articles sharing a tag, the author's): an OR
     # across joins made PostgreSQL rank every live article (18 ms at 10,000 articles).
     # (No ordering inside a UNION: SQLite refuses it, and it means nothing there.)
@@ -30,12 +26,9 @@ def related_articles(article):
             Article.tags.through.objects.filter(tag_id__in=tag_ids).order_by().values("article_id")
         )
     next_part = Value(None, output_field=IntegerField())
-    if part is not None:
-        later_parts = Article.objects.filter(
-            series_part__series_id=part.series_id, series_part__position__gt=part.position
-        )
+    if later_parts is not None:
         candidate_ids = candidate_ids.union(later_parts.order_by().values("pk"))
-        next_part = Subquery(later_parts.live().order_by("series_part__position").values("pk")[:1])
+        next_part = Subquery(later_parts.live().values("pk")[:1])
     ranking = {
         "is_next": Case(When(pk=next_part, then=Value(1)), default=Value(0)),
         # Without tags nothing is shared (and an empty IN would empty the whole query).

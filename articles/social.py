@@ -1,9 +1,8 @@
 """The social preview card of an article (drawn by `sitewide.social`)."""
 
-from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext as _
 
+from articles import extensions
 from articles.models import Article
 from sitewide.models import SiteSettings
 from sitewide.social import Card, image_name, languages, save_card
@@ -12,30 +11,16 @@ from sitewide.social import Card, image_name, languages, save_card
 def article_card(article, language, site):
     """The card of an article in a language; its series and part when it has one."""
     with translation.override(language):
-        part = getattr(article, "series_part", None)
-        eyebrow = ""
-        if part is not None:
-            eyebrow = _("%(series)s · Part %(number)s") % {
-                "series": part.series.title,
-                "number": part.position,
-            }
         return Card(
             title=article.title,
-            eyebrow=eyebrow,
+            eyebrow=extensions.card_eyebrow(article),
             footer=site.name,
             cover_name=article.cover_image.name or "",
         )
 
 
 def make_article_images(article_id):
-    if not settings.SOCIAL_IMAGES:
-        return
-    # The reverse one-to-one of the series app, by name: articles imports no other app.
-    article = (
-        Article.objects.select_related("series_part__series").filter(pk=article_id).first()
-        if hasattr(Article, "series_part")
-        else Article.objects.filter(pk=article_id).first()
-    )
+    article = extensions.shape(Article.objects.filter(pk=article_id)).first()
     if article is None:
         return
     site = SiteSettings.load()

@@ -1,5 +1,7 @@
 """The articles' consumers of `content_changed` (see sitewide/changes.py)."""
 
+from django.conf import settings
+
 from articles import search_index
 from articles.models import Article
 from articles.social import make_article_images
@@ -20,6 +22,8 @@ def refresh_search(keys):
 
 @consumer
 def draw_article_cards(keys):
+    if not settings.SOCIAL_IMAGES:
+        return
     for pk in ids(keys, "article"):
         if Article.objects.filter(pk=pk).exists():
             make_article_images(pk)

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from articles import extensions
 from articles.meta import article_meta, author_meta
 from articles.models import Article, Author, SlugRedirect, Tag
 from articles.preview import preview_key_from_token
@@ -43,25 +44,16 @@ def paginate(request, articles, per_page=PAGE_SIZE):
 
 
 def article_detail(request, slug):
-    article = (
-        Article.objects.live()
-        .with_author_and_tags()
-        .select_related("series_part__series")  # the series app's relation, by name
-        .filter(slug=slug)
-        .first()
-    )
+    article = extensions.shape(
+        Article.objects.live().with_author_and_tags().filter(slug=slug)
+    ).first()
     if article is None:
         return redirect_old_slug(slug)
     # Kept off this language's listings by an editor: readable, but not for search engines.
     unlisted = get_language() in article.hidden_languages.split(",")
-    context = {
-        "article": article,
-        "unlisted": unlisted,
-        "meta": article_meta(
-            request, SiteSettings.load(), article, getattr(article, "series_part", None)
-        ),
-        "related": related_articles(article),
-    }
+    context = {"article": article, "unlisted": unlisted, **extensions.page_context(article)}
+    context["meta"] = article_meta(request, SiteSettings.load(), article, context.get("part"))
+    context["related"] = related_articles(article)
     return render(request, "article.html", context)
 
 
@@ -81,7 +73,9 @@ def redirect_old_slug(slug):
 def article_preview(request, token):
     key = preview_key_from_token(token)
     article = (
-        Article.objects.with_author_and_tags().filter(pk=key[0], preview_version=key[1]).first()
+        extensions.shape(
+            Article.objects.with_author_and_tags().filter(pk=key[0], preview_version=key[1])
+        ).first()
         if key
         else None
     )
@@ -91,7 +85,8 @@ def article_preview(request, token):
     elif article.is_live:
         return redirect(article)
     else:
-        response = render(request, "article.html", {"article": article, "preview": True})
+        context = {"article": article, "preview": True, **extensions.page_context(article)}
+        response = render(request, "article.html", context)
     # Unpublished text must never reach a search engine.
     response["X-Robots-Tag"] = "noindex"
     return response

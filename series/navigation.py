@@ -15,9 +15,13 @@ class SeriesStrip:
     next: Article | None
 
 
-def series_strip(article):
-    """The strip for a live article in a series, else None; two queries either way at most."""
-    part = SeriesPart.objects.select_related("series").filter(article_id=article.pk).first()
+def series_strip(article, part=None):
+    """The strip for a live article in a series, else None.
+
+    Given the article's part (with its series), one query; else one more to find the part.
+    """
+    if part is None:
+        part = SeriesPart.objects.select_related("series").filter(article_id=article.pk).first()
     if part is None:
         return None
     # Counting live parts only means a scheduled part never leaks through its neighbours.

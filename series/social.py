@@ -1,6 +1,5 @@
 """Social preview images for series, and for articles whose place in a series changes."""
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -15,8 +14,6 @@ from sitewide.social import (
 
 
 def make_series_images(series_id):
-    if not settings.SOCIAL_IMAGES:
-        return
     series = Series.objects.filter(pk=series_id).first()
     if series is None:
         return

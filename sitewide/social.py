@@ -136,8 +136,6 @@ def languages():
 
 
 def make_site_images():
-    if not settings.SOCIAL_IMAGES:
-        return
     site = SiteSettings.load()
     for language in languages():
         with translation.override(language):

@@ -1,5 +1,7 @@
 """The site-wide consumers of `content_changed` (see sitewide/changes.py)."""
 
+from django.conf import settings
+
 from sitewide.caching import bump_content_version
 from sitewide.changes import consumer
 from sitewide.social import make_site_images
@@ -13,5 +15,5 @@ def invalidate_pages(keys):
 
 @consumer
 def draw_site_cards(keys):
-    if "settings" in keys:
+    if settings.SOCIAL_IMAGES and "settings" in keys:
         make_site_images()
