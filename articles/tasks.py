@@ -34,6 +34,9 @@ def draw_article_cards(keys):
 @consumer
 def make_article_renditions(keys):
     """Cover and body renditions; a page shows the original until they exist."""
-    for pk in ids(keys, "article"):
-        Article.update_cover_renditions(pk)
-        Article.update_body_renditions(pk)
+    for article in Article.objects.filter(pk__in=ids(keys, "article")):
+        if article.cover_image and not article.cover_width:
+            Article.update_cover_renditions(article.pk)
+        # Rendered bodies point at an original only while its renditions are missing.
+        if article.body_images():
+            Article.update_body_renditions(article.pk)

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import gunicorn
+from django.template import Context, Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -113,7 +114,8 @@ def prepare(env, demo):
 
 
 def nginx_config(args, env):
-    """deploy/nginx.conf with this run's ports, in a run directory linked to the site's files."""
+    """deploy/nginx.conf (a template) with this run's ports, in a run directory linked to the
+    site's files."""
     for name in ("cache", "tmp"):
         (args.run_dir / name).mkdir(parents=True, exist_ok=True)
     media = Path(env.get("MEDIA_ROOT", ROOT / "media"))
@@ -123,11 +125,16 @@ def nginx_config(args, env):
         if path.is_symlink():
             path.unlink()
         path.symlink_to(target)
-    app_ports = args.app_ports.split(",")
-    text = CONF.read_text().replace("listen 127.0.0.1:8080;", f"listen {args.listen}:{args.port};")
-    text = text.replace(
-        "        server 127.0.0.1:8101;\n        server 127.0.0.1:8102;\n",
-        "".join(f"        server 127.0.0.1:{port};\n" for port in app_ports),
+    context = {
+        "listen": args.listen,
+        "port": str(args.port),
+        "app_ports": args.app_ports.split(","),
+    }
+    # nginx's own braces never pair up as {{ }} or {% %}, so Django's template engine fills it.
+    text = (
+        Engine()
+        .from_string(CONF.read_text())
+        .render(Context(context, autoescape=False, use_l10n=False))
     )
     if os.geteuid() == 0:
         text = "user root;\n" + text  # the run directory belongs to whoever started us

@@ -1,7 +1,12 @@
 """Redis as an accelerator, never a dependency: when it cannot be reached, reads miss and
 writes are dropped, so pages are rendered uncached instead of failing with a 500.
 
-`check()` is the one call that still raises: `/healthz` uses it to say the cache is down.
+`check()` is the one call that still raises: `/healthz` uses it to say the cache is down or
+refuses writes (out of memory under `maxmemory-policy noeviction`).
+
+Why not django-redis with IGNORE_EXCEPTIONS: it swallows every error on every call, so a dead
+Redis costs a connect timeout per call (this backend skips Redis for RETRY_AFTER_SECONDS), and
+it replaces Django's own RedisCache, which the rest of the site and its tests are written on.
 """
 
 import logging
@@ -10,11 +15,14 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import OutOfMemoryError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# Out of memory (maxmemory reached, no eviction) refuses writes: failing, for /healthz.
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError, OutOfMemoryError)
+HEALTH_KEY = "healthz"
 # After a failure, skip Redis for this long instead of paying a timeout on every call.
 RETRY_AFTER_SECONDS = 2.0
 
@@ -43,8 +51,9 @@ class FailOpenRedisCache(RedisCache):
         self._down_until = 0.0
 
     def check(self):
-        """Raises when Redis does not answer; used by the health check only."""
-        self._cache.get_client(write=True).ping()
+        """Raises when Redis does not answer or takes no writes; for the health check only."""
+        client = self._cache.get_client(write=True)
+        client.set(self.make_and_validate_key(HEALTH_KEY), b"1", ex=10)
 
     @property
     def available(self):
@@ -55,6 +64,10 @@ class FailOpenRedisCache(RedisCache):
             return default
         try:
             return method(*args, **kwargs)
+        except OutOfMemoryError as error:
+            # Reads still work; the write is dropped and /healthz says so.
+            logger.warning("Cache full, not stored: %s", error)
+            return default
         except UNREACHABLE as error:
             self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
             logger.warning("Cache unreachable, serving uncached: %s", error)

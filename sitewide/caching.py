@@ -9,6 +9,8 @@ import time
 
 from django.core.cache import cache
 
+from sitewide.cache import CacheUnavailableError
+
 VERSION_KEY = "pages:version"
 
 _bump_pending = False
@@ -37,9 +39,10 @@ def bump_content_version():
     global _bump_pending
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:
-        if not getattr(cache, "available", True):
-            # The cache is down: bump as soon as it is back, or it would serve older pages.
+    except ValueError as error:
+        if isinstance(error, CacheUnavailableError) or not getattr(cache, "available", True):
+            # The cache is down or full: bump as soon as it takes writes, or it would serve
+            # older pages.
             _bump_pending = True
             return
         # No version yet, so nothing is cached under one; a clock-based start never repeats.

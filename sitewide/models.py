@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sitewide.changes import changed
 
+SETTINGS_CACHE_SECONDS = 300
+
 
 class SiteSettings(models.Model):
     """The site's name and pitch, editable per language; one row, created on first use."""
@@ -46,7 +48,9 @@ class SiteSettings(models.Model):
         settings_row = cache.get(cls.CACHE_KEY)
         if settings_row is None:
             settings_row, _created = cls.objects.get_or_create(pk=1, defaults=RUSSIAN_DEFAULTS)
-            cache.set(cls.CACHE_KEY, settings_row, timeout=None)
+            # Django's cache with an expiry rather than django-solo: one row needs no library,
+            # and the expiry bounds a stale copy an app server missed the delete of.
+            cache.set(cls.CACHE_KEY, settings_row, timeout=SETTINGS_CACHE_SECONDS)
         return settings_row
 
 

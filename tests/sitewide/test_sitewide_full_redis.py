@@ -1,0 +1,81 @@
+"""A Redis out of memory (maxmemory reached, no eviction) fails open like a dead one: pages are
+served, writes to the cache are dropped, and /healthz says the cache is failing."""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+
+pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def full_redis(settings, tmp_path):
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+            "--maxmemory",
+            "2mb",
+            "--maxmemory-policy",
+            "noeviction",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+    for _ in range(200):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.02)  # the server's start, not a timing under test
+    try:
+        for number in range(10_000):
+            client.set(f"filler:{number}", b"x" * 1024)
+    except redis.exceptions.OutOfMemoryError:
+        pass
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "sitewide.cache.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        }
+    }
+    yield
+    server.terminate()
+    server.wait()
+
+
+def test_a_full_redis_gives_pages_and_a_503_health_check(full_redis, client, live_article):
+    from django.core.cache import cache
+
+    cache.set("anything", "value")  # dropped, not raised
+    assert client.get("/en/posts/pool-sizing/").status_code == 200
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.json()["failed"] == ["cache"]
+
+
+def test_a_change_while_redis_is_full_is_not_hidden_by_an_older_copy(full_redis, client, db):
+    from sitewide.caching import bump_content_version, content_version
+
+    bump_content_version()
+    assert content_version() is None  # pages are rendered uncached until the bump lands

@@ -1,0 +1,41 @@
+"""deploy/nginx.conf is a template that deploy/prod.py fills for each run."""
+
+import argparse
+import importlib.util
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+PROD = Path(__file__).resolve().parent.parent / "deploy" / "prod.py"
+
+
+@pytest.fixture
+def prod():
+    spec = importlib.util.spec_from_file_location("prod", PROD)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_config_gets_this_runs_address_and_every_app_server(prod, tmp_path):
+    run_dir = tmp_path / "run"
+    args = argparse.Namespace(
+        run_dir=run_dir, listen="127.0.0.2", port=8190, app_ports="9101,9102,9103"
+    )
+    text = prod.nginx_config(args, {"MEDIA_ROOT": str(tmp_path / "media")}).read_text()
+    assert "listen 127.0.0.2:8190;" in text
+    servers = [line.strip() for line in text.splitlines() if line.strip().startswith("server 1")]
+    assert servers == [f"server 127.0.0.1:{port};" for port in (9101, 9102, 9103)]
+    assert "{{" not in text
+    assert "{%" not in text
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    if nginx:
+        checked = subprocess.run(
+            [nginx, "-t", "-p", str(run_dir), "-c", "nginx.conf"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert checked.returncode == 0, checked.stderr
