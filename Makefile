@@ -25,7 +25,7 @@ demo: migrate
 # The task worker (newsletter emails) runs beside the server and stops with it;
 # pages never wait for it.
 run: demo
-	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	$(BIN)/python manage.py db_worker --no-reload --interval 0.2 & worker=$$!; \
 	trap 'kill $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -2,12 +2,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import TestCase, override_settings
 
 from hugo_import.importer import import_site
 from hugo_import.site import HugoSite
 
+IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 FIXTURE_SITE = Path(__file__).resolve().parents[1] / "fixtures" / "hugo_site"
 
 
@@ -34,7 +36,14 @@ def imported(django_db_setup, django_db_blocker, tmp_path_factory):
     """
     site = shutil.copytree(FIXTURE_SITE, tmp_path_factory.mktemp("hugo") / "hugo_site")
     media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+    # Module-scoped: the per-test settings (tests/conftest.py) are not in force yet.
+    at_once = override_settings(
+        MEDIA_ROOT=media,
+        TASKS={**settings.TASKS, "changes": {"BACKEND": IMMEDIATE}},
+        CONTENT_CHANGE_TASKS="changes",
+        SOCIAL_IMAGES=False,
+    )
+    with django_db_blocker.unblock(), at_once, transaction.atomic():
         # Renditions are made after commit; this import never commits, so run them here.
         with TestCase.captureOnCommitCallbacks(execute=True):
             report = import_site(HugoSite.load(site))
