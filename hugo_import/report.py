@@ -29,6 +29,7 @@ class Report:
     series_created: list = field(default_factory=list)
     tags_created: list = field(default_factory=list)
     images: int = 0
+    notes: list = field(default_factory=list)  # what the whole run decided, in a sentence each
 
     def warn(self, kind, file, message, line=None):
         self.warnings.append(ReportWarning(kind=kind, file=str(file), line=line, message=message))
@@ -66,6 +67,7 @@ class Report:
             "authors_created": self.authors_created,
             "tags_created": self.tags_created,
             "series_created": self.series_created,
+            "notes": self.notes,
         }
 
     def lines(self):
@@ -75,6 +77,7 @@ class Report:
             f"{counts['unchanged']} unchanged, {counts['skipped']} skipped; "
             f"{counts['redirects']} old addresses, {counts['images']} images."
         )
+        yield from self.notes
         for name in ("authors_created", "tags_created", "series_created"):
             if getattr(self, name):
                 label = name.replace("_", " ").capitalize()

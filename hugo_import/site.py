@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path, PurePosixPath
 from posixpath import normpath
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils.dateparse import parse_date, parse_datetime
@@ -112,6 +112,14 @@ class SiteConfig:
     lower_paths: bool
     static_dir: Path
     default_author: str
+    title: str = ""
+    static_dirs: list = field(default_factory=list)
+    assets_dir: Path | None = None
+    base_path: str = ""  # /blog for baseURL = "https://example.org/blog/"
+    taxonomies: list = field(default_factory=lambda: ["tags", "categories"])  # plural names
+    pager_size: int = 10
+    pager_path: str = "page"
+    rss_name: str = "index"
 
     @classmethod
     def from_dict(cls, root, config, sections=None):
@@ -135,11 +143,13 @@ class SiteConfig:
             zone = ZoneInfo(str(zone_name)) if zone_name else UTC
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise HugoSiteError(f"unknown timeZone {zone_name!r}") from error
-        author = params.get("author") or ""
-        if isinstance(author, list):
-            author = author[0] if author else ""
-        if isinstance(author, dict):
-            author = author.get("name", "")
+        # Where themes keep the site's author: params.author (a name, a table with a name, a
+        # list of either), params.authors, or the old top-level author.
+        authors = [
+            name
+            for value in (params.get("author"), params.get("authors"), config.get("author"))
+            for name in person_names(value)
+        ]
         return cls(
             default_language=default_language,
             content_dirs=content_dirs,
@@ -155,8 +165,46 @@ class SiteConfig:
             ugly_urls=bool(config.get("uglyurls")),
             lower_paths=not config.get("disablepathtolower"),
             static_dir=root / folder_setting(config, "staticdir", "static"),
-            default_author=str(author or ""),
+            static_dirs=[root / name for name in folder_list(config, "staticdir", "static")],
+            assets_dir=root / folder_setting(config, "assetdir", "assets"),
+            base_path=urlsplit(str(config.get("baseurl") or "")).path.rstrip("/"),
+            default_author=authors[0] if authors else "",
+            taxonomies=taxonomy_names(config),
+            pager_size=pager_size(config),
+            pager_path=str(
+                table(config, "pagination").get("path") or config.get("paginatepath") or "page"
+            ).strip("/"),
+            rss_name=str(
+                table(table(config, "outputformats"), "rss").get("basename") or "index"
+            ).strip("/"),
+            title=str(config.get("title") or "").strip(),
         )
+
+
+def taxonomy_names(config):
+    if "taxonomies" not in config:
+        return ["tags", "categories"]  # Hugo's default
+    names = table(config, "taxonomies")
+    return [str(plural).strip("/").lower() for plural in names.values() if str(plural).strip("/")]
+
+
+def pager_size(config):
+    value = table(config, "pagination").get("pagersize") or config.get("paginate") or 10
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 10
+
+
+def person_names(value):
+    """The names in an author value: "Ann", {name: Ann}, or a list of those."""
+    names = []
+    for item in as_list(value):
+        if isinstance(item, dict):
+            item = item.get("name") or item.get("title") or ""
+        if isinstance(item, str | int | float) and str(item).strip():
+            names.append(" ".join(str(item).split()))
+    return names
 
 
 def table(config, key):
@@ -164,6 +212,13 @@ def table(config, key):
     if not isinstance(value, dict):
         raise HugoSiteError(f"{key} in the config is not a table")
     return value
+
+
+def folder_list(config, key, default):
+    """Every folder of a setting that may be a list (staticDir = ["static", "images"])."""
+    value = config.get(key) or default
+    names = value if isinstance(value, list) else [value]
+    return [folder_setting({key: name}, key, default) for name in names] or [default]
 
 
 def folder_setting(config, key, default):
@@ -257,6 +312,19 @@ class Page:
 
     def title(self):
         return str(self.meta.get("title") or self.basename.replace("-", " ").capitalize())
+
+    def terms(self, taxonomy):
+        """The page's terms in one taxonomy (tags, categories, series…) as written."""
+        values = self.meta.get(taxonomy)
+        if taxonomy == "series":
+            values = [
+                item.get("name") if isinstance(item, dict) else item for item in as_list(values)
+            ]
+        return [
+            str(item).strip()
+            for item in as_list(values)
+            if isinstance(item, str | int | float) and str(item).strip()
+        ]
 
     def hugo_slug(self):
         return str(self.meta.get("slug") or "").strip()
@@ -414,6 +482,24 @@ class HugoSite:
             elif path.is_symlink():
                 self.enter(path)  # a dangling link or a loop: said in the report
 
+    def language_prefix(self, language):
+        """/ru for a language Hugo served under its code; "" for the default at the root."""
+        config = self.config
+        if language == config.default_language and not config.default_in_subdir:
+            return ""
+        return f"/{language}"
+
+    def has_section_page(self, dirs):
+        """Whether a nested folder is a section of its own (it has an _index page)."""
+        for root in self.content_roots():
+            folder = root.joinpath(*dirs)
+            if any(folder.glob("_index.*")):
+                return True
+        return False
+
+    def content_roots(self):
+        return list(dict.fromkeys(self.config.content_dirs.values()))
+
     def resources(self, page):
         """The files of a page bundle that stay inside the site."""
         if page.bundle is None:
@@ -450,7 +536,8 @@ class HugoSite:
         """The page's address on the Hugo site, without a language prefix."""
         url = page.meta.get("url")
         if url:
-            return self.finish_path("/" + str(url).lstrip("/"), keep_case=True)
+            # Hugo publishes `url` as written: no language prefix, no .html for uglyURLs.
+            return re.sub(r"/{2,}", "/", "/" + str(url).strip().lstrip("/").replace(" ", "-"))
         pattern = self.config.permalinks.get(page.section)
         slug = page.hugo_slug()
         if pattern:
@@ -500,10 +587,14 @@ class HugoSite:
         return "/" + path.strip("/") + "/"
 
     def old_paths(self, page):
-        """Every address the page answered on: its permalink and aliases, with and without the
-        language prefix."""
+        """Every address the page answered on, as Hugo computed it first, then the other
+        spelling of each (with or without the language prefix) that links may still use."""
+        return list(dict.fromkeys(self.exact_paths(page) + self.loose_paths(page)))
+
+    def exact_paths(self, page):
+        """Its permalink (with its language's prefix) and its aliases, as Hugo wrote them."""
         own = self.hugo_path(page)
-        paths = [own]
+        paths = [own if page.meta.get("url") else self.language_prefix(page.language) + own]
         for alias in as_list(page.meta.get("aliases")):
             alias = str(alias)
             if not alias.startswith("/"):
@@ -512,9 +603,14 @@ class HugoSite:
             if "." not in alias.rsplit("/", 1)[-1]:
                 alias += "/"  # Hugo serves an alias as a folder with an index.html
             paths.append(self.finish_path(alias))
+        return list(dict.fromkeys(paths))
+
+    def loose_paths(self, page):
         prefix = f"/{page.language}"
-        with_prefix = [prefix + path for path in paths if not path.startswith(prefix + "/")]
-        return list(dict.fromkeys(paths + with_prefix))
+        return [
+            path.removeprefix(prefix) if path.startswith(prefix + "/") else prefix + path
+            for path in self.exact_paths(page)
+        ]
 
 
 def urlize(text):
