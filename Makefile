@@ -4,7 +4,7 @@ BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint messages migrate demo clean chromium audit screenshots bench \
-	bench-newsletter bench-search prod nginx
+	bench-newsletter bench-search prod nginx hugo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,12 +43,16 @@ prod: install nginx
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
+# Debian's Hugo builds the import tests' fixture sites: the addresses Hugo really served.
+hugo:
+	@command -v hugo >/dev/null || { apt-get update -qq && apt-get install -y -qq hugo; }
+
 # axe-core for the accessibility checks in the browser tests.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: install chromium node_modules/.installed
+test: install chromium hugo node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -11,6 +11,7 @@ from posixpath import normpath
 from urllib.parse import unquote, urljoin, urlsplit
 
 import reversion
+from anyascii import anyascii
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -36,7 +37,8 @@ from hugo_import.convert import (
     same_text,
     without_lines,
 )
-from hugo_import.middleware import candidate_paths
+from hugo_import.lists import ListAddresses
+from hugo_import.middleware import candidate_paths, taken_by_site
 from hugo_import.models import ImportedPost, OldAddress
 from hugo_import.report import Report
 from hugo_import.site import PageError, as_list, person_names, ref_keys
@@ -79,7 +81,8 @@ def read_upload(path):
 
 
 def ascii_slug(text, length=SLUG_LENGTH):
-    return slugify(str(text))[:length].strip("-")
+    # Transliterated: «Базы данных» is bazy-dannykh, not an empty slug.
+    return slugify(anyascii(str(text)))[:length].strip("-")
 
 
 def max_length(model, field):
@@ -95,7 +98,8 @@ class Post:
     slug: str = ""
     imported: ImportedPost | None = None
     order: tuple = ()
-    old_paths: dict = field(default_factory=dict)  # path → language
+    old_paths: dict = field(default_factory=dict)  # path → language, as Hugo served them
+    loose_paths: dict = field(default_factory=dict)  # the other spelling of each
 
     @property
     def english(self):
@@ -135,6 +139,7 @@ class Importer:
         return self.report
 
     def import_all(self):
+        self.report.notes.extend(self.site.notes)
         for path, why in self.site.refused:
             self.report.warn("not read", path, why)
         posts = self.group()
@@ -143,6 +148,7 @@ class Importer:
         for post in posts:
             self.import_post(post)
         self.order_series()
+        self.set_list_addresses(posts)
         self.note_removed_sources(posts)
 
     def check_time(self):
@@ -225,8 +231,10 @@ class Importer:
                 )
                 del post.pages[language]
                 continue
-            for path in self.site.old_paths(page):
+            for path in self.site.exact_paths(page):
                 post.old_paths.setdefault(path, language)
+            for path in self.site.loose_paths(page):
+                post.loose_paths.setdefault(path, language)
 
     def plan_slugs(self, posts):
         imported = {row.source_key: row for row in ImportedPost.objects.select_related("article")}
@@ -264,6 +272,10 @@ class Importer:
                     self.by_ref.setdefault(key, post.key)
                 self.by_ref.setdefault(f"name:{page.basename}", post.key)
             for path, language in post.old_paths.items():
+                self.by_old_path.setdefault(path, (post.key, language))
+        # Addresses Hugo really served come first; another spelling never takes one over.
+        for post in posts:
+            for path, language in post.loose_paths.items():
                 self.by_old_path.setdefault(path, (post.key, language))
 
     # Where links and images point now.
@@ -731,22 +743,42 @@ class Importer:
 
     def set_old_addresses(self, article, post):
         kept = {}
-        for path, language in post.old_paths.items():
+        exact = post.old_paths
+        loose = {
+            path: language
+            for path, language in post.loose_paths.items()
+            if path not in exact and self.by_old_path.get(path, (post.key,))[0] == post.key
+        }
+        for path, language in [*exact.items(), *loose.items()]:
             if len(path) > max_length(OldAddress, "path"):
-                self.warn("address too long", f"{path[:80]}… is not redirected")
+                if path in exact:
+                    self.warn("address too long", f"{path[:80]}… is not redirected")
                 continue
             with translation.override(language):
                 if path == article.get_absolute_url():
                     continue  # the new address itself: a redirect would loop
+            if taken_by_site(path):
+                if path in exact:
+                    self.warn(
+                        "address of the site",
+                        f"{path} is an address of this site (a page, a tag, a series, an "
+                        "author or a fixed path); not redirected",
+                    )
+                continue
             kept[path] = language
         claimed = dict(
-            OldAddress.objects.filter(path__in=kept)
+            OldAddress.objects.filter(path__in=kept, article__isnull=False)
             .exclude(article=article)
             .values_list("path", "article__slug")
         )
         for path, slug in claimed.items():
-            self.warn("duplicate old address", f"{path} already leads to {slug}; not redirected")
+            if path in exact:
+                self.warn(
+                    "duplicate old address", f"{path} already leads to {slug}; not redirected"
+                )
             del kept[path]
+        # An article's address outranks a list page's that an earlier run put there.
+        OldAddress.objects.filter(path__in=kept, article__isnull=True).delete()
         article.old_addresses.exclude(path__in=kept).delete()
         have = dict(article.old_addresses.values_list("path", "language"))
         for path, language in kept.items():
@@ -758,6 +790,88 @@ class Importer:
             if path not in have
         )
         self.report.redirects += len(kept)
+
+    def set_list_addresses(self, posts):
+        """Hugo's list pages and feeds, computed from the config and the published pages."""
+        now = timezone.now()
+        zone = self.site.config.time_zone
+        # Hugo counted every published page in its lists, imported here or not.
+        published = [
+            page
+            for page in self.site.pages
+            if not is_true(page.meta.get("draft"))
+            and not page.is_headless
+            and self.is_due(page, now, zone)
+        ]
+        self.post_of_page, self.english_terms = {}, {}
+        for post in posts:
+            if post.imported is None:
+                continue
+            for page in post.pages.values():
+                self.post_of_page[id(page)] = post.key
+            english = post.pages.get(ENGLISH)
+            for taxonomy in self.site.config.taxonomies if english else []:
+                for name in english.terms(taxonomy):
+                    self.english_terms.setdefault(taxonomy, {}).setdefault(name, set()).add(
+                        post.key
+                    )
+        found = ListAddresses(self.site, self.term_slug).compute(published)
+        rows = {
+            item.path: item
+            for item in found
+            if len(item.path) <= max_length(OldAddress, "path") and not taken_by_site(item.path)
+        }
+        with transaction.atomic():
+            articles = set(
+                OldAddress.objects.filter(path__in=rows, article__isnull=False).values_list(
+                    "path", flat=True
+                )
+            )
+            wanted = {path: item for path, item in rows.items() if path not in articles}
+            have = {row.path: row for row in OldAddress.objects.filter(article__isnull=True)}
+            OldAddress.objects.filter(
+                pk__in=[row.pk for path, row in have.items() if path not in wanted]
+            ).delete()
+            for path, item in wanted.items():
+                row = have.get(path)
+                values = {
+                    "kind": item.kind,
+                    "slug": item.slug[: max_length(OldAddress, "slug")],
+                    "first_item": item.first_item,
+                    "language": item.language,
+                }
+                if row is None:
+                    OldAddress.objects.create(path=path, **values)
+                elif any(getattr(row, key) != value for key, value in values.items()):
+                    OldAddress.objects.filter(pk=row.pk).update(**values)
+        self.report.list_redirects = len(wanted)
+
+    @staticmethod
+    def is_due(page, now, zone):
+        try:
+            when = page.date("publishdate", zone) or page.date("date", zone)
+            expires = page.date("expirydate", zone)
+        except PageError:
+            return False
+        return (when is None or when <= now) and (expires is None or expires > now)
+
+    def term_slug(self, taxonomy, name, language, pages):
+        """The slug a Hugo term has here: tags and categories are tags, series are series.
+        A translation's term (тюнинг) is the English term the same posts carry (tuning)."""
+        if taxonomy == "series":
+            model = Series
+        elif taxonomy in {"author", "authors"}:
+            model = Author
+        else:
+            model = Tag
+        own = ascii_slug(name, max_length(model, "slug"))
+        if language == ENGLISH:
+            return own
+        keys = {self.post_of_page[id(page)] for page in pages if id(page) in self.post_of_page}
+        for english_name, english_keys in self.english_terms.get(taxonomy, {}).items():
+            if english_keys == keys:
+                return ascii_slug(english_name, max_length(model, "slug"))
+        return own
 
     def note_removed_sources(self, posts):
         """Articles imported before whose post is gone from the source: left as they are."""

@@ -25,6 +25,7 @@ class Report:
     skipped: list = field(default_factory=list)  # {"file", "reason"}
     warnings: list = field(default_factory=list)
     redirects: int = 0
+    list_redirects: int = 0  # Hugo's list pages and feeds
     authors_created: list = field(default_factory=list)
     series_created: list = field(default_factory=list)
     tags_created: list = field(default_factory=list)
@@ -49,6 +50,7 @@ class Report:
             "skipped": len(self.skipped),
             "warnings": len(self.warnings),
             "redirects": self.redirects,
+            "list_redirects": self.list_redirects,
             "images": self.images,
             "authors_created": len(self.authors_created),
             "tags_created": len(self.tags_created),
@@ -75,7 +77,8 @@ class Report:
         yield ("Dry run: nothing was saved. " if self.dry_run else "") + (
             f"{counts['created']} created, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged, {counts['skipped']} skipped; "
-            f"{counts['redirects']} old addresses, {counts['images']} images."
+            f"{counts['redirects']} old addresses, {counts['list_redirects']} old list pages "
+            f"and feeds, {counts['images']} images."
         )
         yield from self.notes
         for name in ("authors_created", "tags_created", "series_created"):

@@ -154,8 +154,7 @@ class SiteConfig:
             default_language=default_language,
             content_dirs=content_dirs,
             default_in_subdir=bool(config.get("defaultcontentlanguageinsubdir")),
-            sections=[str(name) for name in as_list(sections or params.get("mainsections"))]
-            or ["posts"],
+            sections=[str(name) for name in as_list(sections or params.get("mainsections"))],
             permalinks={
                 str(key).strip("/"): value
                 for key, value in permalinks.items()
@@ -368,6 +367,7 @@ class HugoSite:
     broken: list = field(default_factory=list)  # (page, why it cannot be read)
     refused: list = field(default_factory=list)  # (path from the site's folder, why not read)
     boundary: Boundary = None
+    notes: list = field(default_factory=list)
 
     @classmethod
     def load(cls, root, sections=None):
@@ -381,8 +381,47 @@ class HugoSite:
             config=SiteConfig.from_dict(root, config, sections),
             boundary=boundary,
         )
+        if not site.config.sections:
+            site.choose_main_section()
         site.find_pages()
         return site
+
+    def choose_main_section(self):
+        """Hugo's default mainSections: the section with the most pages (posts if none)."""
+        counts = {}
+        for root in self.content_roots():
+            if not (root.is_dir() and self.boundary.resolve(root)):
+                continue
+            for folder in sorted(root.iterdir()):
+                if folder.is_dir() and not folder.is_symlink():
+                    counts[folder.name] = counts.get(folder.name, 0) + sum(
+                        1
+                        for _ in zip(
+                            (
+                                p
+                                for p in folder.rglob("*")
+                                if p.suffix in CONTENT_SUFFIXES and not p.stem.startswith("_index")
+                            ),
+                            range(10_000),
+                            strict=False,
+                        )
+                    )
+        counts = {name: count for name, count in counts.items() if count}
+        chosen = (
+            max(counts, key=lambda name: (counts[name], name == "posts")) if counts else "posts"
+        )
+        self.config.sections = [chosen]
+        others = sorted(set(counts) - {chosen})
+        self.notes.append(
+            f"No mainSections in the config: imported {chosen}/, the section with the most "
+            "pages, as Hugo chooses"
+            + (
+                f"; not imported: {', '.join(o + '/' for o in others)} (add --section)"
+                if others
+                else ""
+            )
+            + "."
+        )
 
     def refuse(self, path, why):
         self.refused.append((self.relative(path), why))
@@ -496,6 +535,40 @@ class HugoSite:
             if any(folder.glob("_index.*")):
                 return True
         return False
+
+    def archive_pages(self):
+        """Pages at a content folder's root that a theme shows as the archive (PaperMod's
+        content/archives.md with layout: archives)."""
+        found, known = [], set(self.config.content_dirs)
+        folders = {}
+        for language, root in self.config.content_dirs.items():
+            folders.setdefault(root, []).append(language)
+        for root, languages in folders.items():
+            if not (root.is_dir() and self.boundary.resolve(root)):
+                continue
+            folder_language = languages[0] if len(languages) == 1 else self.config.default_language
+            for path in sorted(root.glob("*.md")):
+                basename, suffix = split_language(path.stem, known)
+                language = suffix or folder_language
+                if self.boundary.resolve(path) is None:
+                    continue
+                page = Page(
+                    file=path,
+                    rel=path.name,
+                    language=language,
+                    dirs=[],
+                    basename=basename,
+                    bundle=None,
+                    source=self.relative(path),
+                )
+                try:
+                    page.read()
+                except (PageError, OSError):
+                    continue
+                layout = str(page.meta.get("layout") or page.meta.get("type") or "").lower()
+                if layout in {"archives", "archive"} or (not layout and basename in {"archives"}):
+                    found.append(page)
+        return found
 
     def content_roots(self):
         return list(dict.fromkeys(self.config.content_dirs.values()))
