@@ -64,15 +64,21 @@ INSTALLED_APPS = [
     "anymail",
     "reversion",
     "axes",
+    # Serves the Content API's docs page from our static files, not from a CDN.
+    "ninja",
+    "corsheaders",
     "articles",
     "series",
     "newsletter",
     "hugo_import",
+    "portability",
     "blogsite.apps.BlogsiteConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above the page cache, so a cached API answer gets its CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "blogsite.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -266,6 +272,14 @@ PAGE_CONTENT_APPS = ["articles", "series"]
 # because no proxy can be told of a change: see deploy/nginx.conf for why this is enough.
 SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "1"))
 SHARED_CACHE_STALE_SECONDS = int(os.environ.get("SHARED_CACHE_STALE_SECONDS", "1"))
+
+# The Content API (/api/v1/) is public and read-only: any site may GET it from a browser.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 # Where "Log in" leads after an invited person has chosen a password: the admin.
 LOGIN_URL = "admin:login"

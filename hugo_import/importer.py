@@ -473,7 +473,9 @@ class Importer:
         self.set_cover(article, post)
         article.clean_fields()
         article.save()
-        article.tags.set(self.tags(english))
+        tags = self.tags(english)
+        self.name_tags_in_translations(tags, post)
+        article.tags.set(tags)
         self.place_in_series(article, post)
         self.set_old_addresses(article, post)
         ImportedPost.objects.update_or_create(
@@ -706,6 +708,21 @@ class Importer:
             if tag not in tags:
                 tags.append(tag)
         return tags
+
+    def name_tags_in_translations(self, tags, post):
+        """A translation's tags, listed in the same order, name the same tags in its language."""
+        for language, page in post.pages.items():
+            if language == ENGLISH:
+                continue
+            names = as_list(page.meta.get("tags")) + as_list(page.meta.get("categories"))
+            names = [str(name).strip() for name in names]
+            if len(names) != len(tags):
+                continue  # not the same list: nothing to pair safely
+            field = localized("name", language)
+            for tag, name in zip(tags, names, strict=True):
+                if name and name != tag.name_en and not getattr(tag, field):
+                    setattr(tag, field, name[: max_length(Tag, "name")])
+                    tag.save(update_fields=[field])
 
     def place_in_series(self, article, post):
         english = post.english

@@ -113,6 +113,26 @@ class Subscriber(models.Model):
         refresh_confirmed_count()
         return deleted
 
+    def personal_data(self):
+        """Everything stored about this reader, for the reader: the row and every sending."""
+        held = {
+            field.name: getattr(self, field.attname)
+            for field in self._meta.concrete_fields
+            # The id is ours; the key is the secret in the reader's own links.
+            if field.name not in {"id", "key"}
+        }
+        held["deliveries"] = [
+            {
+                "issue": delivery.issue.subject,
+                "status": delivery.status,
+                "sent_at": delivery.sent_at,
+                "attempts": delivery.attempts,
+                "error": delivery.error,
+            }
+            for delivery in self.deliveries.select_related("issue").order_by("pk")
+        ]
+        return held
+
 
 class IssueQuerySet(models.QuerySet):
     def last_sent(self):
