@@ -827,7 +827,7 @@ class Importer:
             for page in post.pages.values():
                 self.post_of_page[id(page)] = post.key
             english = post.pages.get(ENGLISH)
-            for taxonomy in self.site.config.taxonomies if english else []:
+            for taxonomy in self.site.taxonomies(ENGLISH) if english else []:
                 for name in english.terms(taxonomy):
                     self.english_terms.setdefault(taxonomy, {}).setdefault(name, set()).add(
                         post.key

@@ -8,7 +8,11 @@ the RSS file name), and from the pages Hugo published (no drafts, nothing future
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from hugo_import.site import urlize
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 # What each taxonomy's terms are here; any other taxonomy's terms are looked up as tags.
 TAXONOMY_KINDS = {"series": ("series_list", "series", "series_feed")}
@@ -54,11 +58,16 @@ class ListAddresses:
     def compute(self, pages):
         """Every list address of the published `pages` (Page objects)."""
         config = self.config
-        archives = self.site.archive_pages()
+        archives = [page for page in self.site.archive_pages() if page.language in LANGUAGES]
         for page in archives:
             for path in self.site.exact_paths(page):
                 self.add(path, page.language, "archive")
-        for language in config.content_dirs:
+        for page in self.site.archive_pages(layouts=("search",)):
+            if page.language not in LANGUAGES:
+                continue
+            for path in self.site.exact_paths(page):
+                self.add(path, page.language, "search")
+        for language in [code for code in config.content_dirs if code in LANGUAGES]:
             prefix = self.site.language_prefix(language)
             mine = [page for page in pages if page.language == language]
             if not mine:
@@ -82,7 +91,7 @@ class ListAddresses:
                     )
                 )
                 self.list_page(path + "/", language, "home", items=count)
-            for taxonomy in config.taxonomies:
+            for taxonomy in self.site.taxonomies(language):
                 self.taxonomy(prefix, language, taxonomy, mine)
         return list(self.found.values())
 

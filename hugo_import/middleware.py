@@ -95,6 +95,7 @@ def list_target(old):
     simple = {
         Kind.FEED: "articles:feed",
         Kind.ARCHIVE: "articles:archive",
+        Kind.SEARCH: "articles:search",
         Kind.TAGS: "articles:tags",
         Kind.SERIES_LIST: "series:list",
         Kind.AUTHORS: "articles:authors",

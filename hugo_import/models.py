@@ -38,6 +38,7 @@ class OldAddress(models.Model):
         HOME = "home", _("list of articles")
         FEED = "feed", _("feed")
         ARCHIVE = "archive", _("archive")
+        SEARCH = "search", _("search")
         TAGS = "tags", _("tags")
         TAG = "tag", _("tag")
         TAG_FEED = "tag_feed", _("tag feed")

@@ -117,6 +117,8 @@ class SiteConfig:
     assets_dir: Path | None = None
     base_path: str = ""  # /blog for baseURL = "https://example.org/blog/"
     taxonomies: list = field(default_factory=lambda: ["tags", "categories"])  # plural names
+    # A language's own taxonomies (languages.fr.taxonomies) where it has them.
+    language_taxonomies: dict = field(default_factory=dict)
     pager_size: int = 10
     pager_path: str = "page"
     rss_name: str = "index"
@@ -169,6 +171,11 @@ class SiteConfig:
             base_path=urlsplit(str(config.get("baseurl") or "")).path.rstrip("/"),
             default_author=authors[0] if authors else "",
             taxonomies=taxonomy_names(config),
+            language_taxonomies={
+                str(code).lower(): taxonomy_names(settings, default=taxonomy_names(config))
+                for code, settings in languages.items()
+                if isinstance(settings, dict) and "taxonomies" in settings
+            },
             pager_size=pager_size(config),
             pager_path=str(
                 table(config, "pagination").get("path") or config.get("paginatepath") or "page"
@@ -180,9 +187,9 @@ class SiteConfig:
         )
 
 
-def taxonomy_names(config):
+def taxonomy_names(config, default=("tags", "categories")):
     if "taxonomies" not in config:
-        return ["tags", "categories"]  # Hugo's default
+        return list(default)  # Hugo's default
     names = table(config, "taxonomies")
     return [str(plural).strip("/").lower() for plural in names.values() if str(plural).strip("/")]
 
@@ -536,9 +543,9 @@ class HugoSite:
                 return True
         return False
 
-    def archive_pages(self):
+    def archive_pages(self, layouts=("archives", "archive")):
         """Pages at a content folder's root that a theme shows as the archive (PaperMod's
-        content/archives.md with layout: archives)."""
+        content/archives.md with layout: archives), or as the search page."""
         found, known = [], set(self.config.content_dirs)
         folders = {}
         for language, root in self.config.content_dirs.items():
@@ -566,9 +573,12 @@ class HugoSite:
                 except (PageError, OSError):
                     continue
                 layout = str(page.meta.get("layout") or page.meta.get("type") or "").lower()
-                if layout in {"archives", "archive"} or (not layout and basename in {"archives"}):
+                if layout in layouts or (not layout and basename == layouts[0]):
                     found.append(page)
         return found
+
+    def taxonomies(self, language):
+        return self.config.language_taxonomies.get(language, self.config.taxonomies)
 
     def content_roots(self):
         return list(dict.fromkeys(self.config.content_dirs.values()))

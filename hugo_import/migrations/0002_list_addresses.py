@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
                     ("home", "list of articles"),
                     ("feed", "feed"),
                     ("archive", "archive"),
+                    ("search", "search"),
                     ("tags", "tags"),
                     ("tag", "tag"),
                     ("tag_feed", "tag feed"),
