@@ -49,7 +49,8 @@ class ListAddresses:
         # The home page itself stays with the site: / chooses the reader's language.
         if not home:
             self.add(base.rstrip("/") + ".html" if ugly else base, language, kind, slug)
-        pages = max(1, math.ceil(items / config.pager_size)) if config.pager_size else 1
+        # Hugo before 0.128 ignored [pagination] and paged by 10: cover both.
+        pages = max(1, math.ceil(items / min(config.pager_size, 10)))
         for number in range(1, pages + 1):
             page = f"{base}{config.pager_path}/{number}" + (".html" if ugly else "/")
             self.add(page, language, kind, slug, (number - 1) * config.pager_size)
@@ -107,9 +108,8 @@ class ListAddresses:
             for name in page.terms(taxonomy):
                 url_name = urlize(name).lower() if self.config.lower_paths else urlize(name)
                 terms.setdefault(url_name, [name, []])[1].append(page)
-        if not terms:
-            return
         base = f"{prefix}/{taxonomy}/"
+        # Hugo writes a declared taxonomy's index even while no page uses it.
         self.list_page(base, language, index, items=len(terms))
         for url_name, (name, tagged) in sorted(terms.items()):
             count = len(tagged)

@@ -42,14 +42,15 @@ SLUG_OWNERS = {
 
 def candidate_paths(path):
     """The spellings of one old address: Hugo wrote lower-case paths and served index.html."""
-    paths = {path, path.lower()}
-    for candidate in list(paths):
-        if candidate.endswith("/index.html"):
-            paths.add(candidate.removesuffix("index.html"))
-        if candidate.endswith("/"):
-            paths.add(candidate.rstrip("/") or "/")
-        elif "." not in candidate.rsplit("/", 1)[-1]:
-            paths.add(candidate + "/")
+    paths = set()
+    for candidate in {path, path.lower()}:
+        folder = candidate.removesuffix("index.html") if candidate.endswith("/index.html") else ""
+        for spelling in filter(None, [candidate, folder]):
+            paths.add(spelling)
+            if spelling.endswith("/"):
+                paths.add(spelling.rstrip("/") or "/")
+            elif "." not in spelling.rsplit("/", 1)[-1]:
+                paths.add(spelling + "/")
     return paths
 
 

@@ -619,8 +619,12 @@ class HugoSite:
         """The page's address on the Hugo site, without a language prefix."""
         url = page.meta.get("url")
         if url:
-            # Hugo publishes `url` as written: no language prefix, no .html for uglyURLs.
-            return re.sub(r"/{2,}", "/", "/" + str(url).strip().lstrip("/").replace(" ", "-"))
+            # Hugo publishes `url` as written: no language prefix, no .html for uglyURLs; a
+            # path without an extension is a folder.
+            path = re.sub(r"/{2,}", "/", "/" + str(url).strip().lstrip("/").replace(" ", "-"))
+            if "." not in path.rsplit("/", 1)[-1]:
+                path = path.rstrip("/") + "/"
+            return path
         pattern = self.config.permalinks.get(page.section)
         slug = page.hugo_slug()
         if pattern:

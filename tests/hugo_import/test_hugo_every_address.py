@@ -112,3 +112,20 @@ def test_each_kind_of_old_address_leads_to_its_counterpart_in_its_language(
 ):
     response = client.get(quote(old))
     assert (response.status_code, response["Location"]) == (301, new)
+
+
+def test_a_url_without_a_slash_and_a_taxonomy_nobody_uses_yet(tmp_path, run_import, client):
+    """url: /notes/x is a folder to Hugo, served with index.html; a declared taxonomy has its
+    index page even while no page uses it."""
+    site = tmp_path / "site"
+    (site / "content/posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text(
+        '[params]\nauthor = "Ann"\n[taxonomies]\ntag = "tags"\nauthor = "authors"\n'
+    )
+    (site / "content/posts/x.md").write_text(
+        "---\ntitle: X\ndate: 2024-01-01\nurl: /notes/x\n---\n\nText.\n"
+    )
+    run_import(site)
+    for old in ("/notes/x", "/notes/x/", "/notes/x/index.html"):
+        assert client.get(old)["Location"] == "/en/posts/x/", old
+    assert client.get("/authors/")["Location"] == "/en/authors/"
