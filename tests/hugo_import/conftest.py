@@ -8,6 +8,7 @@ from django.test import TestCase, override_settings
 
 from hugo_import.importer import import_site
 from hugo_import.site import HugoSite
+from sitewide.changes import _PendingChange
 
 IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 FIXTURE_SITE = Path(__file__).resolve().parents[1] / "fixtures" / "hugo_site"
@@ -44,9 +45,12 @@ def imported(django_db_setup, django_db_blocker, tmp_path_factory):
         SOCIAL_IMAGES=False,
     )
     with django_db_blocker.unblock(), at_once, transaction.atomic():
-        # Renditions are made after commit; this import never commits, so run them here.
-        with TestCase.captureOnCommitCallbacks(execute=True):
+        # Files are written and renditions made after commit; this import never commits, so
+        # run them here: the files first, as the worker only starts after the whole commit.
+        with TestCase.captureOnCommitCallbacks() as callbacks:
             report = import_site(HugoSite.load(site))
+        for callback in sorted(callbacks, key=lambda c: isinstance(c, _PendingChange)):
+            callback()
         yield report, media
         transaction.set_rollback(True)
 
