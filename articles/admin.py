@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 from markdownx.models import MarkdownxField
@@ -142,6 +142,12 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
     class Media:
         css = {"all": ["articles/admin/editorial.css"]}
         js = ["articles/admin/editor.js"]
+
+    def view_on_site(self, article):
+        # An unpublished article has no public page yet: its signed preview is what exists.
+        if article.is_live:
+            return article.get_absolute_url()
+        return preview_url(article, get_language())
 
     # Who may do what: authors write their own unpublished articles, editors publish.
 

@@ -66,3 +66,4 @@ urlpatterns += i18n_patterns(
 
 if settings.SERVE_MEDIA:
     urlpatterns += [path("media/<path:path>", views.media)]
+handler404 = "blogsite.errors.page_not_found"
