@@ -522,3 +522,8 @@ class SiteSettingsAdmin(TabbedTranslationAdmin):
         # One row only: go straight to editing it.
         settings_row = SiteSettings.load()
         return redirect("admin:articles_sitesettings_change", settings_row.pk)
+
+    def response_change(self, request, obj):
+        # Django's "The site settings “Site settings” was changed" names the one row twice.
+        self.message_user(request, _("The site settings are saved."), messages.SUCCESS)
+        return redirect(request.path)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
@@ -13,3 +14,8 @@ class BlogsiteConfig(AppConfig):
         post_save.connect(content_changed, dispatch_uid="pagecache-save")
         post_delete.connect(content_changed, dispatch_uid="pagecache-delete")
         m2m_changed.connect(content_changed, dispatch_uid="pagecache-m2m")
+
+
+class BlogAdminConfig(AdminConfig):
+    # The site's name in the header and Russian that declines model names (admin_site.py).
+    default_site = "blogsite.admin_site.BlogAdminSite"

@@ -53,7 +53,7 @@ CSRF_FAILURE_VIEW = "blogsite.views.csrf_failure"
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it must come before it.
     "modeltranslation",
-    "django.contrib.admin",
+    "blogsite.apps.BlogAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
