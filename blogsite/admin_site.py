@@ -36,16 +36,10 @@ ACCUSATIVES = [
 REWORDED = [
     gettext_noop("The {name} “{obj}” was added successfully."),
     gettext_noop("The {name} “{obj}” was added successfully. You may edit it again below."),
-    gettext_noop(
-        "The {name} “{obj}” was added successfully. You may add another {name} below."
-    ),
+    gettext_noop("The {name} “{obj}” was added successfully. You may add another {name} below."),
     gettext_noop("The {name} “{obj}” was changed successfully."),
-    gettext_noop(
-        "The {name} “{obj}” was changed successfully. You may edit it again below."
-    ),
-    gettext_noop(
-        "The {name} “{obj}” was changed successfully. You may add another {name} below."
-    ),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may edit it again below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may add another {name} below."),
     gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
     gettext_noop(
         "Deleting the %(object_name)s '%(escaped_object)s' would result in deleting related "
@@ -72,7 +66,9 @@ class NamedInCases:
 
     def changelist_view(self, request, extra_context=None):
         name = accusative(self.opts)
-        wording = "Select %s to change" if self.has_change_permission(request) else "Select %s to view"
+        wording = (
+            "Select %s to change" if self.has_change_permission(request) else "Select %s to view"
+        )
         context = {"title": gettext(wording) % name, "add_label": gettext("Add %s") % name}
         return super().changelist_view(request, {**context, **(extra_context or {})})
 
@@ -84,7 +80,9 @@ class NamedInCases:
         shown = self.get_object(request, unquote(object_id))
         wording = "Change %s" if self.has_change_permission(request, shown) else "View %s"
         context = {"title": gettext(wording) % accusative(self.opts)}
-        return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
+        return super().change_view(
+            request, object_id, form_url, {**context, **(extra_context or {})}
+        )
 
     def delete_view(self, request, object_id, extra_context=None):
         context = {"object_name": accusative(self.opts)}
