@@ -234,6 +234,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Engineering insights <news@localhost>")
+# The newsletter's sender and where replies go (readers do reply to newsletters).
+NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+NEWSLETTER_REPLY_TO = env_list("NEWSLETTER_REPLY_TO", [])
 
 # A provider instead of SMTP is a backend plus its keys, e.g. EMAIL_BACKEND=
 # anymail.backends.postmark.EmailBackend and ANYMAIL_POSTMARK_SERVER_TOKEN (see README).

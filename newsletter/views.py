@@ -88,3 +88,10 @@ def unsubscribe(request, token):
         subscriber.unsubscribed_at = timezone.now()
         subscriber.save(update_fields=["status", "unsubscribed_at", "updated_at"])
     return render(request, "newsletter/unsubscribed.html", {"form": SignupForm()})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe_test(request):
+    # A test email's link: what a reader's would do, said without unsubscribing anybody.
+    return render(request, "newsletter/unsubscribe_test.html")
