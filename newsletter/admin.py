@@ -51,7 +51,7 @@ def csv_safe(value):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ["email", "status", "language", "consent_at", "confirmed_at", "suppressed_at"]
+    list_display = ["email", "status", "language", "consent_at", "confirmed_at"]
     list_filter = ["status", "language", "consent_wording"]
     search_fields = ["email"]
     date_hierarchy = "consent_at"
@@ -82,9 +82,16 @@ class SubscriberAdmin(admin.ModelAdmin):
         )
         return [bring, *super().get_urls()]
 
+    def has_import_permission(self, request):
+        return request.user.has_perm("newsletter.import_subscribers")
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"can_import": self.has_import_permission(request), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
     def import_view(self, request):
         """Readers from another service's CSV export (newsletter/imports.py)."""
-        if not self.has_add_permission(request):
+        if not self.has_import_permission(request):
             raise PermissionDenied
         form = SubscriberImportForm(request.POST or None, request.FILES or None)
         report = None
@@ -145,6 +152,21 @@ class IssueAdmin(TabbedTranslationAdmin):
         (_("Sending"), {"fields": ["scheduled_at", "status", "progress", "previews"]}),
     ]
 
+    def has_change_permission(self, request, obj=None):
+        # A sending or sent issue is a record of what went out: shown, never edited.
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            # The send time it went out at, not the field (and its hint) for scheduling.
+            return [
+                (None, {"fields": ["subject", "intro", "articles"]}),
+                (_("Sending"), {"fields": ["sent_at", "status", "progress", "previews"]}),
+            ]
+        return super().get_fieldsets(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
             translated = [
@@ -152,7 +174,7 @@ class IssueAdmin(TabbedTranslationAdmin):
                 for field in ("subject", "intro")
                 for language, _name in settings.LANGUAGES
             ]
-            return [*translated, "articles", "scheduled_at", *self.always_readonly]
+            return [*translated, "articles", "sent_at", *self.always_readonly]
         return self.always_readonly
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
