@@ -16,7 +16,6 @@ from articles.models import Article, Author, SiteSettings, SlugRedirect, Tag
 from articles.preview import preview_key_from_token
 from articles.querysets import live_q
 from articles.related import related_articles
-from articles.search import clean_query, search
 
 PAGE_SIZE = 10
 
@@ -151,12 +150,6 @@ def tag_detail(request, slug):
         trail=[(_("Tags"), reverse("articles:tags")), (tag.name, tag.get_absolute_url())],
     )
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page, "meta": meta})
-
-
-def search_results(request):
-    query = clean_query(request.GET.get("q", ""))
-    page = paginate(request, search(query, get_language())) if query else None
-    return render(request, "articles/search.html", {"query": query, "page": page})
 
 
 def archive_index(request):

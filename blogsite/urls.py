@@ -15,7 +15,7 @@ from articles.sitemaps import (
     TagSitemap,
 )
 from articles.uploads import ImageUpload
-from blogsite import views
+from blogsite import search, views
 from series.sitemaps import SeriesListSitemap, SeriesSitemap
 
 sitemaps = {
@@ -59,6 +59,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("search/", search.search_results, name="search"),
     path("", include("articles.urls")),
     path("", include("series.urls")),
     path("", include("newsletter.urls")),
