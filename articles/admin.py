@@ -51,9 +51,11 @@ def proposed(article, form):
         if name == "cover_image":
             field = Article._meta.get_field(name)
             # A new cover is stored now, under its own name; the live one stays in place.
-            value = field.storage.save(field.generate_filename(article, value.name), value) if (
-                value
-            ) else ""
+            value = (
+                field.storage.save(field.generate_filename(article, value.name), value)
+                if (value)
+                else ""
+            )
         changes[name] = value
     return changes
 
@@ -296,9 +298,11 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
     def waiting_changes(self, article):
         if not article.pending_changes:
             return "—"
-        who = article.pending_by.get_full_name() or article.pending_by.email if (
-            article.pending_by
-        ) else "—"
+        who = (
+            article.pending_by.get_full_name() or article.pending_by.email
+            if (article.pending_by)
+            else "—"
+        )
         since = formats.date_format(timezone.localtime(article.pending_since), "DATETIME_FORMAT")
         return format_html(
             "<p>{}</p>{}",
@@ -411,7 +415,9 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         badge = format_html('<span class="state-badge state-{}">{}</span>', state, state.label)
         if article.pending_since:
             waiting = gettext("changes waiting")
-            badge = format_html('{} <span class="state-badge state-review">{}</span>', badge, waiting)
+            badge = format_html(
+                '{} <span class="state-badge state-review">{}</span>', badge, waiting
+            )
         return badge
 
     @admin.display(description=_("translations"))
