@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article, Author, SiteSettings, Tag
 from articles.rendering import with_absolute_urls
+from articles.validators import NOT_XML
 
 FEED_SIZE = 20
 # What an entry never needs: the Markdown sources and the contents lists.
@@ -23,7 +24,32 @@ ENTRY_SKIPS = [f"{field}_{lang}" for field in ("body", "toc_html") for lang in (
 ]
 
 
-class FullContentRss(Rss201rev2Feed):
+def xml_safe(value):
+    # Text saved before forms refused control characters: one would fail the whole feed.
+    if isinstance(value, str):
+        return NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(item) for item in value)
+    return value
+
+
+class SafeFeedMixin:
+    """Text fit for XML, and the channel's description escaped as its items' are: feed
+    readers show both as HTML, so a tag or author name must not become markup there."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs = {key: xml_safe(value) for key, value in kwargs.items()}
+        for key in ("description", "subtitle"):
+            if kwargs.get(key):
+                kwargs[key] = escape(kwargs[key])
+        super().__init__(*[xml_safe(value) for value in args], **kwargs)
+
+    def add_item(self, *args, **kwargs):
+        kwargs = {key: xml_safe(value) for key, value in kwargs.items()}
+        super().add_item(*[xml_safe(value) for value in args], **kwargs)
+
+
+class FullContentRss(SafeFeedMixin, Rss201rev2Feed):
     """RSS 2.0 with the whole article (content:encoded) and its last change (dcterms)."""
 
     def rss_attributes(self):
@@ -40,7 +66,7 @@ class FullContentRss(Rss201rev2Feed):
             handler.addQuickElement("dcterms:modified", rfc3339_date(item["updateddate"]))
 
 
-class FullContentAtom(Atom1Feed):
+class FullContentAtom(SafeFeedMixin, Atom1Feed):
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("content", item["content_html"], {"type": "html"})

@@ -6,12 +6,14 @@ in the nominative case; Russian needs the accusative there («Добавить �
 messages after a save are reworded in locale/ru so that no verb has to agree with the name.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 
 from articles.models import SiteSettings
+from articles.validators import no_control_characters
 
 # The accusative of every model the admin shows (msgid: its English verbose name).
 ACCUSATIVES = [
@@ -61,8 +63,15 @@ def accusative(opts):
     return str(opts.verbose_name) if translated == msgid else translated
 
 
-class NamedInCases:
-    """Titles, the add button and the delete confirmation with the model's name declined."""
+class SiteAdmin:
+    """What every admin page of the site does: the model's name declined in titles, the add
+    button and the delete confirmation; text fields that refuse control characters."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(formfield, forms.CharField) and not isinstance(formfield, forms.URLField):
+            formfield.validators.append(no_control_characters)
+        return formfield
 
     def changelist_view(self, request, extra_context=None):
         name = accusative(self.opts)
@@ -98,6 +107,6 @@ class BlogAdminSite(admin.AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
-        declined = type(admin_class.__name__, (NamedInCases, admin_class), {})
+        declined = type(admin_class.__name__, (SiteAdmin, admin_class), {})
         declined.__module__ = admin_class.__module__
         super().register(model_or_iterable, declined, **options)
