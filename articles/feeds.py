@@ -7,6 +7,7 @@ text: escaped once more, because feed readers read a description as HTML.
 import copy
 
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
@@ -77,6 +78,13 @@ def feed_entries(articles):
     return articles.live().listed().with_author_and_tags().defer(*ENTRY_SKIPS)[:FEED_SIZE]
 
 
+def with_live_entries(subject, **articles):
+    """A tag or author whose feed has an entry; one with nothing live is not public."""
+    if not Article.objects.live().listed().filter(**articles).exists():
+        raise Http404("Nothing live here.")
+    return subject
+
+
 class LatestArticlesFeed(Feed):
     feed_type = FullContentRss
 
@@ -137,7 +145,7 @@ class LatestArticlesAtomFeed(AtomMixin, LatestArticlesFeed):
 
 class TagFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return with_live_entries(get_object_or_404(Tag, slug=slug), tags__slug=slug)
 
     def title(self, tag):
         return f"{SiteSettings.load().name}: {tag.name}"
@@ -158,7 +166,7 @@ class TagAtomFeed(AtomMixin, TagFeed):
 
 class AuthorFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return with_live_entries(get_object_or_404(Author, slug=slug), author__slug=slug)
 
     def title(self, author):
         return f"{SiteSettings.load().name}: {author.name}"

@@ -141,6 +141,9 @@ def author_index(request):
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, Article.objects.listing().filter(tags=tag))
+    if not page.object_list:
+        # A tag with nothing live says nothing public, not even that it exists.
+        raise Http404("No live article has this tag.")
     meta = listing_meta(
         request,
         SiteSettings.load(),
@@ -196,6 +199,10 @@ def archive_year(request, year):
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, Article.objects.listing().filter(author=author))
+    if not page.object_list:
+        # Someone with nothing live (an editor, an author before their first article) has no
+        # public page.
+        raise Http404("No live article by this author.")
     meta = author_meta(request, SiteSettings.load(), author, page)
     context = {"author": author, "page": page, "meta": meta}
     return render(request, "articles/author_detail.html", context)
