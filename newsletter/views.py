@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from newsletter.forms import SignupForm
 from newsletter.models import Subscriber
 from newsletter.origin import same_origin_only
-from newsletter.signup import client_ip, over_rate_limit
+from newsletter.signup import Refusal, client_ip, refusal
 from newsletter.tasks import handle_signup
 from newsletter.tokens import key_from_confirm_token, key_from_unsubscribe_token
 
@@ -23,8 +23,13 @@ def signup_page(request):
 @same_origin_only
 @require_POST
 def subscribe(request):
-    if over_rate_limit(request):
+    refused = refusal(request)
+    if refused == Refusal.OVER_LIMIT:
         return render(request, "newsletter/rate_limited.html", status=429)
+    if refused == Refusal.UNCOUNTED:
+        response = render(request, "newsletter/signups_paused.html", status=503)
+        response["Retry-After"] = "300"
+        return response
     form = SignupForm(request.POST)
     if not form.is_valid():
         return render(request, "newsletter/signup.html", {"form": form}, status=400)
