@@ -12,8 +12,8 @@ from django.contrib.admin.utils import unquote
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 
-from articles.models import SiteSettings
-from articles.validators import no_control_characters
+from sitewide.models import SiteSettings
+from sitewide.validators import no_control_characters
 
 # The accusative of every model the admin shows (msgid: its English verbose name).
 ACCUSATIVES = [

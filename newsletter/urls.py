@@ -13,4 +13,5 @@ urlpatterns = [
     # Before the token pattern: the link in a test email, which belongs to no reader.
     path("newsletter/unsubscribe/test/", views.unsubscribe_test, name="unsubscribe_test"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("newsletter/unsubscribe/<str:token>/data.json", views.my_data, name="my_data"),
 ]

@@ -62,8 +62,8 @@ def test_the_admin_header_is_the_sites_name(admin_client):
 
 
 def test_saving_the_site_settings_says_so_once(admin_client):
-    url = reverse("admin:articles_sitesettings_change", args=[1])
-    admin_client.get(reverse("admin:articles_sitesettings_changelist"))  # makes the one row
+    url = reverse("admin:sitewide_sitesettings_change", args=[1])
+    admin_client.get(reverse("admin:sitewide_sitesettings_changelist"))  # makes the one row
     form = {
         "name_en": "Engineering insights",
         "name_ru": "Инженерные инсайты",

@@ -157,7 +157,7 @@ def test_signups_pause_with_a_clear_answer_while_the_cache_cannot_count(
     settings.CACHES = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "blogsite.cache.FailOpenRedisCache",
+            "BACKEND": "sitewide.cache.FailOpenRedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",
             "OPTIONS": {"socket_connect_timeout": 0.2},
         },

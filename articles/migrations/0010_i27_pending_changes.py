@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_merge_i13_i14_i15'),
+        ('articles', '0009_sitesettings_moved_to_sitewide'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
