@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First after security: links and cache keys are built from SITE_URL's host from here on.
+    "blogsite.middleware.SiteHostMiddleware",
     # Above the page cache, so a cached API answer gets its CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
     "blogsite.csp.ContentSecurityPolicyMiddleware",
