@@ -82,8 +82,13 @@ def blog(make_article, make_tag, make_author, django_capture_on_commit_callbacks
     OldAddress.objects.create(path="/ru/2019/05/s-oblozhkoj/", article=covered, language="ru")
     make_article(
         slug="a-draft",
-        title_en="Not finished",
-        summary_en="Still writing.",
+        # What YAML and front-matter splitting could trip on.
+        title_en="Not finished: a 'draft' # with \"quotes\" & --- yes",
+        summary_en="Still writing.\nSecond line: with a colon.",
+        body_en="Above a rule.\n\n---\n\ntitle: not front matter\n\n---\n\n+++\nBelow.",
+        title_ru="Черновик: «кавычки»",
+        summary_ru="Пишется.",
+        body_ru="Текст.",
         status=Article.Status.DRAFT,
         published_at=None,
         author=writer,
