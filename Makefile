@@ -62,7 +62,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-APPS := articles series newsletter hugo_import portability
+APPS := sitewide articles series newsletter hugo_import portability
 
 # Each app keeps its own catalogue in APP/locale; locale/ holds the site-wide strings.
 messages: install

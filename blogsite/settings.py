@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     # Serves the Content API's docs page from our static files, not from a CDN.
     "ninja",
     "corsheaders",
+    "sitewide",
     "articles",
     "series",
     "newsletter",
@@ -83,14 +84,14 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A cached public page is answered here, before anything below runs.
-    "blogsite.pagecache.PageCacheHitMiddleware",
+    "sitewide.pagecache.PageCacheHitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Old Hugo addresses: a 301 for a 404, before the two above turn it into their redirects.
     "hugo_import.middleware.OldAddressRedirectMiddleware",
     # Inside the language (pages are keyed by it): serves the rest, stores what is public.
-    "blogsite.pagecache.PageCacheMiddleware",
+    "sitewide.pagecache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -122,7 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "sitewide.context_processors.site",
             ],
         },
     },
@@ -151,7 +152,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Fails open: with Redis down, pages are rendered uncached instead of failing.
-            "BACKEND": "blogsite.cache.FailOpenRedisCache",
+            "BACKEND": "sitewide.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "blog"),
             # A hung Redis costs a request a quarter of a second, not a worker forever.
@@ -267,7 +268,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # what pages show makes them stale at once, and none outlives the next scheduled publication.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # The apps whose every save or delete changes what public pages show.
-PAGE_CONTENT_APPS = ["articles", "series"]
+PAGE_CONTENT_APPS = ["sitewide", "articles", "series"]
 # What public pages allow proxies and CDNs (s-maxage, then stale-while-revalidate). Short,
 # because no proxy can be told of a change: see deploy/nginx.conf for why this is enough.
 SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "1"))

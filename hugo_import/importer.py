@@ -21,7 +21,6 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname as localized
 
-from articles.images import check_image
 from articles.models import Article, Author, Tag
 from articles.uploads import ImageUploadForm
 from hugo_import.convert import BodyConverter, first_paragraph
@@ -30,6 +29,7 @@ from hugo_import.models import ImportedPost, OldAddress
 from hugo_import.report import Report
 from hugo_import.site import PageError, as_list, ref_keys
 from series.models import Series, SeriesPart
+from sitewide.images import check_image
 
 ENGLISH = settings.LANGUAGE_CODE
 LANGUAGES = [code for code, _name in settings.LANGUAGES]

@@ -7,8 +7,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.caching import bump_content_version
 from articles.models import Article
+from sitewide.caching import bump_content_version
 
 # Bump when the signup block's promise changes: each consent records the wording it saw.
 SIGNUP_WORDING_VERSION = "2026-11"

@@ -2,7 +2,7 @@
 
 Everything here reads through `live().listed()`: what the API returns is what the pages show in
 that language, nothing more. Responses are plain public GETs, so the page cache keeps them,
-answers ETag/304 and drops them on the same changes as the pages (blogsite.pagecache).
+answers ETag/304 and drops them on the same changes as the pages (sitewide.pagecache).
 """
 
 import enum

@@ -272,7 +272,7 @@ def load(dump, staging, root):
 
 def after_restore():
     """What the database does not hold: SQLite's search tables, and cached pages of before."""
-    from articles.caching import bump_content_version
+    from sitewide.caching import bump_content_version
 
     call_command("rebuild_search_index", verbosity=0, stdout=io.StringIO())
     bump_content_version()

@@ -21,7 +21,8 @@ from django.core.files.storage import default_storage
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname as localized
 
-from articles.models import Article, SiteSettings
+from articles.models import Article
+from sitewide.models import SiteSettings
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 DEFAULT = settings.LANGUAGE_CODE
