@@ -298,6 +298,15 @@ def test_any_site_may_read_it_from_a_browser(client, site):
     assert not page.has_header("Access-Control-Allow-Origin")
 
 
+@pytest.mark.parametrize("kind", ["posts", "series", "tags", "authors"])
+def test_head_answers_like_get(client, site, kind):
+    got = client.get(f"/api/v1/{kind}/")
+    head = client.head(f"/api/v1/{kind}/")
+    assert head.status_code == 200
+    assert head["ETag"] == got["ETag"]
+    assert head.content == b""
+
+
 def test_writing_is_not_possible(client, site):
     for method in (client.post, client.put, client.delete, client.patch):
         assert method("/api/v1/posts/").status_code == 405
