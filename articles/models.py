@@ -208,6 +208,9 @@ class Article(models.Model):
             if before:
                 # A form opened earlier, or a restored revision, must not revive revoked links.
                 self.preview_version = max(self.preview_version, before.preview_version)
+                if before.status == self.Status.PUBLISHED != self.status:
+                    # Unpublished by any path (the change form too): links given out stop.
+                    self.preview_version = before.preview_version + 1
             self.track_translation(before)
             super().save(*args, **kwargs)
             self.keep_slug_history(before)
