@@ -45,6 +45,8 @@ from series.models import Series, SeriesPart
 from sitewide.images import check_image, content_addressed_storage, content_name, stripped
 
 ENGLISH = settings.LANGUAGE_CODE
+# Whether an article may be written in one language only, English not required.
+ONE_LANGUAGE_ARTICLES = Article._meta.get_field("title").blank
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 MAPPED_KEYS = {
     "title", "slug", "date", "publishdate", "lastmod", "draft", "summary", "description",
@@ -103,7 +105,11 @@ class Post:
 
     @property
     def english(self):
-        return self.pages[ENGLISH]
+        """The page the article is made from: the English one, else the site's first
+        language that this post has (a post written in Russian only)."""
+        if ENGLISH in self.pages:
+            return self.pages[ENGLISH]
+        return next(self.pages[code] for code in LANGUAGES if code in self.pages)
 
 
 class PostTooSlowError(PageError):
@@ -189,11 +195,13 @@ class Importer:
             pages[page.language] = page
         posts = []
         for key, pages in sorted(groups.items()):
-            if ENGLISH not in pages:
+            if ENGLISH not in pages and not ONE_LANGUAGE_ARTICLES:
                 for page in pages.values():
                     self.report.skip(
                         page.source,
-                        "no English edition: the blog's articles are written in English first",
+                        "waits: no English edition, and this blog cannot yet hold an article "
+                        "in one language only (issue «An article in one language»); a later "
+                        "run imports it",
                     )
                 continue
             if len(key) > max_length(ImportedPost, "source_key"):
@@ -682,7 +690,7 @@ class Importer:
             page = post.pages.get(language)
             page_found = self.cover_source(page) if page and page is not english else found
             alt = page_found[2] if page_found else ""
-            if language == ENGLISH and not alt:
+            if page is english and not alt:
                 self.warn("image without description", "the cover has no alt; the title is used")
                 alt = english.title()
             page_cover = page.meta.get("cover") if page else None
@@ -693,6 +701,7 @@ class Importer:
             setattr(article, localized("cover_alt", language), alt[:200])
 
     def tags(self, page):
+        name_field = localized("name", page.language)
         tags = []
         for name in as_list(page.meta.get("tags")) + as_list(page.meta.get("categories")):
             name = str(name).strip()
@@ -701,7 +710,7 @@ class Importer:
                 self.warn("tag skipped", f"{name!r} cannot be given a web address")
                 continue
             tag, created = Tag.objects.get_or_create(
-                slug=slug, defaults={"name_en": name[: max_length(Tag, "name")]}
+                slug=slug, defaults={name_field: name[: max_length(Tag, "name")]}
             )
             if created:
                 self.report.tags_created.append(name)
@@ -743,20 +752,27 @@ class Importer:
             # A term written as a slug (distributed-systems): Hugo's humanized title.
             title = re.sub(r"[-_]", " ", title).capitalize()
         title = title[: max_length(Series, "title")]
-        series, created = Series.objects.get_or_create(slug=slug, defaults={"title_en": title})
+        series, created = Series.objects.get_or_create(
+            slug=slug, defaults={localized("title", english.language): title}
+        )
         if created:
             self.report.series_created.append(names[0])
-        russian = post.pages.get("ru")
-        russian_names = series_names(russian.meta.get("series")) if russian else []
-        if russian_names and not series.title_ru and str(russian_names[0]) != names[0]:
-            series.title_ru = str(russian_names[0])[: max_length(Series, "title")]
-            series.save()
+        for page in post.pages.values():
+            self.name_series_in(series, page, names[0])
         if part is None or part.series_id != series.pk:
             if part:
                 part.delete()
             last = series.parts.aggregate(last=Max("position"))["last"] or 0
             SeriesPart.objects.create(series=series, article=article, position=last + 1)
         self.touched_series.add(series.pk)
+
+    def name_series_in(self, series, page, name):
+        """A translation's own name for the series, where the series has none in it yet."""
+        names = series_names(page.meta.get("series"))
+        field = localized("title", page.language)
+        if names and names[0] != name and not getattr(series, field):
+            setattr(series, field, names[0][: max_length(Series, "title")])
+            series.save(update_fields=[field])
 
     def set_old_addresses(self, article, post):
         kept = {}
