@@ -16,6 +16,7 @@ install: $(STAMP)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py rerender --if-outdated
 
 demo: migrate
 	$(BIN)/python manage.py load_demo
