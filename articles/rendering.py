@@ -419,6 +419,26 @@ def _heading_attributes(state):
                 )
 
 
+EMAIL_LOCAL_TAIL = re.compile(r"[A-Za-z0-9.+\-_]+$")
+
+
+def _whole_email_addresses(state):
+    """"first_last@example.org" is one address: the "_" before the "@" was taken for an
+    emphasis mark and left behind the link (mdit-py-plugins' gfm_autolink)."""
+    for token in state.tokens:
+        children = token.children or []
+        for index, child in enumerate(children):
+            href = child.attrGet("href") or "" if child.type == "link_open" else ""
+            if not (href.startswith("mailto:") and child.markup == "autolink" and index):
+                continue
+            before, text = children[index - 1], children[index + 1]
+            tail = EMAIL_LOCAL_TAIL.search(before.content) if before.type == "text" else None
+            if tail and "_" in tail.group(0) and text.content == href.removeprefix("mailto:"):
+                before.content = before.content[: tail.start()]
+                text.content = tail.group(0) + text.content
+                child.attrSet("href", f"mailto:{text.content}")
+
+
 def _lines_and_headings(state):
     """Give inline tokens their source line (for warnings) and headings their ids."""
     used = set()
@@ -464,6 +484,20 @@ def _inline_text(inline):
     )
 
 
+# GitHub's tag filter: these never act as HTML, they show as the text the author typed.
+# (A browser reads everything after them as their text: unescaped, one <title> or an
+# unclosed <style> would swallow the rest of the article.)
+FILTERED_TAG = re.compile(
+    r"<(?=/?(?:title|textarea|style|xmp|iframe|noembed|noframes|script|plaintext)[\s/>])", re.I
+)
+# A closed <script> or <style> goes, contents and all, as the sanitizer would take it.
+CLOSED_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+
+
+def _render_raw_html(self, tokens, idx, options, env):
+    return FILTERED_TAG.sub("&lt;", CLOSED_SCRIPT.sub("", tokens[idx].content))
+
+
 def _render_deleted(tag):
     # GitHub and Hugo write struck-out text as <del>.
     def render(self, tokens, idx, options, env):
@@ -484,8 +518,11 @@ def _parser():
     # it; refused here, the whole "[text](javascript:…)" would show as text.
     md.validateLink = lambda url: True
     md.core.ruler.after("inline", "heading_attributes", _heading_attributes)
+    md.core.ruler.push("whole_email_addresses", _whole_email_addresses)
     md.core.ruler.push("lines_and_headings", _lines_and_headings)
     md.add_render_rule("fence", _render_fence)
+    md.add_render_rule("html_block", _render_raw_html)
+    md.add_render_rule("html_inline", _render_raw_html)
     md.add_render_rule("s_open", _render_deleted("<del>"))
     md.add_render_rule("s_close", _render_deleted("</del>"))
     md.add_render_rule("math_inline", _render_math(False))
@@ -504,11 +541,18 @@ PARSER = _parser()
 class _RawHtml(HTMLParser):
     """Collects, from the HTML an author typed, what the sanitizer is going to drop."""
 
-    def __init__(self):
+    def __init__(self, source):
         super().__init__(convert_charrefs=True)
         self.removed = []
+        self.closed_scripts = {match.group(1).lower() for match in CLOSED_SCRIPT.finditer(source)}
+
+    def closed(self, tag):
+        return tag in self.closed_scripts
 
     def handle_starttag(self, tag, attrs):
+        if tag not in ALLOWED_TAGS and FILTERED_TAG.match(f"<{tag} ") and not self.closed(tag):
+            self.removed.append(_("<%(tag)s> is shown as text") % {"tag": tag})
+            return
         if tag not in ALLOWED_TAGS:
             self.removed.append(_("the element <%(tag)s> is not kept") % {"tag": tag})
             return
@@ -543,7 +587,7 @@ def _warnings_for(tokens, env):
     for token in tokens:
         line = token.meta.get("line", 0)
         if token.type in {"html_block", "html_inline"}:
-            parser = _RawHtml()
+            parser = _RawHtml(token.content)
             parser.feed(token.content)
             parser.close()
             report(line, parser.removed)
