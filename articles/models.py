@@ -417,6 +417,11 @@ class Article(models.Model):
         }
 
     @property
+    def has_diagrams(self):
+        """The page loads our copy of Mermaid only when its body has a diagram."""
+        return 'class="mermaid"' in (self.body_html or "")
+
+    @property
     def is_live(self):
         return (
             self.status == self.Status.PUBLISHED

@@ -346,8 +346,9 @@ def _code_block(code, language, info=""):
     except ClassNotFound:
         lexer = None
     if lexer is None:
+        # Unhighlighted code still gets the highlighted block's frame and copy button.
         klass = f' class="language-{escape(language)}"' if language else ""
-        return f"<pre><code{klass}>{escape(code)}</code></pre>\n"
+        return f'<div class="highlight"><pre><code{klass}>{escape(code)}</code></pre></div>\n'
     lines = _highlighted_lines(info)
     formatter = HtmlFormatter(**FORMATTER_OPTIONS, hl_lines=lines) if lines else FORMATTER
     return highlight(code, lexer, formatter)
