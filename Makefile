@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages migrate demo clean chromium audit screenshots bench \
+.PHONY: run test install lint messages migrate demo clean chromium audit screenshots bench vendor \
 	bench-newsletter bench-search prod nginx
 
 $(STAMP): pyproject.toml
@@ -43,6 +43,11 @@ prod: install nginx
 # Browser tests drive Debian's Chromium; install it when it is missing (needs root).
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# Our copy of Mermaid (static/vendor/mermaid/) from the npm package pinned in package.json.
+vendor: node_modules/.installed
+	cp node_modules/mermaid/dist/mermaid.min.js static/vendor/mermaid/mermaid.min.js
+	cp node_modules/mermaid/LICENSE static/vendor/mermaid/LICENSE.txt
 
 # axe-core for the accessibility checks in the browser tests.
 node_modules/.installed: package.json package-lock.json

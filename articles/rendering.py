@@ -256,15 +256,8 @@ def _formula_as_tex(match):
     return escape(f"$${source}$$" if display else f"${source}$")
 
 
-def for_email(html, page_url):
-    """Body HTML for an email: links absolute, formulas as their TeX, diagrams as a link.
-
-    Mail clients drop MathML and run no script, so the reader gets text that still reads.
-    """
-    html = with_absolute_urls(html, page_url)
-    html = MATH_ELEMENT.sub(lambda match: f"<code>{_formula_as_tex(match)}</code>", html)
-    link = f'<p><a href="{escape(page_url)}">{escape(_("See the diagram in the article"))}</a></p>'
-    return DIAGRAM.sub(lambda _match: link, html)
+def formulas_as_tex(html):
+    return MATH_ELEMENT.sub(_formula_as_tex, html)
 
 
 def plain_text(html):

@@ -18,6 +18,7 @@ from django.dispatch import receiver
 
 from articles.caching import bump_content_version
 from articles.models import Article, Tag
+from articles.rendering import formulas_as_tex
 from articles.stemming import stems
 
 CONFIGS = {"en": "english", "ru": "russian"}
@@ -43,7 +44,11 @@ TAG = re.compile(r"<[^>]*>")
 
 
 def plain_text(body_html):
-    return html.unescape(TAG.sub(" ", body_html or ""))
+    body_html = body_html or ""
+    if "<math" in body_html:
+        # A formula reads (and is found) as its TeX, not as its MathML's scattered symbols.
+        body_html = formulas_as_tex(body_html)
+    return html.unescape(TAG.sub(" ", body_html))
 
 
 def shown(obj, field, language):

@@ -104,3 +104,10 @@ def test_the_newsletter_shows_a_formula_as_its_tex(make_article):
     assert "mermaid" not in html + message.body
     assert f"{settings.SITE_URL}{article.get_absolute_url()}" in html
     assert not mail.outbox  # built, not sent
+
+
+def test_a_search_snippet_shows_a_formula_as_its_tex(client, make_article):
+    make_article(summary_en="", body_en="Mass–energy equivalence: $E = mc^2$ says it all.")
+    page = client.get("/en/search/", {"q": "equivalence"}).content.decode()
+    assert "$E = mc^2$" in page
+    assert "<math" not in page
