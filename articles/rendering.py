@@ -38,8 +38,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from articles.images import RENDITIONS_PATH
-from articles.renditions import responsive_attributes
+from sitewide.images import RENDITIONS_PATH
+from sitewide.renditions import responsive_attributes
 
 # Raise it whenever the same Markdown renders differently: `manage.py rerender --if-outdated`
 # (run by `make run` and the deploy) then renders every stored article again.

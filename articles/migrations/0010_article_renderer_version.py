@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_merge_i13_i14_i15'),
+        ('articles', '0009_sitesettings_moved_to_sitewide'),
     ]
 
     operations = [
