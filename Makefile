@@ -49,10 +49,11 @@ vendor: node_modules/.installed
 	cp node_modules/mermaid/dist/mermaid.min.js static/vendor/mermaid/mermaid.min.js
 	cp node_modules/mermaid/LICENSE static/vendor/mermaid/LICENSE.txt
 
-# The export test builds the exported site with Debian's hugo; install it when missing (needs root).
+# Debian's hugo builds fixture sites (the addresses Hugo really served) and the exported site;
+# install it when missing (needs root).
 hugo:
 	@command -v hugo >/dev/null || { apt-get update -qq && apt-get install -y -qq hugo; } || \
-		echo "hugo could not be installed: the Hugo build test will be skipped"
+		echo "hugo could not be installed: the tests that build with Hugo will be skipped"
 
 # axe-core for the accessibility checks in the browser tests.
 node_modules/.installed: package.json package-lock.json
