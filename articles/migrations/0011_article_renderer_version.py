@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0009_sitesettings_moved_to_sitewide'),
+        ('articles', '0010_i27_pending_changes'),
     ]
 
     operations = [
