@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Value
 
 from articles.models import Article
+from articles.rendering import formulas_as_tex
 from articles.stemming import stems
 from sitewide.changes import changed
 
@@ -41,7 +42,11 @@ TAG = re.compile(r"<[^>]*>")
 
 
 def plain_text(body_html):
-    return html.unescape(TAG.sub(" ", body_html or ""))
+    body_html = body_html or ""
+    if "<math" in body_html:
+        # A formula reads (and is found) as its TeX, not as its MathML's scattered symbols.
+        body_html = formulas_as_tex(body_html)
+    return html.unescape(TAG.sub(" ", body_html))
 
 
 def shown(obj, field, language):
