@@ -1,9 +1,12 @@
 import itertools
 from datetime import timedelta
 
+import demo_snapshot
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone, translation
 
 from articles.models import Article, Author, Tag
@@ -155,3 +158,25 @@ def make_series(db, make_article, author):
         return series
 
     return make
+
+
+def load_demo():
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo_series", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def demo_content_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo content loaded once per session (per xdist worker); see tests/demo_snapshot.py."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, SOCIAL_IMAGES=False):
+        return demo_snapshot.take(load_demo, media)
+
+
+@pytest.fixture
+def demo_content(db, demo_content_snapshot, settings):
+    """The site as `make demo` fills it (articles, authors, tags, the series, their images).
+
+    Committed for a live-server test, rolled back with the test otherwise.
+    """
+    demo_snapshot.restore(demo_content_snapshot, settings.MEDIA_ROOT)
