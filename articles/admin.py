@@ -14,9 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from markdownx.admin import MarkdownxModelAdmin
 from markdownx.models import MarkdownxField
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
@@ -26,6 +25,7 @@ from articles.forms import LanguagesField, ScheduleForm
 from articles.images import CheckedImageField
 from articles.invitations import ROLES, InvitationForm
 from articles.models import Article, Author, SiteSettings, SlugRedirect, Tag
+from articles.policy import ArticlePolicy
 from articles.preview import preview_url
 from articles.widgets import EditorWidget
 
@@ -35,10 +35,6 @@ SUBMIT_FOR_REVIEW = "_submit_for_review"
 
 # Every image field in these forms is checked by content, with our messages.
 IMAGE_FIELDS = {models.ImageField: {"form_class": CheckedImageField}}
-
-
-def author_of(user):
-    return Author.objects.filter(user=user).first() if user.is_authenticated else None
 
 
 @admin.register(Author)
@@ -108,8 +104,10 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     autocomplete_fields = ["article"]
 
 
+# Not on markdownx's MarkdownxModelAdmin: all it adds is its widget for MarkdownxField, which
+# the writing desk replaces (the desk still uses markdownx's preview and upload views).
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
+class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     list_display = ["title", "author", "state_badge", "published_at", "translation_state"]
     list_filter = [StateFilter, "author", "tags", TranslationFilter]
     search_fields = ["title_en", "title_ru", "summary_en", "summary_ru", "slug"]
@@ -126,7 +124,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         "mark_translation_current",
     ]
     change_list_template = "admin/articles/article/change_list.html"
-    # A plain form field: markdownx's own would swap our editor back for its widget.
+    # A plain form field: markdownx's own form field would swap the desk for its widget.
     formfield_overrides = {
         MarkdownxField: {"form_class": forms.CharField, "widget": EditorWidget},
         **IMAGE_FIELDS,
@@ -143,24 +141,28 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         css = {"all": ["articles/admin/editorial.css"]}
         js = ["articles/admin/editor.js"]
 
-    # Who may do what: authors write their own unpublished articles, editors publish.
-
-    def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
+    # Who may do what: the model permissions, then articles.policy for which articles.
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if self.has_publish_permission(request):
-            return queryset
-        return queryset.filter(author__user=request.user)
-
-    def owns(self, request, article):
-        return article.author.user_id == request.user.pk
+        return ArticlePolicy.of(request).visible(super().get_queryset(request))
 
     def has_add_permission(self, request):
-        if not super().has_add_permission(request):
-            return False
-        return self.has_publish_permission(request) or author_of(request.user) is not None
+        return super().has_add_permission(request) and ArticlePolicy.of(request).may_add
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and ArticlePolicy.of(request).may_view(obj)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and ArticlePolicy.of(request).may_edit(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and ArticlePolicy.of(request).may_edit(obj)
+
+    def has_publish_permission(self, request):
+        return ArticlePolicy.of(request).may_publish
 
     def changelist_view(self, request, extra_context=None):
         if self.lacks_author_profile(request) and request.method == "GET":
@@ -177,46 +179,24 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
 
     def lacks_author_profile(self, request):
         """Allowed to add articles by the group, but with no author to write as."""
-        return (
-            super().has_add_permission(request)
-            and not self.has_publish_permission(request)
-            and author_of(request.user) is None
-        )
-
-    def has_view_permission(self, request, obj=None):
-        if not super().has_view_permission(request, obj):
-            return False
-        return obj is None or self.has_publish_permission(request) or self.owns(request, obj)
-
-    def may_edit(self, request, obj):
-        if obj is None or self.has_publish_permission(request):
-            return True
-        # Once an editor has published or scheduled it, only editors change it.
-        return self.owns(request, obj) and obj.status != Article.Status.PUBLISHED
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self.may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self.may_edit(request, obj)
+        return super().has_add_permission(request) and not ArticlePolicy.of(request).may_add
 
     def get_readonly_fields(self, request, obj=None):
-        if self.has_publish_permission(request):
-            return ["preview_link", "english_diff"]
-        return ["author", "published_at", "preview_link", "english_diff"]
+        return [*ArticlePolicy.of(request).readonly_fields, "preview_link", "english_diff"]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not self.has_publish_permission(request):
+        if db_field.name == "status":
+            policy = ArticlePolicy.of(request)
             kwargs["choices"] = [
                 (value, label)
                 for value, label in Article.Status.choices
-                if value != Article.Status.PUBLISHED
+                if policy.may_set_status(value)
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        author = author_of(request.user)
+        author = ArticlePolicy.of(request).author
         if author is not None:
             initial.setdefault("author", author.pk)
         return initial
@@ -235,8 +215,9 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         return article
 
     def save_model(self, request, obj, form, change):
-        if not change and not self.has_publish_permission(request):
-            obj.author = author_of(request.user)
+        policy = ArticlePolicy.of(request)
+        if not change and not policy.may_publish:
+            obj.author = policy.author
         super().save_model(request, obj, form, change)
         if SUBMIT_FOR_REVIEW in request.POST:
             messages.info(request, gettext("Submitted for review: an editor will schedule it."))
@@ -313,23 +294,23 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
 
     @admin.action(permissions=["change"], description=_("Mark translations as up to date"))
     def mark_translation_current(self, request, queryset):
-        marked = 0
-        for article in queryset.filter(translation_behind_since__isnull=False):
+        def mark(article):
             if not self.has_change_permission(request, article):
-                continue
+                return False
             article.mark_translation_current()
             article.save(update_fields=["translation_source", "translation_behind_since"])
-            self.log_change(request, article, gettext("Translation marked as up to date."))
-            marked += 1
-        self.message_user(
+            return True
+
+        self.change_each(
             request,
-            ngettext(
+            queryset.filter(translation_behind_since__isnull=False),
+            mark,
+            gettext("Translation marked as up to date."),
+            ngettext_lazy(
                 "Marked %(count)d translation as up to date.",
                 "Marked %(count)d translations as up to date.",
-                marked,
-            )
-            % {"count": marked},
-            messages.SUCCESS,
+                "count",
+            ),
         )
 
     @admin.display(description=_("Preview link"))
@@ -362,18 +343,25 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
 
     # Actions: editors only, each written to the article's history.
 
+    def change_each(self, request, articles, change, history, done, **values):
+        """`change(article)` on each article; those it changed (it returns True) go into their
+        history as `history`, and the editor reads `done` with their `count`. Returns it."""
+        changed = 0
+        for article in articles:
+            if change(article):
+                self.log_change(request, article, history)
+                changed += 1
+        self.message_user(request, done % {"count": changed, **values}, messages.SUCCESS)
+        return changed
+
     @admin.action(permissions=["publish"], description=_("Publish now"))
     def publish_now(self, request, queryset):
-        published = 0
-        for article in queryset:
-            if article.publish():
-                self.log_change(request, article, gettext("Published now."))
-                published += 1
-        self.message_user(
+        self.change_each(
             request,
-            ngettext("Published %(count)d article.", "Published %(count)d articles.", published)
-            % {"count": published},
-            messages.SUCCESS,
+            queryset,
+            Article.publish,
+            gettext("Published now."),
+            ngettext_lazy("Published %(count)d article.", "Published %(count)d articles.", "count"),
         )
 
     @admin.action(permissions=["publish"], description=_("Schedule…"))
@@ -381,30 +369,25 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         form = ScheduleForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             moment = form.cleaned_data["publish_at"]
-            local = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-            scheduled = skipped = 0
-            for article in queryset:
-                if not article.publish(at=moment):
-                    skipped += 1
-                    continue
-                message = gettext("Scheduled for %(when)s (%(zone)s).") % {
-                    "when": local,
-                    "zone": timezone.get_current_timezone_name(),
-                }
-                self.log_change(request, article, message)
-                scheduled += 1
-            self.message_user(
+            when = {
+                "when": formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT"),
+                "zone": timezone.get_current_timezone_name(),
+            }
+            articles = list(queryset)
+            scheduled = self.change_each(
                 request,
+                articles,
+                lambda article: article.publish(at=moment),
+                gettext("Scheduled for %(when)s (%(zone)s).") % when,
                 # The zone in brackets also keeps "p.m." from ending in a double full stop.
-                ngettext(
+                ngettext_lazy(
                     "Scheduled %(count)d article for %(when)s (%(zone)s).",
                     "Scheduled %(count)d articles for %(when)s (%(zone)s).",
-                    scheduled,
-                )
-                % {"count": scheduled, "when": local, "zone": timezone.get_current_timezone_name()},
-                messages.SUCCESS,
+                    "count",
+                ),
+                **when,
             )
-            if skipped:
+            if skipped := len(articles) - scheduled:
                 self.message_user(
                     request,
                     ngettext(
@@ -431,38 +414,34 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
 
     @admin.action(permissions=["publish"], description=_("Unpublish"))
     def unpublish(self, request, queryset):
-        unpublished = 0
-        for article in queryset.filter(status=Article.Status.PUBLISHED):
-            article.unpublish()
-            self.log_change(request, article, gettext("Unpublished: back to draft."))
-            unpublished += 1
-        self.message_user(
+        self.change_each(
             request,
-            ngettext(
-                "Unpublished %(count)d article.", "Unpublished %(count)d articles.", unpublished
-            )
-            % {"count": unpublished},
-            messages.SUCCESS,
+            queryset.filter(status=Article.Status.PUBLISHED),
+            Article.unpublish,
+            gettext("Unpublished: back to draft."),
+            ngettext_lazy(
+                "Unpublished %(count)d article.", "Unpublished %(count)d articles.", "count"
+            ),
         )
 
     @admin.action(permissions=["publish"], description=_("Revoke preview links"))
     def revoke_preview_links(self, request, queryset):
-        revoked = 0
-        for article in queryset:
+        def revoke(article):
             article.revoke_preview_links()
-            self.log_change(request, article, gettext("Preview links revoked."))
-            revoked += 1
-        self.message_user(
+            return True
+
+        self.change_each(
             request,
-            ngettext(
+            queryset,
+            revoke,
+            gettext("Preview links revoked."),
+            ngettext_lazy(
                 "Every preview link to %(count)d article stopped working; "
                 "the article page has a new one.",
                 "Every preview link to %(count)d articles stopped working; "
                 "each article page has a new one.",
-                revoked,
-            )
-            % {"count": revoked},
-            messages.SUCCESS,
+                "count",
+            ),
         )
 
     # The publishing calendar.
