@@ -2,6 +2,7 @@
 
 import hashlib
 import math
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
@@ -20,7 +21,6 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname as localized
 
-from articles.images import check_image
 from articles.models import Article, Author, Tag
 from articles.uploads import ImageUploadForm
 from hugo_import.convert import BodyConverter, first_paragraph
@@ -29,6 +29,7 @@ from hugo_import.models import ImportedPost, OldAddress
 from hugo_import.report import Report
 from hugo_import.site import PageError, as_list, ref_keys
 from series.models import Series, SeriesPart
+from sitewide.images import check_image
 
 ENGLISH = settings.LANGUAGE_CODE
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -82,10 +83,17 @@ class Post:
         return self.pages[ENGLISH]
 
 
+class PostTooSlowError(PageError):
+    """The post took longer than its time budget: a hostile or pathological source."""
+
+
 class Importer:
-    def __init__(self, site, dry_run=False):
+    def __init__(self, site, dry_run=False, time_budget=30, clock=time.monotonic):
         self.site = site
         self.dry_run = dry_run
+        self.time_budget = time_budget
+        self.clock = clock
+        self.deadline = math.inf
         self.report = Report(dry_run=dry_run)
         self.images = {}
         self.by_ref = {}
@@ -105,6 +113,8 @@ class Importer:
         return self.report
 
     def import_all(self):
+        for path, why in self.site.refused:
+            self.report.warn("not read", path, why)
         posts = self.group()
         self.plan_slugs(posts)
         self.index(posts)
@@ -112,6 +122,13 @@ class Importer:
             self.import_post(post)
         self.order_series()
         self.note_removed_sources(posts)
+
+    def check_time(self):
+        if self.clock() > self.deadline:
+            raise PostTooSlowError(
+                f"took longer than its {self.time_budget} s budget; "
+                "split it or simplify what it nests"
+            )
 
     def warn(self, kind, message, page=None, line=None):
         page = page or self.current_page
@@ -335,6 +352,7 @@ class Importer:
         if post.imported and post.imported.source_hash == source_hash:
             self.report.unchanged.append(english.source)
             return
+        self.deadline = self.clock() + self.time_budget
         try:
             with transaction.atomic(), reversion.create_revision():
                 article = self.write(post, source_hash)
@@ -343,8 +361,13 @@ class Importer:
             message = "; ".join(error.messages) if isinstance(error, ValidationError) else error
             self.report.skip(english.source, f"not imported: {message}")
             return
+        except (RecursionError, MemoryError, LookupError, TypeError, AttributeError) as error:
+            # A source no rule above foresaw must cost its own post, never the whole run.
+            self.report.skip(english.source, f"not imported: {type(error).__name__}: {error}")
+            return
         finally:
             self.current_page = None
+            self.deadline = math.inf
         (self.report.updated if post.imported else self.report.created).append(english.source)
         if not post.imported:
             post.imported = article.hugo_source
@@ -371,7 +394,9 @@ class Importer:
         self.set_cover(article, post)
         article.clean_fields()
         article.save()
-        article.tags.set(self.tags(english))
+        tags = self.tags(english)
+        self.name_tags_in_translations(tags, post)
+        article.tags.set(tags)
         self.place_in_series(article, post)
         self.set_old_addresses(article, post)
         ImportedPost.objects.update_or_create(
@@ -386,7 +411,7 @@ class Importer:
         return article
 
     def texts(self, page):
-        converter = BodyConverter(page, self, self.warn)
+        converter = BodyConverter(page, self, self.warn, self.check_time)
         body = converter.convert(page.body)
         summary = str(page.meta.get("summary") or page.meta.get("description") or "").strip()
         summary = summary or converter.summary or first_paragraph(body)
@@ -498,6 +523,21 @@ class Importer:
                 tags.append(tag)
         return tags
 
+    def name_tags_in_translations(self, tags, post):
+        """A translation's tags, listed in the same order, name the same tags in its language."""
+        for language, page in post.pages.items():
+            if language == ENGLISH:
+                continue
+            names = as_list(page.meta.get("tags")) + as_list(page.meta.get("categories"))
+            names = [str(name).strip() for name in names]
+            if len(names) != len(tags):
+                continue  # not the same list: nothing to pair safely
+            field = localized("name", language)
+            for tag, name in zip(tags, names, strict=True):
+                if name and name != tag.name_en and not getattr(tag, field):
+                    setattr(tag, field, name[: max_length(Tag, "name")])
+                    tag.save(update_fields=[field])
+
     def place_in_series(self, article, post):
         english = post.english
         names = [str(name).strip() for name in as_list(english.meta.get("series"))]
@@ -592,5 +632,5 @@ class Importer:
                 series.renumber(wanted)
 
 
-def import_site(site, dry_run=False):
-    return Importer(site, dry_run=dry_run).run()
+def import_site(site, dry_run=False, **options):
+    return Importer(site, dry_run=dry_run, **options).run()
