@@ -6,16 +6,17 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from markdownx.admin import MarkdownxModelAdmin
 from markdownx.models import MarkdownxField
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
@@ -23,7 +24,6 @@ from reversion.admin import VersionAdmin
 from articles.admin_filters import StateFilter, TranslationFilter
 from articles.forms import LanguagesField, ScheduleForm
 from articles.models import Article, Author, SlugRedirect, Tag
-from articles.policy import ArticlePolicy
 from articles.preview import preview_url
 from articles.widgets import EditorWidget
 from sitewide.images import CheckedImageField
@@ -35,6 +35,38 @@ SUBMIT_FOR_REVIEW = "_submit_for_review"
 
 # Every image field in these forms is checked by content, with our messages.
 IMAGE_FIELDS = {models.ImageField: {"form_class": CheckedImageField}}
+
+
+PUBLISH_CHANGES = "_publish_changes"
+DISCARD_CHANGES = "_discard_changes"
+
+
+def proposed(article, form):
+    """The form's changes to an author's live article, as values to keep aside."""
+    changes = {}
+    for name in form.changed_data:
+        if name not in Article.proposable_fields():
+            continue
+        value = form.cleaned_data[name]
+        if name == "cover_image":
+            field = Article._meta.get_field(name)
+            # A new cover is stored now, under its own name; the live one stays in place.
+            value = (
+                field.storage.save(field.generate_filename(article, value.name), value)
+                if (value)
+                else ""
+            )
+        changes[name] = value
+    return changes
+
+
+def field_label(name):
+    field = Article._meta.get_field(name)
+    return str(field.verbose_name).capitalize()
+
+
+def author_of(user):
+    return Author.objects.filter(user=user).first() if user.is_authenticated else None
 
 
 @admin.register(Author)
@@ -104,10 +136,8 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     autocomplete_fields = ["article"]
 
 
-# Not on markdownx's MarkdownxModelAdmin: all it adds is its widget for MarkdownxField, which
-# the writing desk replaces (the desk still uses markdownx's preview and upload views).
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
     list_display = ["title", "author", "state_badge", "published_at", "translation_state"]
     list_filter = [StateFilter, "author", "tags", TranslationFilter]
     search_fields = ["title_en", "title_ru", "summary_en", "summary_ru", "slug"]
@@ -124,7 +154,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         "mark_translation_current",
     ]
     change_list_template = "admin/articles/article/change_list.html"
-    # A plain form field: markdownx's own form field would swap the desk for its widget.
+    # A plain form field: markdownx's own would swap our editor back for its widget.
     formfield_overrides = {
         MarkdownxField: {"form_class": forms.CharField, "widget": EditorWidget},
         **IMAGE_FIELDS,
@@ -141,28 +171,30 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         css = {"all": ["articles/admin/editorial.css"]}
         js = ["articles/admin/editor.js"]
 
-    # Who may do what: the model permissions, then articles.policy for which articles.
+    def view_on_site(self, article):
+        # An unpublished article has no public page yet: its signed preview is what exists.
+        if article.is_live:
+            return article.get_absolute_url()
+        return preview_url(article, get_language())
 
-    def get_queryset(self, request):
-        return ArticlePolicy.of(request).visible(super().get_queryset(request))
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and ArticlePolicy.of(request).may_add
-
-    def has_view_permission(self, request, obj=None):
-        allowed = super().has_view_permission(request, obj)
-        return allowed and ArticlePolicy.of(request).may_view(obj)
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and ArticlePolicy.of(request).may_edit(obj)
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and ArticlePolicy.of(request).may_edit(obj)
+    # Who may do what: authors write their own unpublished articles, editors publish.
 
     def has_publish_permission(self, request):
-        return ArticlePolicy.of(request).may_publish
+        return request.user.has_perm("articles.publish_article")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.has_publish_permission(request):
+            return queryset
+        return queryset.filter(author__user=request.user)
+
+    def owns(self, request, article):
+        return article.author.user_id == request.user.pk
+
+    def has_add_permission(self, request):
+        if not super().has_add_permission(request):
+            return False
+        return self.has_publish_permission(request) or author_of(request.user) is not None
 
     def changelist_view(self, request, extra_context=None):
         if self.lacks_author_profile(request) and request.method == "GET":
@@ -179,24 +211,135 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
     def lacks_author_profile(self, request):
         """Allowed to add articles by the group, but with no author to write as."""
-        return super().has_add_permission(request) and not ArticlePolicy.of(request).may_add
+        return (
+            super().has_add_permission(request)
+            and not self.has_publish_permission(request)
+            and author_of(request.user) is None
+        )
+
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or self.has_publish_permission(request) or self.owns(request, obj)
+
+    def may_edit(self, request, obj):
+        if obj is None or self.has_publish_permission(request):
+            return True
+        # Once an editor has published or scheduled it, only editors change it.
+        return self.owns(request, obj) and obj.status != Article.Status.PUBLISHED
+
+    def proposes_changes(self, request, obj):
+        """An author editing their published article: the edit waits for an editor."""
+        return (
+            obj is not None
+            and obj.status == Article.Status.PUBLISHED
+            and not self.has_publish_permission(request)
+            and self.owns(request, obj)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        allowed = self.may_edit(request, obj) or self.proposes_changes(request, obj)
+        return super().has_change_permission(request, obj) and allowed
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.may_edit(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        return [*ArticlePolicy.of(request).readonly_fields, "preview_link", "english_diff"]
+        if self.has_publish_permission(request):
+            return ["preview_link", "english_diff", "waiting_changes"]
+        if self.proposes_changes(request, obj):
+            proposable = set(Article.proposable_fields())
+            fixed = [
+                name
+                for name in flatten_fieldsets(super().get_fieldsets(request, obj))
+                if name not in proposable and not any(name == f[: f.rfind("_")] for f in proposable)
+            ]
+            return [*fixed, "preview_link", "english_diff", "waiting_changes"]
+        return ["author", "published_at", "preview_link", "english_diff", "waiting_changes"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # A live article keeps its address; the slug is not the author's to change there.
+        if self.proposes_changes(request, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.pending_changes and self.has_publish_permission(request):
+            return [(_("Changes waiting"), {"fields": ["waiting_changes"]}), *fieldsets]
+        return fieldsets
+
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        if self.proposes_changes(request, article):
+            # The author goes on from their waiting edit, not from the live text.
+            article.show_pending_changes()
+        return article
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST" and {PUBLISH_CHANGES, DISCARD_CHANGES} & set(request.POST):
+            return self.decide_on_changes(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_on_changes(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_publish_permission(request):
+            raise PermissionDenied
+        if PUBLISH_CHANGES in request.POST and article.publish_pending_changes():
+            self.log_change(request, article, gettext("Published the author's waiting changes."))
+            self.message_user(request, gettext("The waiting changes are live."), messages.SUCCESS)
+        elif DISCARD_CHANGES in request.POST and article.pending_changes:
+            article.discard_pending_changes()
+            self.log_change(request, article, gettext("Discarded the author's waiting changes."))
+            self.message_user(request, gettext("The waiting changes were discarded."))
+        return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    @admin.display(description=_("changes waiting"))
+    def waiting_changes(self, article):
+        if not article.pending_changes:
+            return "—"
+        who = (
+            article.pending_by.get_full_name() or article.pending_by.email
+            if (article.pending_by)
+            else "—"
+        )
+        since = formats.date_format(timezone.localtime(article.pending_since), "DATETIME_FORMAT")
+        return format_html(
+            "<p>{}</p>{}",
+            gettext(
+                "%(who)s changed this live article on %(since)s. Readers see the published "
+                "text until you publish these changes."
+            )
+            % {"who": who, "since": since},
+            format_html_join(
+                "",
+                '<h4>{}</h4><pre class="english-diff">{}</pre>',
+                (
+                    (
+                        field_label(field),
+                        format_html_join(
+                            "",
+                            '<span class="diff-{}">{}</span>\n',
+                            ((DIFF_CLASSES.get(line[:1], "same"), line) for line in lines),
+                        ),
+                    )
+                    for field, lines in article.pending_diff()
+                ),
+            ),
+        )
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status":
-            policy = ArticlePolicy.of(request)
+        if db_field.name == "status" and not self.has_publish_permission(request):
             kwargs["choices"] = [
                 (value, label)
                 for value, label in Article.Status.choices
-                if policy.may_set_status(value)
+                if value != Article.Status.PUBLISHED
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        author = ArticlePolicy.of(request).author
+        author = author_of(request.user)
         if author is not None:
             initial.setdefault("author", author.pk)
         return initial
@@ -205,7 +348,28 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         context["show_submit_for_review"] = context.get("has_change_permission", True) and (
             obj is None or obj.status == Article.Status.DRAFT
         )
+        context["show_change_decision"] = bool(
+            obj is not None and obj.pending_changes and self.has_publish_permission(request)
+        )
+        if self.proposes_changes(request, obj):
+            messages.info(
+                request,
+                gettext(
+                    "This article is live. What you save here waits for an editor; readers "
+                    "see the published text until an editor publishes your changes."
+                ),
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        if getattr(request, "changes_proposed", False):
+            self.message_user(
+                request,
+                gettext("Your changes are saved and wait for an editor."),
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        return super().response_change(request, obj)
 
     def save_form(self, request, form, change):
         article = super().save_form(request, form, change)
@@ -215,9 +379,12 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         return article
 
     def save_model(self, request, obj, form, change):
-        policy = ArticlePolicy.of(request)
-        if not change and not policy.may_publish:
-            obj.author = policy.author
+        if self.proposes_changes(request, obj):
+            obj.propose_changes(proposed(obj, form), request.user)
+            request.changes_proposed = True
+            return
+        if not change and not self.has_publish_permission(request):
+            obj.author = author_of(request.user)
         super().save_model(request, obj, form, change)
         if SUBMIT_FOR_REVIEW in request.POST:
             messages.info(request, gettext("Submitted for review: an editor will schedule it."))
@@ -245,7 +412,13 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     @admin.display(description=_("state"), ordering="status")
     def state_badge(self, article):
         state = article.state
-        return format_html('<span class="state-badge state-{}">{}</span>', state, state.label)
+        badge = format_html('<span class="state-badge state-{}">{}</span>', state, state.label)
+        if article.pending_since:
+            waiting = gettext("changes waiting")
+            badge = format_html(
+                '{} <span class="state-badge state-review">{}</span>', badge, waiting
+            )
+        return badge
 
     @admin.display(description=_("translations"))
     def translation_state(self, article):
@@ -294,23 +467,23 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
     @admin.action(permissions=["change"], description=_("Mark translations as up to date"))
     def mark_translation_current(self, request, queryset):
-        def mark(article):
+        marked = 0
+        for article in queryset.filter(translation_behind_since__isnull=False):
             if not self.has_change_permission(request, article):
-                return False
+                continue
             article.mark_translation_current()
             article.save(update_fields=["translation_source", "translation_behind_since"])
-            return True
-
-        self.change_each(
+            self.log_change(request, article, gettext("Translation marked as up to date."))
+            marked += 1
+        self.message_user(
             request,
-            queryset.filter(translation_behind_since__isnull=False),
-            mark,
-            gettext("Translation marked as up to date."),
-            ngettext_lazy(
+            ngettext(
                 "Marked %(count)d translation as up to date.",
                 "Marked %(count)d translations as up to date.",
-                "count",
-            ),
+                marked,
+            )
+            % {"count": marked},
+            messages.SUCCESS,
         )
 
     @admin.display(description=_("Preview link"))
@@ -343,25 +516,18 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
     # Actions: editors only, each written to the article's history.
 
-    def change_each(self, request, articles, change, history, done, **values):
-        """`change(article)` on each article; those it changed (it returns True) go into their
-        history as `history`, and the editor reads `done` with their `count`. Returns it."""
-        changed = 0
-        for article in articles:
-            if change(article):
-                self.log_change(request, article, history)
-                changed += 1
-        self.message_user(request, done % {"count": changed, **values}, messages.SUCCESS)
-        return changed
-
     @admin.action(permissions=["publish"], description=_("Publish now"))
     def publish_now(self, request, queryset):
-        self.change_each(
+        published = 0
+        for article in queryset:
+            if article.publish():
+                self.log_change(request, article, gettext("Published now."))
+                published += 1
+        self.message_user(
             request,
-            queryset,
-            Article.publish,
-            gettext("Published now."),
-            ngettext_lazy("Published %(count)d article.", "Published %(count)d articles.", "count"),
+            ngettext("Published %(count)d article.", "Published %(count)d articles.", published)
+            % {"count": published},
+            messages.SUCCESS,
         )
 
     @admin.action(permissions=["publish"], description=_("Schedule…"))
@@ -369,25 +535,30 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         form = ScheduleForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             moment = form.cleaned_data["publish_at"]
-            when = {
-                "when": formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT"),
-                "zone": timezone.get_current_timezone_name(),
-            }
-            articles = list(queryset)
-            scheduled = self.change_each(
+            local = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+            scheduled = skipped = 0
+            for article in queryset:
+                if not article.publish(at=moment):
+                    skipped += 1
+                    continue
+                message = gettext("Scheduled for %(when)s (%(zone)s).") % {
+                    "when": local,
+                    "zone": timezone.get_current_timezone_name(),
+                }
+                self.log_change(request, article, message)
+                scheduled += 1
+            self.message_user(
                 request,
-                articles,
-                lambda article: article.publish(at=moment),
-                gettext("Scheduled for %(when)s (%(zone)s).") % when,
                 # The zone in brackets also keeps "p.m." from ending in a double full stop.
-                ngettext_lazy(
+                ngettext(
                     "Scheduled %(count)d article for %(when)s (%(zone)s).",
                     "Scheduled %(count)d articles for %(when)s (%(zone)s).",
-                    "count",
-                ),
-                **when,
+                    scheduled,
+                )
+                % {"count": scheduled, "when": local, "zone": timezone.get_current_timezone_name()},
+                messages.SUCCESS,
             )
-            if skipped := len(articles) - scheduled:
+            if skipped:
                 self.message_user(
                     request,
                     ngettext(
@@ -414,34 +585,38 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
     @admin.action(permissions=["publish"], description=_("Unpublish"))
     def unpublish(self, request, queryset):
-        self.change_each(
+        unpublished = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            article.unpublish()
+            self.log_change(request, article, gettext("Unpublished: back to draft."))
+            unpublished += 1
+        self.message_user(
             request,
-            queryset.filter(status=Article.Status.PUBLISHED),
-            Article.unpublish,
-            gettext("Unpublished: back to draft."),
-            ngettext_lazy(
-                "Unpublished %(count)d article.", "Unpublished %(count)d articles.", "count"
-            ),
+            ngettext(
+                "Unpublished %(count)d article.", "Unpublished %(count)d articles.", unpublished
+            )
+            % {"count": unpublished},
+            messages.SUCCESS,
         )
 
     @admin.action(permissions=["publish"], description=_("Revoke preview links"))
     def revoke_preview_links(self, request, queryset):
-        def revoke(article):
+        revoked = 0
+        for article in queryset:
             article.revoke_preview_links()
-            return True
-
-        self.change_each(
+            self.log_change(request, article, gettext("Preview links revoked."))
+            revoked += 1
+        self.message_user(
             request,
-            queryset,
-            revoke,
-            gettext("Preview links revoked."),
-            ngettext_lazy(
+            ngettext(
                 "Every preview link to %(count)d article stopped working; "
                 "the article page has a new one.",
                 "Every preview link to %(count)d articles stopped working; "
                 "each article page has a new one.",
-                "count",
-            ),
+                revoked,
+            )
+            % {"count": revoked},
+            messages.SUCCESS,
         )
 
     # The publishing calendar.
