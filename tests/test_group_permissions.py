@@ -37,9 +37,3 @@ def test_revoke_takes_back_those_permissions_and_keeps_the_rest(db):
     permissions.revoke(apps, "Reviewers", "series", CODENAMES)
     assert granted("Reviewers") == ["change_series"]
 
-
-def test_the_migrations_give_the_editors_every_app_s_grant(db):
-    editors = granted("Editors")
-    for codename in ["publish_article", "send_issue", "change_seriespart", "view_accesslog"]:
-        assert codename in editors
-    assert "publish_article" not in granted("Authors")
