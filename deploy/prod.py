@@ -89,7 +89,12 @@ def create_database(url):
 
 def prepare(env, demo):
     create_database(env["DATABASE_URL"])
-    for command in (["collectstatic", "--noinput", "-v0"], ["migrate", "--noinput", "-v0"]):
+    for command in (
+        ["collectstatic", "--noinput", "-v0"],
+        ["migrate", "--noinput", "-v0"],
+        # Stored pages made by an older renderer are made again; a no-op when none are.
+        ["rerender", "--if-outdated"],
+    ):
         subprocess.run([*MANAGE, *command], env=env, check=True, cwd=ROOT)
     if not demo:
         return
