@@ -32,7 +32,7 @@ RUN_ENV := LOCAL_RUN=true DEBUG=$(DEBUG)
 # pages never wait for it.
 run: migrate
 	@if [ "$(DEMO)" != "0" ]; then $(RUN_ENV) $(BIN)/python manage.py load_demo_site; fi
-	$(RUN_ENV) $(BIN)/python manage.py db_worker --no-reload --interval 0.2 & worker=$$!; \
+	$(RUN_ENV) $(BIN)/python manage.py run_worker --no-reload --interval 0.2 & worker=$$!; \
 	trap 'kill $$worker' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -71,10 +71,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# One pytest worker per core (pytest-xdist); a module runs on one worker, so what it sets up
+# once (an import, a server) is set up once. PYTEST_WORKERS= runs in one process.
+PYTEST_WORKERS ?= -n auto --dist loadscope
+
 test: install chromium hugo node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -168,7 +168,7 @@ def start(args, env):
     app_ports = args.app_ports.split(",")
     processes = [spawn(app_server(args, port), env) for port in app_ports]
     # Page invalidation runs on the worker (sitewide/changes.py): look for it five times a second.
-    processes.append(spawn([*MANAGE, "db_worker", "--no-reload", "--interval", "0.2"], env))
+    processes.append(spawn([*MANAGE, "run_worker", "--no-reload", "--interval", "0.2"], env))
     for port in app_ports:
         if not wait_until_up(f"http://127.0.0.1:{port}"):
             return processes
