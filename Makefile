@@ -32,7 +32,7 @@ RUN_ENV := LOCAL_RUN=true DEBUG=$(DEBUG)
 # pages never wait for it.
 run: migrate
 	@if [ "$(DEMO)" != "0" ]; then $(RUN_ENV) $(BIN)/python manage.py load_demo_site; fi
-	$(RUN_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	$(RUN_ENV) $(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 

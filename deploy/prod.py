@@ -160,7 +160,7 @@ def start(args, env):
 
     app_ports = args.app_ports.split(",")
     processes = [spawn(app_server(args, port), env) for port in app_ports]
-    processes.append(spawn([*MANAGE, "db_worker", "--no-reload"], env))
+    processes.append(spawn([*MANAGE, "run_worker", "--no-reload"], env))
     for port in app_ports:
         if not wait_until_up(f"http://127.0.0.1:{port}"):
             return processes

@@ -140,7 +140,7 @@ def workers_of(launcher):
         except OSError:
             continue
         parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == launcher.pid and "db_worker" in command:
+        if parent == launcher.pid and "run_worker" in command:
             found.append(int(entry.name))
     return found
 
