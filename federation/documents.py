@@ -6,6 +6,7 @@ import re
 import nh3
 from django.conf import settings
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname as localized
 
@@ -71,7 +72,7 @@ def site_name(language):
 
 
 def tagline_html(site, language):
-    return f"<p>{nh3.clean_text(in_language(site, 'tagline', language))}</p>"
+    return f"<p>{escape(in_language(site, 'tagline', language))}</p>"
 
 
 def actor_document(actor):
@@ -85,8 +86,7 @@ def actor_document(actor):
         "type": actor.actor_type,
         "preferredUsername": actor.username,
         "name": in_language(site, "name", language) or site.name,
-        "summary": actor.summary
-        or f"<p>{nh3.clean_text(in_language(site, 'tagline', language))}</p>",
+        "summary": actor.summary or tagline_html(site, language),
         "url": home,
         "inbox": actor.inbox_uri,
         "outbox": actor.outbox_uri,
@@ -144,8 +144,8 @@ def article_object(article, actor, generation=0):
             )
     if actor.object_type == actor.ObjectType.NOTE:
         content = (
-            f'<p><strong><a href="{url}">{nh3.clean_text(title)}</a></strong></p>'
-            + (f"<p>{nh3.clean_text(summary)}</p>" if summary else "")
+            f'<p><strong><a href="{url}">{escape(title)}</a></strong></p>'
+            + (f"<p>{escape(summary)}</p>" if summary else "")
             + body
         )
     else:
@@ -170,7 +170,7 @@ def article_object(article, actor, generation=0):
     del document["replies"]
     if actor.object_type == actor.ObjectType.ARTICLE:
         # Mastodon shows an Article's summary under its title, and the link.
-        document["summary"] = nh3.clean_text(summary) if summary else None
+        document["summary"] = escape(summary) if summary else None
     else:
         # A Note's summary is a content warning on Mastodon: none.
         del document["name"], document["nameMap"]
