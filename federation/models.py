@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +34,21 @@ def domain_of(uri):
     return (urlsplit(uri).hostname or "").lower()
 
 
+ACCOUNTS_KEY = "federation:accounts"
+
+
 class ActorQuerySet(models.QuerySet):
+    def accounts(self):
+        """{language: {"uri", "handle"}} of every edition, for pages; kept in the cache."""
+        accounts = cache.get(ACCOUNTS_KEY)
+        if accounts is None:
+            accounts = {
+                actor.language: {"uri": actor.uri, "handle": actor.handle}
+                for actor in self.ensure()
+            }
+            cache.set(ACCOUNTS_KEY, accounts, None)
+        return accounts
+
     def ensure(self):
         """One actor per site language, created with its keys on first use."""
         existing = {actor.language: actor for actor in self.all()}
@@ -96,6 +111,7 @@ class Actor(models.Model):
         if not self.private_key_pem:
             self.private_key_pem, self.public_key_pem = generate_key_pair()
         super().save(*args, **kwargs)
+        cache.delete(ACCOUNTS_KEY)
 
     @property
     def handle(self):

@@ -71,6 +71,8 @@ def post_inbox(client, django_capture_on_commit_callbacks):
         body = body if body is not None else _json(activity)
         signed = account.cavage_headers(f"http://testserver{path}", body)
         signed.update(headers or {})
+        if headers and "Signature" in headers and not headers["Signature"]:
+            del signed["Signature"]
         extra = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in signed.items()}
         extra.pop("HTTP_CONTENT_TYPE", None)
         extra.pop("HTTP_HOST", None)
