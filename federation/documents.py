@@ -6,8 +6,8 @@ import re
 import nh3
 from django.conf import settings
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import translation
+from django.utils.html import escape
 from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.models import SiteSettings

@@ -201,7 +201,7 @@ class RemoteServer:
                 padding.PKCS1v15(),
                 hashes.SHA256(),
             )
-        except Exception:  # noqa: BLE001  (any failure is a refusal, as on Mastodon)
+        except Exception:
             return "bad signature"
         return None
 
@@ -228,7 +228,7 @@ class RemoteServer:
                 require_components=required,
                 body=body if method == "POST" else None,
             )
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             return f"bad rfc9421 signature: {error}"
         if not all("created" in result.parameters for result in results):
             return "created not signed"

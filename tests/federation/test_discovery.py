@@ -8,7 +8,9 @@ from federation.models import Actor
 def test_webfinger_finds_each_edition_on_the_site_url_host_with_its_port(client, settings, db):
     settings.SITE_URL = "http://127.0.0.1:8000"
     for username in ("blog", "blog_ru"):
-        response = client.get("/.well-known/webfinger", {"resource": f"acct:{username}@127.0.0.1:8000"})
+        response = client.get(
+            "/.well-known/webfinger", {"resource": f"acct:{username}@127.0.0.1:8000"}
+        )
         assert response.status_code == 200
         assert response["Content-Type"] == "application/jrd+json"
         document = response.json()

@@ -204,9 +204,7 @@ def test_malformed_activities_are_refused_before_any_fetch(alice, post_inbox, bo
 
 def test_rate_limit_per_server(blog, alice, post_inbox, settings):
     settings.FEDERATION_INBOX_RATE_PER_MINUTE = 2
-    statuses = [
-        post_inbox(alice, alice.activity("Like", blog.uri)).status_code for _ in range(3)
-    ]
+    statuses = [post_inbox(alice, alice.activity("Like", blog.uri)).status_code for _ in range(3)]
     assert statuses == [202, 202, 429]
 
 

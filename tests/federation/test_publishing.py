@@ -180,7 +180,8 @@ def test_saving_never_waits_for_the_followers(blog, remote_server, make_article,
     server = remote_server(fail_first=10**6)
     follow(blog, server, "alice")
     make_article()  # would hang or fail if the save talked to the server
-    assert server.received == [] and not Activity.objects.exists()
+    assert server.received == []
+    assert not Activity.objects.exists()
 
 
 def test_server_answering_500_gets_it_later_once(blog, remote_server, article, queue):
