@@ -5,6 +5,7 @@ an author writes; embeds become links, never iframes.
 """
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from html import unescape
 from urllib.parse import quote
@@ -14,19 +15,34 @@ from django.utils.text import Truncator
 
 from articles.rendering import render_article_body
 
-# {{< name args >}}, {{% name args %}}, {{< /name >}}, {{< name args />}}
+# {{< name args >}}, {{% name args %}}, {{< /name >}}, {{< name args />}}. Possessive
+# quantifiers and disjoint alternatives: a match attempt never backtracks, and it stops at the
+# next unquoted "{{", so scanning a body costs time in proportion to its length.
 SHORTCODE = re.compile(
-    r"\{\{(?P<delim>[<%])\s*(?P<close>/)?\s*(?P<name>[\w.-]+)(?P<args>(?:[^>%}\"]|\"[^\"]*\")*?)"
-    r"\s*(?P<self>/)?\s*[>%]\}\}"
+    r"\{\{(?P<delim>[<%])[ \t\r\n]*+(?P<close>/)?+[ \t\r\n]*+(?P<name>[\w.-]++)"
+    r"(?P<args>(?:[^\"`>%/{]++|\"[^\"]*+\"|`[^`]*+`|/(?![ \t\r\n]*+[>%]\}\})"
+    r"|[>%](?!\}\})|\{(?!\{))*+)"
+    r"(?P<self>/)?+[ \t\r\n]*+[>%]\}\}"
 )
+MAX_SHORTCODE_LENGTH = 4096  # from {{ to }}: real ones are a line or two
+MAX_SHORTCODE_DEPTH = 20  # shortcodes inside shortcodes; deeper ones stay as text
 # {{</* name */>}}: Hugo's way of writing a shortcode that is shown, not run.
-ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.S)
-ARGUMENT = re.compile(r'(?:(\w+)=)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)')
+ESCAPED_OPEN = re.compile(r"\{\{([<%])/\*")
+ESCAPED_CLOSE = re.compile(r"\*/([>%])\}\}")
+ARGUMENT = re.compile(r'(?:(\w++)=)?+("(?:[^"\\]|\\.)*+"|`[^`]*+`|[^\s"`]++)')
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-IMAGE = re.compile(r'!\[(?P<alt>[^\]]*)\]\((?P<src><[^>]+>|[^\s)]+)(?P<title>\s+"[^"]*")?\)')
-LINK = re.compile(r'(?<!!)\[(?P<text>[^\]]*)\]\((?P<href><[^>]+>|[^\s)]+)(?P<title>\s+"[^"]*")?\)')
-REFERENCE = re.compile(r"^(?P<lead> {0,3}\[[^\]]+\]:\s*)(?P<href>\S+)", re.M)
-HTML_IMAGE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")', re.I)
+# Bounded and stopping at the next bracket: many openers on one long line cost a short scan
+# each, never the rest of the line.
+IMAGE = re.compile(
+    r"!\[(?P<alt>[^\[\]\n]{0,1000}+)\]\((?P<src><[^>\n]{1,2000}+>|[^\s()\[\]]{1,2000}+)"
+    r'(?P<title>\s+"[^"\n]{0,1000}+")?\)'
+)
+LINK = re.compile(
+    r"(?<!!)\[(?P<text>[^\[\]\n]{0,1000}+)\]\((?P<href><[^>\n]{1,2000}+>|[^\s()\[\]]{1,2000}+)"
+    r'(?P<title>\s+"[^"\n]{0,1000}+")?\)'
+)
+REFERENCE = re.compile(r"^(?P<lead> {0,3}\[[^\]\n]{1,1000}+\]:[ \t]*)(?P<href>\S+)", re.M)
+HTML_IMAGE = re.compile(r'(<img\b[^>]{0,2000}?\bsrc=")([^"\n]{1,2000})(")', re.I)
 MORE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M | re.I)
 SUMMARY_WORDS = 60
 MORE_MARK = "\x00more\x00"
@@ -70,6 +86,48 @@ def fenced_lines(text):
     return lines
 
 
+def scan_shortcodes(text):
+    """Every shortcode tag in the text, in order, in one left-to-right pass."""
+    tags, position = [], 0
+    while (start := text.find("{{", position)) >= 0:
+        match = SHORTCODE.match(text, start, start + MAX_SHORTCODE_LENGTH)
+        if match is None:
+            position = start + 2
+            continue
+        if match.group("self") and match.group("close"):
+            match = None  # {{< /x />}} is nothing Hugo knows
+        if match is not None:
+            tags.append(match)
+            position = match.end()
+        else:
+            position = start + 2
+    return tags
+
+
+def pair_shortcodes(tags):
+    """Opening index → closing index, as Hugo pairs them: a closing tag ends the nearest open
+    tag of its name; tags it skips over had no closing tag."""
+    pairs, stack, open_names = {}, [], {}
+    for index, match in enumerate(tags):
+        name = match.group("name")
+        if match.group("self"):
+            continue
+        if not match.group("close"):
+            stack.append(index)
+            open_names[name] = open_names.get(name, 0) + 1
+            continue
+        if not open_names.get(name):
+            continue  # a closing tag without its opening
+        while True:
+            opening = stack.pop()
+            opened = tags[opening].group("name")
+            open_names[opened] -= 1
+            if opened == name:
+                pairs[opening] = index
+                break
+    return pairs
+
+
 def escape_title(text):
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
@@ -81,17 +139,19 @@ def link_text(text):
 class BodyConverter:
     """Converts one page's body. `site` answers refs, links and images; `warn` reports."""
 
-    def __init__(self, page, resolver, warn):
+    def __init__(self, page, resolver, warn, check_time=lambda: None):
         self.page = page
         self.resolver = resolver
         self.warn = warn
+        # Raises once the post's time budget is spent.
+        self.check_time = check_time
 
     def convert(self, body):
         """The body in our Markdown; Hugo's manual summary (above <!--more-->) goes to
         `self.summary`."""
         body, escaped = self.hide_escaped(MORE.sub(MORE_MARK, body, count=1))
         body = self.repoint_links_and_images(body)
-        body = self.convert_shortcodes(body, 0, fenced_lines(body), body)
+        body = self.convert_shortcodes(body)
         for number, text in enumerate(escaped):
             body = body.replace(f"\x00{number}" + "\n" * text.count("\n") + "\x00", text)
         before, marked, _after = body.partition(MORE_MARK)
@@ -99,17 +159,21 @@ class BodyConverter:
         return tidy_blank_lines(body.replace(MORE_MARK, ""))
 
     def hide_escaped(self, body):
-        escaped = []
-
-        def hide(match):
-            escaped.append("{{" + match.group(1) + match.group(2) + match.group(3) + "}}")
+        """Set aside {{</* … */>}}, found in one pass: each opener looks for the next closer."""
+        escaped, out, position = [], [], 0
+        while (opener := ESCAPED_OPEN.search(body, position)) is not None:
+            closer = ESCAPED_CLOSE.search(body, opener.end())
+            if closer is None:
+                break  # no later opener has a closer either
+            inner = body[opener.end() : closer.start()]
+            escaped.append("{{" + opener.group(1) + inner + closer.group(1) + "}}")
             # The same number of lines, so later reports still name the right line.
-            return f"\x00{len(escaped) - 1}" + "\n" * match.group(0).count("\n") + "\x00"
-
-        return ESCAPED_SHORTCODE.sub(hide, body), escaped
-
-    def line_of(self, whole, offset):
-        return self.page.body_line + whole.count("\n", 0, offset)
+            hidden = body[opener.start() : closer.end()]
+            out.append(body[position : opener.start()])
+            out.append(f"\x00{len(escaped) - 1}" + "\n" * hidden.count("\n") + "\x00")
+            position = closer.end()
+        out.append(body[position:])
+        return "".join(out), escaped
 
     # Links and images, line by line outside code blocks, so reports carry real line numbers.
 
@@ -119,6 +183,7 @@ class BodyConverter:
         for number, line in enumerate(lines):
             if number in fenced:
                 continue
+            self.check_time()
             where = self.page.body_line + number
             line = IMAGE.sub(lambda m, where=where: self.image_markdown(m, where), line)
             line = HTML_IMAGE.sub(
@@ -147,46 +212,58 @@ class BodyConverter:
 
     # Shortcodes.
 
-    def convert_shortcodes(self, text, base, fenced, whole):
-        """Convert the shortcodes in `text`, which starts at `base` in `whole`."""
-        out, position = [], 0
-        for match in SHORTCODE.finditer(text):
-            if match.start() < position:
-                continue
+    def convert_shortcodes(self, text):
+        tags = scan_shortcodes(text)
+        if not tags:
+            return text
+        self.text = text
+        self.tags = tags
+        self.pairs = pair_shortcodes(tags)
+        self.line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
+        self.fenced = fenced_lines(text)
+        self.too_deep = False
+        return self.convert_range(0, len(tags), 0, len(text), 0)
+
+    def convert_range(self, first, last, low, high, depth):
+        """Convert tags[first:last], which lie in text[low:high]."""
+        text, tags, out, position, index = self.text, self.tags, [], low, first
+        while index < last:
+            self.check_time()
+            match = tags[index]
             out.append(text[position : match.start()])
-            position = match.end()
-            absolute = base + match.start()
-            line_index = whole.count("\n", 0, absolute)
-            name = match.group("name")
+            line_index = bisect_right(self.line_starts, match.start()) - 1
             positional, named = parse_arguments(match.group("args"))
+            name = match.group("name")
             code = Shortcode(name.lower(), positional, named, self.page.body_line + line_index)
-            closing = None
-            if not match.group("close") and not match.group("self"):
-                closing = self.find_closing(text, name, match.end())
+            in_code = line_index in self.fenced
             if match.group("close"):
                 # A closing tag without its opening: keep it visible.
-                out.append(self.unknown(match.group(0), code, line_index in fenced))
+                out.append(self.unknown(match.group(0), code, in_code))
+                position, index = match.end(), index + 1
                 continue
-            inner = None
-            if closing is not None:
+            end = self.pairs.get(index)
+            if end is None:
+                out.append(self.shortcode(code, None, match, None, in_code))
+                position, index = match.end(), index + 1
+                continue
+            closing = tags[end]
+            if code.name == "highlight":
                 inner = text[match.end() : closing.start()]
-                if code.name != "highlight":
-                    inner = self.convert_shortcodes(inner, base + match.end(), fenced, whole)
-                position = closing.end()
-            out.append(self.shortcode(code, inner, match, closing, line_index in fenced))
-        out.append(text[position:])
+            elif depth >= MAX_SHORTCODE_DEPTH:
+                inner = text[match.end() : closing.start()]
+                if not self.too_deep:
+                    self.too_deep = True
+                    self.warn(
+                        "shortcodes nested too deep",
+                        f"more than {MAX_SHORTCODE_DEPTH} levels; the inner ones kept as text",
+                        line=code.line,
+                    )
+            else:
+                inner = self.convert_range(index + 1, end, match.end(), closing.start(), depth + 1)
+            out.append(self.shortcode(code, inner, match, closing, in_code))
+            position, index = closing.end(), end + 1
+        out.append(text[position:high])
         return "".join(out)
-
-    def find_closing(self, text, name, start):
-        depth = 1
-        pattern = re.compile(r"\{\{[<%]\s*(/)?\s*" + re.escape(name) + r"(?=[\s/>%])[^}]*?[>%]\}\}")
-        for match in pattern.finditer(text, start):
-            if match.group(0).rstrip("}>% ").endswith("/") and not match.group(1):
-                continue  # self-closing
-            depth += -1 if match.group(1) else 1
-            if depth == 0:
-                return match
-        return None
 
     def shortcode(self, code, inner, match, closing, in_code):
         handler = getattr(self, f"shortcode_{code.name}", None)

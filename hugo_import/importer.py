@@ -2,6 +2,7 @@
 
 import hashlib
 import math
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
@@ -82,10 +83,17 @@ class Post:
         return self.pages[ENGLISH]
 
 
+class PostTooSlowError(PageError):
+    """The post took longer than its time budget: a hostile or pathological source."""
+
+
 class Importer:
-    def __init__(self, site, dry_run=False):
+    def __init__(self, site, dry_run=False, time_budget=30, clock=time.monotonic):
         self.site = site
         self.dry_run = dry_run
+        self.time_budget = time_budget
+        self.clock = clock
+        self.deadline = math.inf
         self.report = Report(dry_run=dry_run)
         self.images = {}
         self.by_ref = {}
@@ -105,6 +113,8 @@ class Importer:
         return self.report
 
     def import_all(self):
+        for path, why in self.site.refused:
+            self.report.warn("not read", path, why)
         posts = self.group()
         self.plan_slugs(posts)
         self.index(posts)
@@ -112,6 +122,13 @@ class Importer:
             self.import_post(post)
         self.order_series()
         self.note_removed_sources(posts)
+
+    def check_time(self):
+        if self.clock() > self.deadline:
+            raise PostTooSlowError(
+                f"took longer than its {self.time_budget} s budget; "
+                "split it or simplify what it nests"
+            )
 
     def warn(self, kind, message, page=None, line=None):
         page = page or self.current_page
@@ -335,6 +352,7 @@ class Importer:
         if post.imported and post.imported.source_hash == source_hash:
             self.report.unchanged.append(english.source)
             return
+        self.deadline = self.clock() + self.time_budget
         try:
             with transaction.atomic(), reversion.create_revision():
                 article = self.write(post, source_hash)
@@ -343,8 +361,13 @@ class Importer:
             message = "; ".join(error.messages) if isinstance(error, ValidationError) else error
             self.report.skip(english.source, f"not imported: {message}")
             return
+        except (RecursionError, MemoryError, LookupError, TypeError, AttributeError) as error:
+            # A source no rule above foresaw must cost its own post, never the whole run.
+            self.report.skip(english.source, f"not imported: {type(error).__name__}: {error}")
+            return
         finally:
             self.current_page = None
+            self.deadline = math.inf
         (self.report.updated if post.imported else self.report.created).append(english.source)
         if not post.imported:
             post.imported = article.hugo_source
@@ -386,7 +409,7 @@ class Importer:
         return article
 
     def texts(self, page):
-        converter = BodyConverter(page, self, self.warn)
+        converter = BodyConverter(page, self, self.warn, self.check_time)
         body = converter.convert(page.body)
         summary = str(page.meta.get("summary") or page.meta.get("description") or "").strip()
         summary = summary or converter.summary or first_paragraph(body)
@@ -592,5 +615,5 @@ class Importer:
                 series.renumber(wanted)
 
 
-def import_site(site, dry_run=False):
-    return Importer(site, dry_run=dry_run).run()
+def import_site(site, dry_run=False, **options):
+    return Importer(site, dry_run=dry_run, **options).run()

@@ -1,9 +1,7 @@
 """A Hugo site on disk: its config, its pages grouped into translations, their old addresses."""
 
 import hashlib
-import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path, PurePosixPath
@@ -11,10 +9,19 @@ from posixpath import normpath
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+
+from hugo_import.safe import (
+    MAX_CONFIG_BYTES,
+    MAX_FRONT_MATTER_BYTES,
+    MAX_PAGE_BYTES,
+    Boundary,
+    UnsafeInputError,
+    parse,
+    read_text,
+)
 
 CONFIG_NAMES = [
     f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
@@ -32,12 +39,15 @@ class PageError(Exception):
 
 
 class TOMLHandler(BaseHandler):
-    """`+++` front matter, parsed by the standard library's tomllib."""
+    """`+++` front matter."""
 
     FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+    kind = "toml"
 
-    def load(self, fm, **kwargs):
-        return tomllib.loads(fm)
+
+# python-frontmatter finds the boundaries; our bounded parser reads what is between them.
+YAMLHandler.kind = "yaml"
+JSONHandler.kind = "json"
 
 
 def lower_keys(value):
@@ -49,38 +59,36 @@ def lower_keys(value):
     return value
 
 
-def load_config_file(path):
-    text = path.read_text(encoding="utf-8")
+def load_config_file(path, boundary):
+    why = boundary.why_not(path)
+    if why:
+        raise HugoSiteError(f"{path}: {why}")
     try:
-        if path.suffix == ".toml":
-            data = tomllib.loads(text)
-        elif path.suffix == ".json":
-            data = json.loads(text)
-        else:
-            data = yaml.safe_load(text) or {}
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as error:
+        text = read_text(path, MAX_CONFIG_BYTES)
+        data = parse(text, path.suffix.lstrip(".").replace("yml", "yaml")) or {}
+    except ValueError as error:  # UnsafeInputError included
         raise HugoSiteError(f"{path}: {error}") from error
     if not isinstance(data, dict):
         raise HugoSiteError(f"{path}: not a table of settings")
     return lower_keys(data)
 
 
-def read_config(root):
+def read_config(root, boundary):
     """The site config: one file at the root, or a config/_default/ folder split by key."""
     config = {}
     found = []
     for name in CONFIG_NAMES:
-        if (root / name).is_file():
-            config.update(load_config_file(root / name))
+        if (root / name).is_file() or (root / name).is_symlink():
+            config.update(load_config_file(root / name, boundary))
             found.append(name)
             break
     folder = root / "config" / "_default"
-    if folder.is_dir():
+    if folder.is_dir() and boundary.resolve(folder):
         for path in sorted(folder.iterdir()):
             # menus.en.toml and the like are per-language extras we do not need.
             if path.suffix not in CONFIG_SUFFIXES or "." in path.stem:
                 continue
-            data = load_config_file(path)
+            data = load_config_file(path, boundary)
             if path.stem in {"hugo", "config"}:
                 config.update(data)
             else:
@@ -199,7 +207,10 @@ class Page:
         return "/".join([*self.dirs, self.basename])
 
     def read(self):
-        text = self.file.read_text(encoding="utf-8")
+        try:
+            text = read_text(self.file, MAX_PAGE_BYTES)
+        except UnsafeInputError as error:
+            raise PageError(str(error)) from error
         stripped = text.lstrip("\ufeff")
         if stripped.startswith("+++"):
             handler = TOMLHandler()
@@ -216,10 +227,12 @@ class Page:
                 front, body = handler.split(stripped)
             except ValueError as error:
                 raise PageError("front matter is not closed") from error
+            if len(front.encode()) > MAX_FRONT_MATTER_BYTES:
+                raise PageError(f"front matter larger than {MAX_FRONT_MATTER_BYTES // 1000} kB")
             try:
-                metadata = handler.load(front)
-            # ValueError: YAML's reading of an impossible date such as 2024-13-45.
-            except (yaml.YAMLError, ValueError) as error:
+                metadata = parse(front, handler.kind)
+            # ValueError: also YAML's reading of an impossible date such as 2024-13-45.
+            except ValueError as error:
                 message = " ".join(str(error).split())
                 raise PageError(f"front matter cannot be read: {message}") from error
         if metadata is None:
@@ -285,38 +298,75 @@ class HugoSite:
     config: SiteConfig
     pages: list = field(default_factory=list)
     broken: list = field(default_factory=list)  # (page, why it cannot be read)
+    refused: list = field(default_factory=list)  # (path from the site's folder, why not read)
+    boundary: Boundary = None
 
     @classmethod
     def load(cls, root, sections=None):
         root = Path(root)
         if not root.is_dir():
             raise HugoSiteError(f"{root}: no such folder")
-        site = cls(root=root, config=SiteConfig.from_dict(root, read_config(root), sections))
+        boundary = Boundary(root)
+        config = read_config(root, boundary)
+        site = cls(
+            root=root,
+            config=SiteConfig.from_dict(root, config, sections),
+            boundary=boundary,
+        )
         site.find_pages()
         return site
+
+    def refuse(self, path, why):
+        self.refused.append((self.relative(path), why))
+
+    def relative(self, path):
+        try:
+            return str(Path(path).relative_to(self.root))
+        except ValueError:
+            return str(path)
 
     def find_pages(self):
         folders = {}
         for language, folder in self.config.content_dirs.items():
             folders.setdefault(folder, []).append(language)
+        # Real paths already walked or read: a link back up (posts/loop -> .) or a second
+        # link to the same file adds nothing.
+        self.seen = set()
         for folder, languages in folders.items():
             # A language's own folder: its pages are in that language unless a suffix says not.
             own = len(folders) > 1 and len(languages) == 1
             folder_language = languages[0] if own else self.config.default_language
-            for section in self.config.sections:
-                if (folder / section).is_dir():
-                    self.walk(folder, folder / section, folder_language)
+            if (folder.is_dir() or folder.is_symlink()) and self.enter(folder):
+                for section in self.config.sections:
+                    if (folder / section).is_dir() or (folder / section).is_symlink():
+                        self.walk(folder, folder / section, folder_language)
         readable = []
         for page in self.pages:
             try:
                 page.read()
-            except (PageError, UnicodeDecodeError, OSError) as error:
+            except (PageError, OSError) as error:
                 self.broken.append((page, str(error)))
             else:
                 readable.append(page)
         self.pages = readable
 
+    def enter(self, path):
+        """Whether to read a file or folder: inside the site, and not read before."""
+        why = self.boundary.why_not(path)
+        if why:
+            self.refuse(path, why)
+            return False
+        real = path.resolve()
+        if real in self.seen:
+            if path.is_symlink():
+                self.refuse(path, f"a link to {self.relative(real)}, which is read already")
+            return False
+        self.seen.add(real)
+        return True
+
     def walk(self, root, folder, folder_language):
+        if not self.enter(folder):
+            return
         known = set(self.config.content_dirs)
         entries = sorted(folder.iterdir())
         indexes = [
@@ -328,6 +378,8 @@ class HugoSite:
         if indexes:
             # A leaf bundle: the page and its resources; nothing below is a page of its own.
             for path in indexes:
+                if not self.enter(path):
+                    continue
                 language = split_language(path.stem, known)[1] or folder_language
                 self.pages.append(
                     Page(
@@ -346,8 +398,8 @@ class HugoSite:
                 self.walk(root, path, folder_language)
             elif path.suffix in CONTENT_SUFFIXES:
                 basename, language = split_language(path.stem, known)
-                if basename == "_index":
-                    continue  # a section's own page, not a post
+                if basename == "_index" or not self.enter(path):
+                    continue  # _index: a section's own page, not a post
                 self.pages.append(
                     Page(
                         file=path,
@@ -359,6 +411,26 @@ class HugoSite:
                         bundle=None,
                     )
                 )
+            elif path.is_symlink():
+                self.enter(path)  # a dangling link or a loop: said in the report
+
+    def resources(self, page):
+        """The files of a page bundle that stay inside the site."""
+        if page.bundle is None:
+            return []
+        found, stack = [], [page.bundle]
+        while stack:
+            folder = stack.pop()
+            for path in sorted(folder.iterdir()):
+                if self.boundary.resolve(path) is None:
+                    continue
+                if path.is_dir():
+                    # rglob would not follow linked folders either; a loop is impossible here.
+                    if not path.is_symlink():
+                        stack.append(path)
+                elif path.is_file():
+                    found.append(path)
+        return found
 
     def source_hash(self, pages):
         """Changes when any of the post's files or its bundle's resources change."""
@@ -366,8 +438,7 @@ class HugoSite:
         files = set()
         for page in pages:
             files.add(page.file)
-            if page.bundle:
-                files.update(path for path in page.bundle.rglob("*") if path.is_file())
+            files.update(self.resources(page))
         for path in sorted(files):
             digest.update(str(path.relative_to(self.root)).encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -118,7 +118,7 @@ def test_what_is_not_a_readable_hugo_site_is_refused_with_a_reason(tmp_path, fil
         ("---\n- a\n- list\n---\nBody\n", "front matter is not a table of keys"),
         ("---\ntitle: never closed\n", "front matter is not closed"),
         ("---\ndate: 2024-13-45\n---\nBody\n", "month must be in 1..12"),
-        (b"---\ntitle: \xff\xfe\n---\n", "can't decode"),
+        (b"---\ntitle: \xff\xfe\n---\n", "not UTF-8 text"),
     ],
 )
 def test_a_page_that_cannot_be_read_is_set_aside_with_its_reason(tmp_path, text, reason):
