@@ -57,7 +57,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-APPS := articles series newsletter hugo_import
+APPS := articles series newsletter federation hugo_import
 
 # Each app keeps its own catalogue in APP/locale; locale/ holds the site-wide strings.
 messages: install

@@ -4,7 +4,6 @@ from fediverse import RemoteServer, key_pair
 
 from federation import models as federation_models
 from federation.models import Actor
-from federation.signatures import Message
 
 
 @pytest.fixture(autouse=True)
@@ -86,10 +85,3 @@ def _json(document):
     import json
 
     return json.dumps(document).encode()
-
-
-def signed_message(account, url, body, style):
-    message = Message("POST", url, {"Content-Type": "application/activity+json"}, body)
-    from federation import signatures
-
-    return signatures.sign(message, key_id=account.key_id, private_key=account.key, style=style)

@@ -293,3 +293,11 @@ class RemoteServer:
                 return self._answer(202)
 
         return Handler
+
+
+def signed_message(account, url, body, style):
+    """A request signed by `account` the way our own client signs (for RFC 9421 tests)."""
+    from federation import signatures
+
+    message = signatures.Message("POST", url, {"Content-Type": "application/activity+json"}, body)
+    return signatures.sign(message, key_id=account.key_id, private_key=account.key, style=style)

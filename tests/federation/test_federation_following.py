@@ -1,5 +1,7 @@
 import json
 
+from fediverse import signed_message
+
 from federation.models import Delivery, Follower, ReceivedActivity, RemoteActor
 
 
@@ -61,8 +63,6 @@ def test_same_activity_delivered_twice_changes_nothing_twice(blog, remote_server
 
 
 def test_follow_signed_with_rfc9421_is_accepted(client, blog, remote_server):
-    from conftest import signed_message
-
     server = remote_server()
     alice = server.account("alice")
     body = json.dumps(alice.activity("Follow", blog.uri)).encode()
