@@ -281,6 +281,9 @@ FEDERATION_MAX_DOCUMENT_BYTES = int(os.environ.get("FEDERATION_MAX_DOCUMENT_BYTE
 FEDERATION_MAX_JSON_DEPTH = int(os.environ.get("FEDERATION_MAX_JSON_DEPTH", "16"))
 FEDERATION_INBOX_RATE_PER_MINUTE = int(os.environ.get("FEDERATION_INBOX_RATE_PER_MINUTE", "300"))
 FEDERATION_OUTBOX_ITEMS = 20
+# An article that went live longer ago than this when first sent (an import, a backdated
+# article) is not pushed into followers' timelines; it stays fetchable and in the outbox.
+FEDERATION_NEWS_HOURS = int(os.environ.get("FEDERATION_NEWS_HOURS", "48"))
 
 # Whole public pages are kept in the cache this long (0 turns the page cache off); any save of
 # what pages show makes them stale at once, and none outlives the next scheduled publication.

@@ -5,6 +5,8 @@ Update when its text changes, Delete when it is withdrawn or deleted.
 sends the difference, so running it twice, or late, sends nothing twice.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -21,6 +23,13 @@ def shown_in(article, language):
     hidden = article.hidden_languages
     hidden = hidden if isinstance(hidden, list | set | tuple) else (hidden or "").split(",")
     return article.is_translated(language) and language not in hidden
+
+
+def is_old_news(article):
+    """Published long before it could be sent (an import, a backdated article): followers'
+    timelines are for news, so it stays on the site and in the outbox only."""
+    age = timezone.now() - article.published_at
+    return age > timedelta(hours=settings.FEDERATION_NEWS_HOURS)
 
 
 def federate(article_pk, enqueue):
@@ -45,6 +54,8 @@ def _bring_in_line(actor, article_pk, article, enqueue):
             changes["object_uri"] = documents.object_uri(
                 article_pk, actor.language, changes["generation"]
             )
+        elif not state.content_hash and is_old_news(article):
+            return None
         else:
             target = documents.article_object(article, actor, state.generation)
             digest = content_hash(target)

@@ -1,6 +1,8 @@
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 ACTIVITY = "application/activity+json"
 LD = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
@@ -8,7 +10,9 @@ LD = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 
 @pytest.fixture
 def article(make_article):
-    return make_article(title_en="Connection pools", slug="pools")
+    return make_article(
+        title_en="Connection pools", slug="pools", published_at=timezone.now() - timedelta(hours=1)
+    )
 
 
 @pytest.fixture(params=[0, 600], ids=["uncached", "page-cache"])

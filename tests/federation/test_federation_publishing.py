@@ -56,7 +56,23 @@ def deliver_all(queue, *, now=None, session=None):
 
 @pytest.fixture
 def article(make_article, db):
-    return make_article(title_en="Connection pools", slug="pools", body_en="Text [a](/en/x/).")
+    return make_article(
+        title_en="Connection pools",
+        slug="pools",
+        body_en="Text [a](/en/x/).",
+        published_at=timezone.now() - timedelta(minutes=5),
+    )
+
+
+@pytest.fixture
+def make_article(make_article):
+    """Articles that have just gone live, as publishing makes them."""
+
+    def make(**fields):
+        fields.setdefault("published_at", timezone.now() - timedelta(minutes=1))
+        return make_article(**fields)
+
+    return make
 
 
 def test_create_goes_once_to_each_shared_inbox(blog, remote_server, article, queue):
@@ -281,3 +297,11 @@ def test_delivery_to_a_private_address_is_refused(blog, remote_server, article, 
     assert deliver_all(queue) == [Delivery.Status.FAILED]
     assert server.received == []
     assert "private address" in Delivery.objects.get().error
+
+
+def test_old_articles_are_not_pushed_into_timelines(blog, remote_server, make_article, queue):
+    server = remote_server()
+    follow(blog, server, "alice")
+    imported = make_article(published_at=timezone.now() - timedelta(days=400))
+    publishing.federate(imported.pk, queue)
+    assert not Activity.objects.exists()
