@@ -6,6 +6,7 @@ once and refreshed when their key stops verifying. What we send is an `Activity`
 activity once however often the fan-out runs.
 """
 
+import functools
 import hashlib
 import uuid
 from urllib.parse import urlsplit
@@ -138,7 +139,14 @@ class Actor(models.Model):
         return absolute(reverse("federation:followers", kwargs={"username": self.username}))
 
     def private_key(self):
-        return serialization.load_pem_private_key(self.private_key_pem.encode(), password=None)
+        return load_private_key(self.private_key_pem)
+
+
+@functools.lru_cache(maxsize=8)
+def load_private_key(pem):
+    # Reading (and checking) a 2048-bit key costs a quarter of a second on a busy machine:
+    # once per process, not once per delivery.
+    return serialization.load_pem_private_key(pem.encode(), password=None)
 
 
 def generate_key_pair():

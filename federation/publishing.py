@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from federation import delivery, documents
-from federation.models import Activity, Actor, ArticleState, content_hash
+from federation.models import Activity, Actor, ArticleState, Follower, content_hash
 
 
 def shown_in(article, language):
@@ -86,9 +86,11 @@ def _bring_in_line(actor, article_pk, article, enqueue):
 
 def queue_federation(article):
     """After the commit: now (an Update or Delete goes at once) and, when the article is
-    scheduled, again at its second."""
+    scheduled, again at its second. Without followers there is nobody to tell."""
     from federation.tasks import Queue
 
+    if not Follower.objects.exists():
+        return
     pk, at = article.pk, article.published_at
     scheduled = article.status == Article.Status.PUBLISHED and at and at > timezone.now()
 
