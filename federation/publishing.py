@@ -34,6 +34,9 @@ def is_old_news(article):
 
 def federate(article_pk, enqueue):
     article = Article.objects.filter(pk=article_pk).first()
+    if article is not None and article.state == Article.State.SCHEDULED:
+        # Come back at its second (again: every run re-checks, so extra runs are harmless).
+        enqueue.federate(article_pk, article.published_at)
     for actor in Actor.objects.ensure():
         live = article is not None and article.is_live and shown_in(article, actor.language)
         _bring_in_line(actor, article_pk, article if live else None, enqueue)
@@ -84,31 +87,22 @@ def _bring_in_line(actor, article_pk, article, enqueue):
     return activity
 
 
-def queue_federation(article):
-    """After the commit: now (an Update or Delete goes at once) and, when the article is
-    scheduled, again at its second. Without followers there is nobody to tell."""
+def queue_federation(article_pk):
+    """After the commit, on the worker; a scheduled article's run queues one for its second.
+    Without followers there is nobody to tell."""
     from federation.tasks import Queue
 
-    if not Follower.objects.exists():
-        return
-    pk, at = article.pk, article.published_at
-    scheduled = article.status == Article.Status.PUBLISHED and at and at > timezone.now()
-
-    def queue():
-        Queue.federate(pk)
-        if scheduled:
-            Queue.federate(pk, at)
-
-    transaction.on_commit(queue, robust=True)
+    if Follower.objects.exists():
+        transaction.on_commit(lambda: Queue.federate(article_pk), robust=True)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="federation-article-saved")
 def article_saved(sender, instance, raw=False, **kwargs):
     if not raw and settings.FEDERATION_ENABLED:
-        queue_federation(instance)
+        queue_federation(instance.pk)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="federation-article-deleted")
 def article_deleted(sender, instance, **kwargs):
     if settings.FEDERATION_ENABLED:
-        queue_federation(instance)
+        queue_federation(instance.pk)

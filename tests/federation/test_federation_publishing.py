@@ -5,7 +5,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
-from federation import delivery, publishing
+from federation import delivery, publishing, tasks
 from federation.models import Activity, Delivery, Follower, RemoteActor
 
 
@@ -166,12 +166,11 @@ def test_scheduled_article_is_sent_at_its_second_not_before(
     at = timezone.now() + timedelta(hours=2)
     with django_capture_on_commit_callbacks(execute=True):
         article = make_article(published_at=at)
-    # The save queued the worker task for the article's second.
-    runs = {task.run_after for task in DBTaskResult.objects.filter(args_kwargs__args=[article.pk])}
-    assert at in runs
-
-    publishing.federate(article.pk, queue)  # a run before its time sends nothing
+    # The save queued a worker task, which sends nothing yet and comes back at its second.
+    assert DBTaskResult.objects.filter(args_kwargs__args=[article.pk]).exists()
+    publishing.federate(article.pk, tasks.Queue)
     assert not Activity.objects.exists()
+    assert DBTaskResult.objects.filter(args_kwargs__args=[article.pk], run_after=at).exists()
 
     Article.objects.filter(pk=article.pk).update(published_at=timezone.now())
     publishing.federate(article.pk, queue)
