@@ -4,7 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.models import Article
-from federation.models import Activity, Actor, Block, Delivery, Follower, Reaction, Reply
+from federation.models import (
+    Activity,
+    Actor,
+    Block,
+    Delivery,
+    Follower,
+    Reaction,
+    Reply,
+    fragments_changed,
+)
 
 
 @admin.register(Actor)
@@ -53,6 +62,7 @@ class ReplyAdmin(admin.ModelAdmin):
     @admin.action(description=_("Approve: show under the article"))
     def approve(self, request, queryset):
         count = queryset.update(status=Reply.Status.APPROVED)
+        fragments_changed()
         Article.expire_cached_pages()
         self.message_user(
             request, ngettext("%d reply approved.", "%d replies approved.", count) % count
@@ -61,6 +71,7 @@ class ReplyAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reject: keep it off the site"))
     def reject(self, request, queryset):
         count = queryset.update(status=Reply.Status.REJECTED)
+        fragments_changed()
         Article.expire_cached_pages()
         self.message_user(
             request, ngettext("%d reply rejected.", "%d replies rejected.", count) % count

@@ -29,6 +29,7 @@ from federation.models import (
     RemoteActor,
     Reply,
     domain_of,
+    fragments_changed,
 )
 from federation.remote import Client, RemoteError
 from federation.signatures import SignatureError
@@ -259,6 +260,7 @@ def on_undo(document, sender):
                 follows.filter(actor=actor).delete()
     if target_type in (None, "Like", "Announce") and target_id:
         Reaction.objects.filter(activity_id=target_id, actor_uri=sender.uri).delete()
+        fragments_changed()
 
 
 def article_for(uri):
@@ -348,6 +350,7 @@ def on_update(document, sender):
         reply.content = sanitized(note.get("content"))
         reply.save(update_fields=["content"])
         if reply.status == Reply.Status.APPROVED:
+            fragments_changed()
             Article.expire_cached_pages()
 
 
@@ -357,8 +360,11 @@ def on_delete(document, sender):
         Reply.objects.filter(author_uri=sender.uri).delete()
         Reaction.objects.filter(actor_uri=sender.uri).delete()
         sender.delete()
+        fragments_changed()
+        Article.expire_cached_pages()
         return
     if Reply.objects.filter(object_uri=target_id, author_uri=sender.uri).delete()[0]:
+        fragments_changed()
         Article.expire_cached_pages()
 
 
@@ -373,6 +379,8 @@ def on_reaction(document, sender):
         actor_uri=sender.uri,
         defaults={"activity_id": document["id"][:500], "domain": sender.domain},
     )
+    # The count on the article's page follows when its cached copy expires.
+    fragments_changed()
 
 
 HANDLERS = {

@@ -36,16 +36,28 @@ def domain_of(uri):
 
 
 ACCOUNTS_KEY = "federation:accounts"
+FRAGMENTS_KEY = "federation:fragments"
+
+
+def fragments_changed():
+    """Replies or reactions changed: what article pages show of them is read again."""
+    try:
+        cache.incr(FRAGMENTS_KEY)
+    except ValueError:
+        cache.add(FRAGMENTS_KEY, 1, None)
 
 
 class ActorQuerySet(models.QuerySet):
     def accounts(self):
-        """{language: {"uri", "handle"}} of every edition, for pages; kept in the cache."""
+        """{language: {"uri", "handle"}} of the editions, for pages; kept in the cache.
+
+        Pages only read: the accounts (and their keys) are made by the first fediverse
+        request or the first visit to the admin.
+        """
         accounts = cache.get(ACCOUNTS_KEY)
         if accounts is None:
             accounts = {
-                actor.language: {"uri": actor.uri, "handle": actor.handle}
-                for actor in self.ensure()
+                actor.language: {"uri": actor.uri, "handle": actor.handle} for actor in self
             }
             cache.set(ACCOUNTS_KEY, accounts, None)
         return accounts
@@ -251,6 +263,7 @@ class Block(models.Model):
             else:
                 found = model.objects.filter(**{field: self.actor_uri})
             found.delete()  # a remote account takes its follows along
+        fragments_changed()
 
     @classmethod
     def is_blocked(cls, uri):
