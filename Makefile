@@ -4,7 +4,7 @@ BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint messages migrate demo clean chromium audit screenshots bench \
-	bench-newsletter bench-federation bench-search prod nginx
+	bench-newsletter bench-federation bench-search prod nginx hugo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,12 +43,17 @@ prod: install nginx
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
+# The export test builds the exported site with Debian's hugo; install it when missing (needs root).
+hugo:
+	@command -v hugo >/dev/null || { apt-get update -qq && apt-get install -y -qq hugo; } || \
+		echo "hugo could not be installed: the Hugo build test will be skipped"
+
 # axe-core for the accessibility checks in the browser tests.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: install chromium node_modules/.installed
+test: install chromium hugo node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -57,7 +62,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-APPS := articles series newsletter federation hugo_import
+APPS := sitewide articles series newsletter federation hugo_import portability
 
 # Each app keeps its own catalogue in APP/locale; locale/ holds the site-wide strings.
 messages: install

@@ -23,11 +23,11 @@ from reversion.admin import VersionAdmin
 
 from articles.admin_filters import StateFilter, TranslationFilter
 from articles.forms import LanguagesField, ScheduleForm
-from articles.images import CheckedImageField
-from articles.invitations import ROLES, InvitationForm
-from articles.models import Article, Author, SiteSettings, SlugRedirect, Tag
+from articles.models import Article, Author, SlugRedirect, Tag
 from articles.preview import preview_url
 from articles.widgets import EditorWidget
+from sitewide.images import CheckedImageField
+from sitewide.invitations import ROLES, InvitationForm
 
 UPCOMING_WEEKS = 6
 DIFF_CLASSES = {"+": "added", "-": "removed", "@": "hunk"}
@@ -500,19 +500,3 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
             "media": self.media,
         }
         return TemplateResponse(request, "admin/articles/article/upcoming.html", context)
-
-
-@admin.register(SiteSettings)
-class SiteSettingsAdmin(TabbedTranslationAdmin):
-    fields = ["name", "tagline", "newsletter_heading", "newsletter_pitch"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        # One row only: go straight to editing it.
-        settings_row = SiteSettings.load()
-        return redirect("admin:articles_sitesettings_change", settings_row.pk)

@@ -13,8 +13,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Author, SiteSettings, Tag
+from articles.models import Article, Author, Tag
 from articles.rendering import with_absolute_urls
+from sitewide.models import SiteSettings
 
 FEED_SIZE = 20
 # What an entry never needs: the Markdown sources and the contents lists.

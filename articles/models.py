@@ -3,7 +3,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
@@ -14,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 from modeltranslation.utils import build_localized_fieldname as localized
 
-from articles.images import content_addressed_storage, make_renditions, srcset
 from articles.querysets import ArticleQuerySet
 from articles.rendering import IMAGE_WITHOUT_ALT, media_image_names, render_article_body
-from articles.renditions import make_body_renditions
+from sitewide.caching import bump_content_version
+from sitewide.images import content_addressed_storage, make_renditions, srcset
+from sitewide.renditions import make_body_renditions
 
 # The English fields a Russian translation follows.
 TRACKED_FIELDS = ("title", "summary", "body")
@@ -340,8 +340,6 @@ class Article(models.Model):
     @staticmethod
     def expire_cached_pages():
         """After-commit work changed what pages show without a save signal: drop cached copies."""
-        from articles.caching import bump_content_version  # caching imports this module
-
         bump_content_version()
 
     def body_images(self):
@@ -400,55 +398,3 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
-
-
-class SiteSettings(models.Model):
-    """The site's name and pitch, editable per language; one row, created on first use."""
-
-    CACHE_KEY = "site-settings"
-
-    name = models.CharField(_("site name"), max_length=80, default="Engineering insights")
-    tagline = models.CharField(
-        _("tagline"),
-        max_length=200,
-        default="Practical write-ups on building, running and scaling software systems.",
-    )
-    newsletter_heading = models.CharField(
-        _("newsletter heading"), max_length=80, default="Stay ahead"
-    )
-    newsletter_pitch = models.CharField(
-        _("newsletter pitch"),
-        max_length=300,
-        default="Weekly deep dives into how software systems are built, run and scaled.",
-    )
-
-    class Meta:
-        verbose_name = _("site settings")
-        verbose_name_plural = _("site settings")
-
-    def __str__(self):
-        return str(_("Site settings"))
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
-
-    @classmethod
-    def load(cls):
-        settings_row = cache.get(cls.CACHE_KEY)
-        if settings_row is None:
-            settings_row, _created = cls.objects.get_or_create(pk=1, defaults=RUSSIAN_DEFAULTS)
-            cache.set(cls.CACHE_KEY, settings_row, timeout=None)
-        return settings_row
-
-
-# Our own wording in the shape of the seed pages; editors change it in the admin.
-RUSSIAN_DEFAULTS = {
-    "name_ru": "Инженерные инсайты",
-    "tagline_ru": "Практические разборы того, как строить, запускать и масштабировать "
-    "программные системы.",
-    "newsletter_heading_ru": "Будьте на шаг впереди",
-    "newsletter_pitch_ru": "Еженедельные подробные разборы того, как строят, эксплуатируют "
-    "и масштабируют программные системы.",
-}

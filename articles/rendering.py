@@ -15,8 +15,8 @@ from django.utils.html import escape, strip_tags
 from markdown.extensions.toc import slugify_unicode
 from PIL import Image
 
-from articles.images import RENDITIONS_PATH
-from articles.renditions import responsive_attributes
+from sitewide.images import RENDITIONS_PATH
+from sitewide.renditions import responsive_attributes
 
 WORDS_PER_MINUTE = 220
 

@@ -16,9 +16,9 @@ from django.db.models import Value
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from articles.caching import bump_content_version
 from articles.models import Article, Tag
 from articles.stemming import stems
+from sitewide.caching import bump_content_version
 
 CONFIGS = {"en": "english", "ru": "russian"}
 # Title above tags above summary above body, on both databases.

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from articles.models import Article, Author, SiteSettings, Tag
+from articles.models import Article, Author, Tag
 
 
 @register(Article)
@@ -18,8 +18,3 @@ class AuthorTranslationOptions(TranslationOptions):
 class TagTranslationOptions(TranslationOptions):
     fields = ("name",)
     required_languages = {"en": ("name",)}
-
-
-@register(SiteSettings)
-class SiteSettingsTranslationOptions(TranslationOptions):
-    fields = ("name", "tagline", "newsletter_heading", "newsletter_pitch")

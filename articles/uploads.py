@@ -7,7 +7,7 @@ from markdownx.forms import ImageForm
 from markdownx.settings import MARKDOWNX_MEDIA_PATH
 from markdownx.views import ImageUploadView
 
-from articles.images import check_image, content_addressed_storage
+from sitewide.images import check_image, content_addressed_storage
 
 
 class ImageUploadForm(ImageForm):

@@ -11,12 +11,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from articles.metadata import article_meta, author_meta, listing_meta
-from articles.models import Article, Author, SiteSettings, SlugRedirect, Tag
+from articles.meta import article_meta, author_meta
+from articles.models import Article, Author, SlugRedirect, Tag
 from articles.preview import preview_key_from_token
 from articles.querysets import live_q
 from articles.related import related_articles
 from articles.search import clean_query, search
+from sitewide.metadata import listing_meta
+from sitewide.models import SiteSettings
 
 PAGE_SIZE = 10
 
@@ -55,7 +57,9 @@ def article_detail(request, slug):
     context = {
         "article": article,
         "unlisted": unlisted,
-        "meta": article_meta(request, SiteSettings.load(), article),
+        "meta": article_meta(
+            request, SiteSettings.load(), article, getattr(article, "series_part", None)
+        ),
         "related": related_articles(article),
     }
     return render(request, "article.html", context)
@@ -77,9 +81,7 @@ def redirect_old_slug(slug):
 def article_preview(request, token):
     key = preview_key_from_token(token)
     article = (
-        Article.objects.with_author_and_tags()
-        .filter(pk=key[0], preview_version=key[1])
-        .first()
+        Article.objects.with_author_and_tags().filter(pk=key[0], preview_version=key[1]).first()
         if key
         else None
     )

@@ -64,30 +64,37 @@ INSTALLED_APPS = [
     "anymail",
     "reversion",
     "axes",
+    # Serves the Content API's docs page from our static files, not from a CDN.
+    "ninja",
+    "corsheaders",
+    "sitewide",
     "articles",
     "series",
     "newsletter",
     "federation",
     "hugo_import",
+    "portability",
     "blogsite.apps.BlogsiteConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above the page cache, so a cached API answer gets its CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "blogsite.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the page cache: an article's ActivityPub object never meets its cached HTML.
     "federation.middleware.ArticleObjectMiddleware",
     # A cached public page is answered here, before anything below runs.
-    "blogsite.pagecache.PageCacheHitMiddleware",
+    "sitewide.pagecache.PageCacheHitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Old Hugo addresses: a 301 for a 404, before the two above turn it into their redirects.
     "hugo_import.middleware.OldAddressRedirectMiddleware",
     # Inside the language (pages are keyed by it): serves the rest, stores what is public.
-    "blogsite.pagecache.PageCacheMiddleware",
+    "sitewide.pagecache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -119,7 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "sitewide.context_processors.site",
             ],
         },
     },
@@ -148,7 +155,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Fails open: with Redis down, pages are rendered uncached instead of failing.
-            "BACKEND": "blogsite.cache.FailOpenRedisCache",
+            "BACKEND": "sitewide.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "blog"),
             # A hung Redis costs a request a quarter of a second, not a worker forever.
@@ -289,11 +296,19 @@ FEDERATION_NEWS_HOURS = int(os.environ.get("FEDERATION_NEWS_HOURS", "48"))
 # what pages show makes them stale at once, and none outlives the next scheduled publication.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # The apps whose every save or delete changes what public pages show.
-PAGE_CONTENT_APPS = ["articles", "series"]
+PAGE_CONTENT_APPS = ["sitewide", "articles", "series"]
 # What public pages allow proxies and CDNs (s-maxage, then stale-while-revalidate). Short,
 # because no proxy can be told of a change: see deploy/nginx.conf for why this is enough.
 SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "1"))
 SHARED_CACHE_STALE_SECONDS = int(os.environ.get("SHARED_CACHE_STALE_SECONDS", "1"))
+
+# The Content API (/api/v1/) is public and read-only: any site may GET it from a browser.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 # Where "Log in" leads after an invited person has chosen a password: the admin.
 LOGIN_URL = "admin:login"

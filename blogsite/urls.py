@@ -16,6 +16,8 @@ from articles.sitemaps import (
 )
 from articles.uploads import ImageUpload
 from blogsite import views
+from portability.api import api
+from portability.urls import feed_patterns as json_feed_patterns
 from series.sitemaps import SeriesListSitemap, SeriesSitemap
 
 sitemaps = {
@@ -53,6 +55,7 @@ urlpatterns = [
     ),
     path("admin/password/set/done/", PasswordResetCompleteView.as_view(), name="password_set_done"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     # Bounce and complaint webhooks of the mail provider (newsletter/bounces.py).
     path("anymail/", include(views.webhook_patterns())),
     # WebFinger, NodeInfo, the editions' actors and inboxes (ActivityPub).
@@ -64,6 +67,7 @@ urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     path("", include("series.urls")),
     path("", include("newsletter.urls")),
+    path("", include((json_feed_patterns, "portability"))),
 )
 
 if settings.SERVE_MEDIA:

@@ -14,12 +14,13 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
-from articles.metadata import listing_meta
-from articles.models import Article, SiteSettings
+from articles.models import Article
 from articles.views import paginate
-from blogsite.cache import UNREACHABLE
 from blogsite.languages import url_in_language
 from series.models import Series
+from sitewide.cache import UNREACHABLE
+from sitewide.metadata import listing_meta
+from sitewide.models import SiteSettings
 
 HUB_SERIES = 4
 
@@ -97,8 +98,6 @@ def media(request, path):
 def favicon(request):
     # Browsers ask for /favicon.ico whatever the page says; send them to the hashed static file.
     return redirect(staticfiles_storage.url("favicon.ico"), permanent=True)
-
-
 
 
 @require_GET

@@ -10,8 +10,8 @@ from django.utils import translation
 from django.utils.html import escape
 from modeltranslation.utils import build_localized_fieldname as localized
 
-from articles.models import SiteSettings
 from federation.models import absolute, site_host
+from sitewide.models import SiteSettings
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 CONTEXT = [

@@ -21,7 +21,6 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname as localized
 
-from articles.images import check_image
 from articles.models import Article, Author, Tag
 from articles.uploads import ImageUploadForm
 from hugo_import.convert import BodyConverter, first_paragraph
@@ -30,6 +29,7 @@ from hugo_import.models import ImportedPost, OldAddress
 from hugo_import.report import Report
 from hugo_import.site import PageError, as_list, ref_keys
 from series.models import Series, SeriesPart
+from sitewide.images import check_image
 
 ENGLISH = settings.LANGUAGE_CODE
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -394,7 +394,9 @@ class Importer:
         self.set_cover(article, post)
         article.clean_fields()
         article.save()
-        article.tags.set(self.tags(english))
+        tags = self.tags(english)
+        self.name_tags_in_translations(tags, post)
+        article.tags.set(tags)
         self.place_in_series(article, post)
         self.set_old_addresses(article, post)
         ImportedPost.objects.update_or_create(
@@ -520,6 +522,21 @@ class Importer:
             if tag not in tags:
                 tags.append(tag)
         return tags
+
+    def name_tags_in_translations(self, tags, post):
+        """A translation's tags, listed in the same order, name the same tags in its language."""
+        for language, page in post.pages.items():
+            if language == ENGLISH:
+                continue
+            names = as_list(page.meta.get("tags")) + as_list(page.meta.get("categories"))
+            names = [str(name).strip() for name in names]
+            if len(names) != len(tags):
+                continue  # not the same list: nothing to pair safely
+            field = localized("name", language)
+            for tag, name in zip(tags, names, strict=True):
+                if name and name != tag.name_en and not getattr(tag, field):
+                    setattr(tag, field, name[: max_length(Tag, "name")])
+                    tag.save(update_fields=[field])
 
     def place_in_series(self, article, post):
         english = post.english

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from articles.models import SiteSettings
 from articles.templatetags.article_tags import fallback_lang
 from newsletter.tokens import confirm_token, unsubscribe_token
+from sitewide.models import SiteSettings
 
 _inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
 

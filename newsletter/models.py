@@ -7,8 +7,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.caching import bump_content_version
 from articles.models import Article
+from sitewide.caching import bump_content_version
 
 # Bump when the signup block's promise changes: each consent records the wording it saw.
 SIGNUP_WORDING_VERSION = "2026-11"
@@ -112,6 +112,26 @@ class Subscriber(models.Model):
         deleted = super().delete(*args, **kwargs)
         refresh_confirmed_count()
         return deleted
+
+    def personal_data(self):
+        """Everything stored about this reader, for the reader: the row and every sending."""
+        held = {
+            field.name: getattr(self, field.attname)
+            for field in self._meta.concrete_fields
+            # The id is ours; the key is the secret in the reader's own links.
+            if field.name not in {"id", "key"}
+        }
+        held["deliveries"] = [
+            {
+                "issue": delivery.issue.subject,
+                "status": delivery.status,
+                "sent_at": delivery.sent_at,
+                "attempts": delivery.attempts,
+                "error": delivery.error,
+            }
+            for delivery in self.deliveries.select_related("issue").order_by("pk")
+        ]
+        return held
 
 
 class IssueQuerySet(models.QuerySet):

@@ -11,4 +11,5 @@ urlpatterns = [
     path("newsletter/confirm/<str:token>/", views.confirm, name="confirm"),
     path("newsletter/confirmed/", views.confirmed, name="confirmed"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("newsletter/unsubscribe/<str:token>/data.json", views.my_data, name="my_data"),
 ]

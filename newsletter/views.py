@@ -1,9 +1,10 @@
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from newsletter.forms import SignupForm
 from newsletter.models import Subscriber
@@ -82,9 +83,25 @@ def unsubscribe(request, token):
     if subscriber is None:
         return render(request, "newsletter/bad_unsubscribe_link.html", status=400)
     if request.method == "GET":
-        return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})
+        context = {"subscriber": subscriber, "token": token}
+        return render(request, "newsletter/unsubscribe.html", context)
     if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
         subscriber.status = Subscriber.Status.UNSUBSCRIBED
         subscriber.unsubscribed_at = timezone.now()
         subscriber.save(update_fields=["status", "unsubscribed_at", "updated_at"])
     return render(request, "newsletter/unsubscribed.html", {"form": SignupForm()})
+
+
+# The unsubscribe link is the reader's key to their own data: it is in every email.
+@never_cache
+@require_GET
+def my_data(request, token):
+    key = key_from_unsubscribe_token(token)
+    subscriber = Subscriber.objects.filter(key=key).first() if key else None
+    if subscriber is None:
+        return render(request, "newsletter/bad_unsubscribe_link.html", status=400)
+    response = JsonResponse(
+        subscriber.personal_data(), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = 'attachment; filename="newsletter-data.json"'
+    return response

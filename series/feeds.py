@@ -2,8 +2,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from articles.feeds import AtomMixin, LatestArticlesFeed, feed_entries
-from articles.models import Article, SiteSettings
+from articles.models import Article
 from series.models import Series
+from sitewide.models import SiteSettings
 
 
 class SeriesFeed(LatestArticlesFeed):

@@ -6,17 +6,17 @@ from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from articles.models import SiteSettings
-from articles.social import (
+from articles.social import make_article_images
+from series.models import Series, SeriesPart
+from sitewide.models import SiteSettings
+from sitewide.social import (
     Card,
     after_commit,
     delete_images,
     image_name,
     languages,
-    make_article_images,
     save_card,
 )
-from series.models import Series, SeriesPart
 
 
 def make_series_images(series_id):

@@ -5,9 +5,9 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from articles.metadata import listing_meta, social_image
-from articles.models import SiteSettings
 from series.models import Series
+from sitewide.metadata import listing_meta, social_image
+from sitewide.models import SiteSettings
 
 
 def series_list(request):

@@ -10,9 +10,10 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from articles.models import Article, SiteSettings
+from articles.models import Article
 from articles.preview import preview_url
 from newsletter.models import Subscriber
+from sitewide.models import SiteSettings
 
 PUBLIC_PAGES = [
     "/en/",
@@ -293,7 +294,7 @@ def closed_port():
 def dead_redis(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "blogsite.cache.FailOpenRedisCache",
+            "BACKEND": "sitewide.cache.FailOpenRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }

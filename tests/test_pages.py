@@ -229,7 +229,7 @@ def test_article_model_str_and_url(live_article):
 
 
 def test_editors_rename_the_site_per_language(client, db):
-    from articles.models import SiteSettings
+    from sitewide.models import SiteSettings
 
     site = SiteSettings.load()
     site.name_en = "Field notes"

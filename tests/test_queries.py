@@ -3,7 +3,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article, Author, SiteSettings, Tag
+from articles.models import Article, Author, Tag
+from sitewide.models import SiteSettings
 
 
 @pytest.fixture(autouse=True)

@@ -104,7 +104,7 @@ def test_a_failing_rendition_never_loses_the_article(
     def broken(_file):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("articles.renditions.make_renditions", broken)
+    monkeypatch.setattr("sitewide.renditions.make_renditions", broken)
     name = stored_image()
     article = save_with_renditions(
         django_capture_on_commit_callbacks, make_article, f"Kept.\n\n![Chart](/media/{name})"
@@ -119,7 +119,7 @@ def test_renditions_missed_once_are_made_on_the_next_save(
 ):
     name = stored_image()
     with monkeypatch.context() as patch:
-        patch.setattr("articles.renditions.make_renditions", lambda _file: None)
+        patch.setattr("sitewide.renditions.make_renditions", lambda _file: None)
         article = save_with_renditions(
             django_capture_on_commit_callbacks, make_article, f"![Chart](/media/{name})"
         )

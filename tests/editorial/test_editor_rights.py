@@ -3,11 +3,11 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from articles.models import SiteSettings
 from series.models import Series
+from sitewide.models import SiteSettings
 
 SERIES_ADD = "/admin/series/series/add/"
-SITE_SETTINGS = "/admin/articles/sitesettings/1/change/"
+SITE_SETTINGS = "/admin/sitewide/sitesettings/1/change/"
 
 
 def series_form(articles, slug="pooling"):

@@ -119,7 +119,7 @@ def test_unsent_email_leaves_no_account(admin_client, monkeypatch):
     def refuse(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("gone")
 
-    monkeypatch.setattr("articles.invitations.send_mail", refuse)
+    monkeypatch.setattr("sitewide.invitations.send_mail", refuse)
     response = admin_client.post(
         INVITE, {"name": "Lost", "email": "lost@example.org", "role": "author"}
     )

@@ -59,9 +59,9 @@ def test_english_text_in_a_russian_issue_is_marked_english(make_article):
 
 
 def test_an_issue_email_reads_well_in_mail_clients(make_article, site_url):
-    from articles.models import SiteSettings
     from newsletter.emails import issue_message
     from newsletter.models import Issue, Subscriber
+    from sitewide.models import SiteSettings
 
     site = SiteSettings.load()
     site.name_en = "Field notes"

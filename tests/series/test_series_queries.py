@@ -3,8 +3,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import SiteSettings
 from series.models import Series
+from sitewide.models import SiteSettings
 
 
 @pytest.fixture(autouse=True)

@@ -36,7 +36,7 @@ def count_cold(client, url):
     """Queries for one request on a cold cache (nothing warmed, not even the site settings)."""
     from django.core.cache import cache
 
-    from articles.models import SiteSettings
+    from sitewide.models import SiteSettings
 
     SiteSettings.load()  # the row exists, as on any site that has served a page
     cache.clear()

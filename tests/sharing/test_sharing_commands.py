@@ -4,8 +4,8 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from articles.models import Article
-from articles.social import image_name
 from series.models import Series
+from sitewide.social import image_name
 
 
 def test_bulk_created_articles_become_searchable_and_get_images(client, make_author, make_series):

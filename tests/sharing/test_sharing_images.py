@@ -6,8 +6,9 @@ from conftest import meta_tags
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from articles.models import Article, SiteSettings
-from articles.social import image_name, make_site_images
+from articles.models import Article
+from sitewide.models import SiteSettings
+from sitewide.social import image_name, make_site_images
 
 
 def og_image(client, url):
@@ -71,7 +72,7 @@ def test_site_image_for_listings(client, db):
 
 
 def test_the_image_shows_cyrillic_with_the_shipped_font(social_images, make_article):
-    from articles.social import FONT_PATH
+    from sitewide.social import FONT_PATH
 
     assert FONT_PATH.is_file()
     assert FONT_PATH.is_relative_to(FONT_PATH.parents[2])  # inside the project, not the system

@@ -6,9 +6,10 @@ It lives in the series app because it draws both apps' images (series imports ar
 from django.core.management.base import BaseCommand
 
 from articles.models import Article
-from articles.social import make_article_images, make_site_images
+from articles.social import make_article_images
 from series.models import Series
 from series.social import make_series_images
+from sitewide.social import make_site_images
 
 
 class Command(BaseCommand):

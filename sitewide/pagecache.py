@@ -23,14 +23,14 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language, get_language_from_path
 
-from articles.caching import (
+from sitewide.caching import (
     VERSION_KEY,
     bump_content_version,
     content_version,
     content_version_pending,
     next_publication,
 )
-from articles.models import SiteSettings
+from sitewide.models import SiteSettings
 
 # Headers worked out again for each answer rather than replayed from the stored copy.
 FRESH_HEADERS = {"cache-control", "expires", "set-cookie", "x-page-cache"}

@@ -1,28 +1,35 @@
 """The state public-page caches are checked against: a content version that every change to
 what pages show bumps, and the time the next scheduled article goes live.
 
-Whole pages are cached in `blogsite.pagecache`; other apps call `bump_content_version()`
+Whole pages are cached in `sitewide.pagecache`; other apps call `bump_content_version()`
 when something they put on public pages changes.
 """
 
 import time
 
 from django.core.cache import cache
-from django.db.models import Min
-
-from articles.models import Article
 
 VERSION_KEY = "pages:version"
 
 _bump_pending = False
 
+# Callables answering "when does the next scheduled item of yours go live?" (an aware datetime
+# or None), registered by the content apps in their AppConfig.ready: this app imports none.
+_schedules = []
+
+
+def register_schedule(next_at):
+    if next_at not in _schedules:
+        _schedules.append(next_at)
+
 
 def next_publication():
-    """The earliest future `published_at` of a published article, or None.
+    """The earliest time a scheduled item goes live, or None.
 
     No cached copy of a page may live past it, so a scheduled article appears at its second.
     """
-    return Article.objects.scheduled().aggregate(next_at=Min("published_at"))["next_at"]
+    times = [at for at in (next_at() for next_at in _schedules) if at is not None]
+    return min(times, default=None)
 
 
 def bump_content_version():

@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
-from articles.social import HEIGHT, WIDTH, image_url
+from sitewide.social import HEIGHT, WIDTH, image_url
 
 LOCALES = {"en": "en_US", "ru": "ru_RU"}
 # As Django's json_script: nothing in the data can close the <script> element or open markup.
@@ -83,17 +82,6 @@ def site_image(request, site):
     return social_image(request, "site", 1, site.name)
 
 
-def person(request, author):
-    data = {
-        "@type": "Person",
-        "name": author.name,
-        "url": request.build_absolute_uri(author.get_absolute_url()),
-    }
-    if author.avatar:
-        data["image"] = request.build_absolute_uri(author.avatar.url)
-    return data
-
-
 def breadcrumbs(request, trail):
     """BreadcrumbList from (name, path) pairs, starting at the hub."""
     return {
@@ -140,79 +128,4 @@ def listing_meta(
         locale=current,
         alternate_locales=alternates,
         json_ld=json_ld,
-    )
-
-
-def author_meta(request, site, author, page=None):
-    description = author.bio or _("Articles by %(author)s.") % {"author": author.name}
-    meta = listing_meta(
-        request,
-        site,
-        author.name,
-        description,
-        page=page,
-        schema_type="ProfilePage",
-        trail=[
-            (_("Authors"), reverse("articles:authors")),
-            (author.name, author.get_absolute_url()),
-        ],
-    )
-    meta.og_type = "profile"
-    meta.json_ld[0]["mainEntity"] = {"@context": "https://schema.org", **person(request, author)}
-    meta.json_ld.insert(1, {"@context": "https://schema.org", **person(request, author)})
-    return meta
-
-
-def article_meta(request, site, article):
-    """BlogPosting with its author, dates, image, language and series."""
-    part = getattr(article, "series_part", None)  # the series app's relation, select_related
-    series = part.series if part is not None else None
-    current, alternates = locales()
-    url = canonical_url(request)
-    description = article.summary or site.tagline
-    image = social_image(request, "article", article.pk, article.title, article.updated_at)
-    posting = {
-        "@context": "https://schema.org",
-        "@type": "BlogPosting",
-        "headline": article.title,
-        "description": description,
-        "author": person(request, article.author),
-        "datePublished": article.published_at,
-        "dateModified": article.updated_at,
-        "image": {"@type": "ImageObject", "url": image["url"], "width": WIDTH, "height": HEIGHT},
-        # The language of the text: an untranslated article shows its English on every page.
-        "inLanguage": language() if article.is_translated(language()) else settings.LANGUAGE_CODE,
-        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "url": url,
-        "keywords": [tag.name for tag in article.tags.all()],
-        "publisher": {
-            "@type": "Organization",
-            "name": site.name,
-            "url": request.build_absolute_uri(reverse("home")),
-        },
-    }
-    trail = [home_crumb(site)]
-    if series is not None:
-        series_url = request.build_absolute_uri(series.get_absolute_url())
-        posting["isPartOf"] = {
-            "@type": "CreativeWorkSeries",
-            "name": series.title,
-            "url": series_url,
-        }
-        posting["position"] = part.position
-        trail.append((series.title, series.get_absolute_url()))
-    trail.append((article.title, article.get_absolute_url()))
-    return PageMeta(
-        title=article.title,
-        description=description,
-        url=url,
-        image=image,
-        og_type="article",
-        locale=current,
-        alternate_locales=alternates,
-        published=article.published_at.isoformat(),
-        modified=article.updated_at.isoformat(),
-        author_url=posting["author"]["url"],
-        tags=posting["keywords"],
-        json_ld=[posting, breadcrumbs(request, trail)],
     )

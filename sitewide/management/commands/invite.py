@@ -3,7 +3,7 @@ import smtplib
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from articles.invitations import ROLES, InvitationForm
+from sitewide.invitations import ROLES, InvitationForm
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
-from articles.metadata import listing_meta
-from articles.models import SiteSettings
+from sitewide.metadata import listing_meta
+from sitewide.models import SiteSettings
 
 
 def site(request):

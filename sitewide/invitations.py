@@ -1,5 +1,8 @@
-"""Inviting people: one step makes the account, its Author profile and its group, and emails
-a link to set the password. Used by the admin's invitation page and `manage.py invite`."""
+"""Inviting people: one step makes the account, its profile and its group, and emails a link to
+set the password. Used by the admin's invitation page and `manage.py invite`.
+
+The profile (an Author) belongs to the app above: it answers `account_invited`, sent inside the
+invitation's transaction, so a failing receiver leaves no account behind."""
 
 from django import forms
 from django.conf import settings
@@ -9,18 +12,21 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Author, SiteSettings
+from sitewide.models import SiteSettings
 
 # The role chosen → the group made by the data migrations.
 ROLES = {"author": "Authors", "editor": "Editors"}
 ROLE_CHOICES = [("author", _("Author")), ("editor", _("Editor"))]
+
+# Sent with `user` and `name` once the account exists; receivers make the person's profile.
+account_invited = Signal()
 
 
 class InvitationForm(forms.Form):
@@ -59,20 +65,11 @@ class InvitationForm(forms.Form):
         return invite(**self.cleaned_data)
 
 
-def unique_author_slug(name, email):
-    base = slugify(name) or slugify(email.split("@")[0]) or "author"
-    slug, number = base, 1
-    while Author.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 def create_account(name, email, role):
-    """A staff user in the role's group, with no usable password yet, and its Author profile."""
+    """A staff user in the role's group, with no usable password yet, and its profile."""
     user = get_user_model().objects.create_user(username=email, email=email, is_staff=True)
     user.groups.add(Group.objects.get(name=ROLES[role]))
-    Author.objects.create(user=user, name=name, slug=unique_author_slug(name, email))
+    account_invited.send(sender=create_account, user=user, name=name)
     return user
 
 
@@ -83,17 +80,17 @@ def password_link(user):
     return f"{settings.SITE_URL}{path}"
 
 
-def send_invitation(user, role):
+def send_invitation(user, name, role):
     context = {
-        "name": user.author.name,
+        "name": name,
         "username": user.get_username(),
         "role": dict(ROLE_CHOICES)[role],
         "site_name": SiteSettings.load().name,
         "link": password_link(user),
         "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     }
-    subject = render_to_string("articles/email/invitation_subject.txt", context).strip()
-    body = render_to_string("articles/email/invitation.txt", context)
+    subject = render_to_string("sitewide/email/invitation_subject.txt", context).strip()
+    body = render_to_string("sitewide/email/invitation.txt", context)
     send_mail(subject, body, None, [user.email])
 
 
@@ -101,5 +98,5 @@ def send_invitation(user, role):
 def invite(name, email, role):
     """Make the account and email the link; if the email cannot be sent, no account is left."""
     user = create_account(name, email, role)
-    send_invitation(user, role)
+    send_invitation(user, name, role)
     return user

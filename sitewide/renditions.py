@@ -5,7 +5,7 @@ import logging
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from articles.images import make_renditions, rendition_name, rendition_widths, srcset
+from sitewide.images import make_renditions, rendition_name, rendition_widths, srcset
 
 logger = logging.getLogger(__name__)
 
