@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages migrate demo clean chromium audit screenshots bench \
+.PHONY: run test install lint messages migrate demo reset clean chromium audit screenshots bench \
 	bench-newsletter bench-federation bench-search prod nginx hugo
 
 $(STAMP): pyproject.toml
@@ -17,17 +17,28 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# The demo content goes only into a site with no articles, never over an edit.
 demo: migrate
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py load_demo_series
-	$(BIN)/python manage.py load_newsletter_demo
+	$(BIN)/python manage.py load_demo_site
+
+# `make run` shows what readers see: the site's own 404 and 500 pages, not Django's debug
+# pages (`make run DEBUG=true` brings those back); `make run DEMO=0` starts with no content.
+DEBUG ?= false
+DEMO ?= 1
+RUN_ENV := LOCAL_RUN=true DEBUG=$(DEBUG)
 
 # The task worker (newsletter emails) runs beside the server and stops with it;
 # pages never wait for it.
-run: demo
-	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+run: migrate
+	@if [ "$(DEMO)" != "0" ]; then $(RUN_ENV) $(BIN)/python manage.py load_demo_site; fi
+	$(RUN_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Start over: an empty database and no uploaded media (`make run` then loads the demo again).
+reset:
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	rm -rf media
 
 # nginx from Debian's package, for make prod and its test (needs root when it is missing).
 nginx:
@@ -43,10 +54,11 @@ prod: install nginx
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
-# The export test builds the exported site with Debian's hugo; install it when missing (needs root).
+# Debian's hugo builds fixture sites (the addresses Hugo really served) and the exported site;
+# install it when missing (needs root).
 hugo:
 	@command -v hugo >/dev/null || { apt-get update -qq && apt-get install -y -qq hugo; } || \
-		echo "hugo could not be installed: the Hugo build test will be skipped"
+		echo "hugo could not be installed: the tests that build with Hugo will be skipped"
 
 # axe-core for the accessibility checks in the browser tests.
 node_modules/.installed: package.json package-lock.json
@@ -107,5 +119,5 @@ bench-search: install
 screenshots: install chromium
 	$(BIN)/python audit/screenshots.py
 
-clean:
-	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3 .prod
+clean: reset
+	rm -rf $(VENV) staticfiles .pytest_cache .prod

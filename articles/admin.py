@@ -6,15 +6,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 from markdownx.models import MarkdownxField
@@ -35,6 +35,34 @@ SUBMIT_FOR_REVIEW = "_submit_for_review"
 
 # Every image field in these forms is checked by content, with our messages.
 IMAGE_FIELDS = {models.ImageField: {"form_class": CheckedImageField}}
+
+
+PUBLISH_CHANGES = "_publish_changes"
+DISCARD_CHANGES = "_discard_changes"
+
+
+def proposed(article, form):
+    """The form's changes to an author's live article, as values to keep aside."""
+    changes = {}
+    for name in form.changed_data:
+        if name not in Article.proposable_fields():
+            continue
+        value = form.cleaned_data[name]
+        if name == "cover_image":
+            field = Article._meta.get_field(name)
+            # A new cover is stored now, under its own name; the live one stays in place.
+            value = (
+                field.storage.save(field.generate_filename(article, value.name), value)
+                if (value)
+                else ""
+            )
+        changes[name] = value
+    return changes
+
+
+def field_label(name):
+    field = Article._meta.get_field(name)
+    return str(field.verbose_name).capitalize()
 
 
 def author_of(user):
@@ -143,6 +171,12 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         css = {"all": ["articles/admin/editorial.css"]}
         js = ["articles/admin/editor.js"]
 
+    def view_on_site(self, article):
+        # An unpublished article has no public page yet: its signed preview is what exists.
+        if article.is_live:
+            return article.get_absolute_url()
+        return preview_url(article, get_language())
+
     # Who may do what: authors write their own unpublished articles, editors publish.
 
     def has_publish_permission(self, request):
@@ -194,16 +228,105 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         # Once an editor has published or scheduled it, only editors change it.
         return self.owns(request, obj) and obj.status != Article.Status.PUBLISHED
 
+    def proposes_changes(self, request, obj):
+        """An author editing their published article: the edit waits for an editor."""
+        return (
+            obj is not None
+            and obj.status == Article.Status.PUBLISHED
+            and not self.has_publish_permission(request)
+            and self.owns(request, obj)
+        )
+
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self.may_edit(request, obj)
+        allowed = self.may_edit(request, obj) or self.proposes_changes(request, obj)
+        return super().has_change_permission(request, obj) and allowed
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self.may_edit(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         if self.has_publish_permission(request):
-            return ["preview_link", "english_diff"]
-        return ["author", "published_at", "preview_link", "english_diff"]
+            return ["preview_link", "english_diff", "waiting_changes"]
+        if self.proposes_changes(request, obj):
+            proposable = set(Article.proposable_fields())
+            fixed = [
+                name
+                for name in flatten_fieldsets(super().get_fieldsets(request, obj))
+                if name not in proposable and not any(name == f[: f.rfind("_")] for f in proposable)
+            ]
+            return [*fixed, "preview_link", "english_diff", "waiting_changes"]
+        return ["author", "published_at", "preview_link", "english_diff", "waiting_changes"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # A live article keeps its address; the slug is not the author's to change there.
+        if self.proposes_changes(request, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.pending_changes and self.has_publish_permission(request):
+            return [(_("Changes waiting"), {"fields": ["waiting_changes"]}), *fieldsets]
+        return fieldsets
+
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        if self.proposes_changes(request, article):
+            # The author goes on from their waiting edit, not from the live text.
+            article.show_pending_changes()
+        return article
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST" and {PUBLISH_CHANGES, DISCARD_CHANGES} & set(request.POST):
+            return self.decide_on_changes(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_on_changes(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_publish_permission(request):
+            raise PermissionDenied
+        if PUBLISH_CHANGES in request.POST and article.publish_pending_changes():
+            self.log_change(request, article, gettext("Published the author's waiting changes."))
+            self.message_user(request, gettext("The waiting changes are live."), messages.SUCCESS)
+        elif DISCARD_CHANGES in request.POST and article.pending_changes:
+            article.discard_pending_changes()
+            self.log_change(request, article, gettext("Discarded the author's waiting changes."))
+            self.message_user(request, gettext("The waiting changes were discarded."))
+        return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    @admin.display(description=_("changes waiting"))
+    def waiting_changes(self, article):
+        if not article.pending_changes:
+            return "—"
+        who = (
+            article.pending_by.get_full_name() or article.pending_by.email
+            if (article.pending_by)
+            else "—"
+        )
+        since = formats.date_format(timezone.localtime(article.pending_since), "DATETIME_FORMAT")
+        return format_html(
+            "<p>{}</p>{}",
+            gettext(
+                "%(who)s changed this live article on %(since)s. Readers see the published "
+                "text until you publish these changes."
+            )
+            % {"who": who, "since": since},
+            format_html_join(
+                "",
+                '<h4>{}</h4><pre class="english-diff">{}</pre>',
+                (
+                    (
+                        field_label(field),
+                        format_html_join(
+                            "",
+                            '<span class="diff-{}">{}</span>\n',
+                            ((DIFF_CLASSES.get(line[:1], "same"), line) for line in lines),
+                        ),
+                    )
+                    for field, lines in article.pending_diff()
+                ),
+            ),
+        )
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not self.has_publish_permission(request):
@@ -225,7 +348,28 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         context["show_submit_for_review"] = context.get("has_change_permission", True) and (
             obj is None or obj.status == Article.Status.DRAFT
         )
+        context["show_change_decision"] = bool(
+            obj is not None and obj.pending_changes and self.has_publish_permission(request)
+        )
+        if self.proposes_changes(request, obj):
+            messages.info(
+                request,
+                gettext(
+                    "This article is live. What you save here waits for an editor; readers "
+                    "see the published text until an editor publishes your changes."
+                ),
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        if getattr(request, "changes_proposed", False):
+            self.message_user(
+                request,
+                gettext("Your changes are saved and wait for an editor."),
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        return super().response_change(request, obj)
 
     def save_form(self, request, form, change):
         article = super().save_form(request, form, change)
@@ -235,6 +379,10 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         return article
 
     def save_model(self, request, obj, form, change):
+        if self.proposes_changes(request, obj):
+            obj.propose_changes(proposed(obj, form), request.user)
+            request.changes_proposed = True
+            return
         if not change and not self.has_publish_permission(request):
             obj.author = author_of(request.user)
         super().save_model(request, obj, form, change)
@@ -264,7 +412,13 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
     @admin.display(description=_("state"), ordering="status")
     def state_badge(self, article):
         state = article.state
-        return format_html('<span class="state-badge state-{}">{}</span>', state, state.label)
+        badge = format_html('<span class="state-badge state-{}">{}</span>', state, state.label)
+        if article.pending_since:
+            waiting = gettext("changes waiting")
+            badge = format_html(
+                '{} <span class="state-badge state-review">{}</span>', badge, waiting
+            )
+        return badge
 
     @admin.display(description=_("translations"))
     def translation_state(self, article):

@@ -7,6 +7,7 @@ text: escaped once more, because feed readers read a description as HTML.
 import copy
 
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from articles.models import Article, Author, Tag
 from articles.rendering import with_absolute_urls
 from sitewide.models import SiteSettings
+from sitewide.validators import NOT_XML
 
 FEED_SIZE = 20
 # What an entry never needs: the Markdown sources and the contents lists.
@@ -24,7 +26,32 @@ ENTRY_SKIPS = [f"{field}_{lang}" for field in ("body", "toc_html") for lang in (
 ]
 
 
-class FullContentRss(Rss201rev2Feed):
+def xml_safe(value):
+    # Text saved before forms refused control characters: one would fail the whole feed.
+    if isinstance(value, str):
+        return NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(item) for item in value)
+    return value
+
+
+class SafeFeedMixin:
+    """Text fit for XML, and the channel's description escaped as its items' are: feed
+    readers show both as HTML, so a tag or author name must not become markup there."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs = {key: xml_safe(value) for key, value in kwargs.items()}
+        for key in ("description", "subtitle"):
+            if kwargs.get(key):
+                kwargs[key] = escape(kwargs[key])
+        super().__init__(*[xml_safe(value) for value in args], **kwargs)
+
+    def add_item(self, *args, **kwargs):
+        kwargs = {key: xml_safe(value) for key, value in kwargs.items()}
+        super().add_item(*[xml_safe(value) for value in args], **kwargs)
+
+
+class FullContentRss(SafeFeedMixin, Rss201rev2Feed):
     """RSS 2.0 with the whole article (content:encoded) and its last change (dcterms)."""
 
     def rss_attributes(self):
@@ -41,7 +68,7 @@ class FullContentRss(Rss201rev2Feed):
             handler.addQuickElement("dcterms:modified", rfc3339_date(item["updateddate"]))
 
 
-class FullContentAtom(Atom1Feed):
+class FullContentAtom(SafeFeedMixin, Atom1Feed):
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("content", item["content_html"], {"type": "html"})
@@ -50,6 +77,13 @@ class FullContentAtom(Atom1Feed):
 def feed_entries(articles):
     """Live articles listed in this language, newest first, with what an entry shows."""
     return articles.live().listed().with_author_and_tags().defer(*ENTRY_SKIPS)[:FEED_SIZE]
+
+
+def with_live_entries(subject, **articles):
+    """A tag or author whose feed has an entry; one with nothing live is not public."""
+    if not Article.objects.live().listed().filter(**articles).exists():
+        raise Http404("Nothing live here.")
+    return subject
 
 
 class LatestArticlesFeed(Feed):
@@ -112,7 +146,7 @@ class LatestArticlesAtomFeed(AtomMixin, LatestArticlesFeed):
 
 class TagFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return with_live_entries(get_object_or_404(Tag, slug=slug), tags__slug=slug)
 
     def title(self, tag):
         return f"{SiteSettings.load().name}: {tag.name}"
@@ -133,7 +167,7 @@ class TagAtomFeed(AtomMixin, TagFeed):
 
 class AuthorFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return with_live_entries(get_object_or_404(Author, slug=slug), author__slug=slug)
 
     def title(self, author):
         return f"{SiteSettings.load().name}: {author.name}"

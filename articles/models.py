@@ -151,6 +151,19 @@ class Article(models.Model):
         _("translation behind since"), null=True, editable=False
     )
 
+    # An author's edit of their live article, waiting for an editor: readers keep seeing the
+    # published text until an editor publishes these values ({field name: value}).
+    pending_changes = models.JSONField(editable=False, null=True, blank=True)
+    pending_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    pending_since = models.DateTimeField(_("changes waiting since"), null=True, editable=False)
+
     # Rendered on save, per language (translated by modeltranslation), never per request.
     body_html = models.TextField(editable=False, blank=True)
     toc_html = models.TextField(editable=False, blank=True)
@@ -195,6 +208,9 @@ class Article(models.Model):
             if before:
                 # A form opened earlier, or a restored revision, must not revive revoked links.
                 self.preview_version = max(self.preview_version, before.preview_version)
+                if before.status == self.Status.PUBLISHED != self.status:
+                    # Unpublished by any path (the change form too): links given out stop.
+                    self.preview_version = before.preview_version + 1
             self.track_translation(before)
             super().save(*args, **kwargs)
             self.keep_slug_history(before)
@@ -247,6 +263,61 @@ class Article(models.Model):
         self.preview_version += 1
         self.save()
         return True
+
+    @classmethod
+    def proposable_fields(cls):
+        """What an author may change in their live article, through an editor."""
+        translated = [
+            localized(field, language)
+            for field in ("title", "summary", "body", "cover_alt")
+            for language, _name in settings.LANGUAGES
+        ]
+        return [*translated, "cover_image"]
+
+    def propose_changes(self, changes, by):
+        """Keep an author's edit aside; what readers see does not change."""
+        self.pending_changes = {**(self.pending_changes or {}), **changes}
+        self.pending_by = by
+        self.pending_since = timezone.now()
+        Article.objects.filter(pk=self.pk).update(
+            pending_changes=self.pending_changes,
+            pending_by=by,
+            pending_since=self.pending_since,
+        )
+
+    def show_pending_changes(self):
+        """This instance as its author last left it (for their form), unsaved."""
+        for field, value in (self.pending_changes or {}).items():
+            setattr(self, field, value)
+        return self
+
+    def publish_pending_changes(self):
+        """An editor accepts the waiting edit: the live article becomes what the author wrote."""
+        if not self.pending_changes:
+            return False
+        self.show_pending_changes()
+        self.discard_pending_changes(save=False)
+        self.save()
+        return True
+
+    def discard_pending_changes(self, save=True):
+        self.pending_changes, self.pending_by, self.pending_since = None, None, None
+        if save:
+            Article.objects.filter(pk=self.pk).update(
+                pending_changes=None, pending_by=None, pending_since=None
+            )
+
+    def pending_diff(self):
+        """(field name, unified diff lines) of every waiting change against the live text."""
+        diffs = []
+        for field, value in (self.pending_changes or {}).items():
+            live = getattr(self, field)
+            live = live.name if field == "cover_image" else live
+            lines = difflib.unified_diff(
+                (live or "").splitlines(), (value or "").splitlines(), lineterm="", n=2
+            )
+            diffs.append((field, list(lines)[2:]))
+        return diffs
 
     def clean(self):
         errors = {}

@@ -15,7 +15,6 @@ urlpatterns = [
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
     path("authors/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author_atom_feed"),
-    path("search/", views.search_results, name="search"),
     path("archive/", views.archive_index, name="archive"),
     path("archive/<int:year>/", views.archive_year, name="archive_year"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),

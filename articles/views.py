@@ -16,7 +16,6 @@ from articles.models import Article, Author, SlugRedirect, Tag
 from articles.preview import preview_key_from_token
 from articles.querysets import live_q
 from articles.related import related_articles
-from articles.search import clean_query, search
 from sitewide.metadata import listing_meta
 from sitewide.models import SiteSettings
 
@@ -144,6 +143,9 @@ def author_index(request):
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, Article.objects.listing().filter(tags=tag))
+    if not page.object_list:
+        # A tag with nothing live says nothing public, not even that it exists.
+        raise Http404("No live article has this tag.")
     meta = listing_meta(
         request,
         SiteSettings.load(),
@@ -153,12 +155,6 @@ def tag_detail(request, slug):
         trail=[(_("Tags"), reverse("articles:tags")), (tag.name, tag.get_absolute_url())],
     )
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page, "meta": meta})
-
-
-def search_results(request):
-    query = clean_query(request.GET.get("q", ""))
-    page = paginate(request, search(query, get_language())) if query else None
-    return render(request, "articles/search.html", {"query": query, "page": page})
 
 
 def archive_index(request):
@@ -205,6 +201,10 @@ def archive_year(request, year):
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, Article.objects.listing().filter(author=author))
+    if not page.object_list:
+        # Someone with nothing live (an editor, an author before their first article) has no
+        # public page.
+        raise Http404("No live article by this author.")
     meta = author_meta(request, SiteSettings.load(), author, page)
     context = {"author": author, "page": page, "meta": meta}
     return render(request, "articles/author_detail.html", context)

@@ -1,8 +1,11 @@
 """Hostile input in the address is refused before any view, database or cache sees it."""
 
 import re
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.http import HttpRequest
 
 # Longer than any address this site makes (slugs, signed tokens); as much as nginx accepts.
 MAX_PATH_LENGTH = 1024
@@ -33,4 +36,28 @@ class RejectHostileInputMiddleware:
             for text in [key, *values]
         ):
             raise BadRequest("The address contains control characters.")
+        return self.get_response(request)
+
+
+class SiteHostMiddleware:
+    """Every absolute link names SITE_URL's host, never the one a request claims.
+
+    Django checks Host against ALLOWED_HOSTS without its port, and caches key pages by
+    address: one request with `Host: 127.0.0.1:31337` would otherwise put that port into a
+    cached feed or canonical link that every reader then gets. The Host is still checked
+    (a foreign one is a 400), then replaced.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        claimed = request.META.get("HTTP_HOST", "")
+        request.META["HTTP_HOST"] = urlsplit(settings.SITE_URL).netloc
+        request.META.pop("HTTP_X_FORWARDED_HOST", None)
+        if claimed:
+            check = HttpRequest()
+            check.META = {"HTTP_HOST": claimed, "SERVER_NAME": "", "SERVER_PORT": ""}
+            # A host we do not serve is still a 400 (its error page names ours).
+            check.get_host()
         return self.get_response(request)

@@ -32,14 +32,18 @@ def env_list(name, default):
 
 
 DEBUG = env_bool("DEBUG", True)
+# `make run`: the site on this machine as its readers see it (its own error pages, DEBUG off),
+# still with the development key, plain HTTP, and static files and media served from source.
+LOCAL_RUN = env_bool("LOCAL_RUN", False)
+DEVELOPMENT = DEBUG or LOCAL_RUN
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEVELOPMENT:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = _DEV_SECRET_KEY
-elif not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
+elif not DEVELOPMENT and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("SECRET_KEY must be a real secret of 50 or more characters.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
@@ -49,7 +53,7 @@ CSRF_FAILURE_VIEW = "blogsite.views.csrf_failure"
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it must come before it.
     "modeltranslation",
-    "django.contrib.admin",
+    "blogsite.apps.BlogAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First after security: links and cache keys are built from SITE_URL's host from here on.
+    "blogsite.middleware.SiteHostMiddleware",
     # Above the page cache, so a cached API answer gets its CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
     "blogsite.csp.ContentSecurityPolicyMiddleware",
@@ -199,13 +205,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Django serves uploads itself in development and local audits; production's proxy does.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEVELOPMENT)
+# Without collectstatic (development, make run) WhiteNoise serves the source folders.
+WHITENOISE_USE_FINDERS = DEVELOPMENT
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEVELOPMENT
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -238,6 +246,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Engineering insights <news@localhost>")
+# The newsletter's sender and where replies go (readers do reply to newsletters).
+NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+NEWSLETTER_REPLY_TO = env_list("NEWSLETTER_REPLY_TO", [])
 
 # A provider instead of SMTP is a backend plus its keys, e.g. EMAIL_BACKEND=
 # anymail.backends.postmark.EmailBackend and ANYMAIL_POSTMARK_SERVER_TOKEN (see README).
@@ -320,7 +331,7 @@ SOCIAL_IMAGES = env_bool("SOCIAL_IMAGES", True)
 
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-if not DEBUG:
+if not DEVELOPMENT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
@@ -355,12 +366,14 @@ AXES_IPWARE_PROXY_COUNT = IPWARE_META_PROXY_COUNT
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures a user name, and
 # separately a client address, is locked out for AXES_COOLOFF_MINUTES; editors unlock
-# early by deleting the attempt in the admin.
+# early by deleting the attempt in the admin. The right password from an address its user
+# has logged in from before still opens (blogsite/logins.py), so nobody can lock staff out.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_WHITELIST_CALLABLE = "blogsite.logins.right_password_from_a_known_client"
 # Logs name the client; a user name stays out of them (people type passwords there by mistake),
 # editors see it in the admin's list of attempts.
 AXES_SENSITIVE_PARAMETERS = ["username"]

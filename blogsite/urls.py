@@ -15,7 +15,7 @@ from articles.sitemaps import (
     TagSitemap,
 )
 from articles.uploads import ImageUpload
-from blogsite import views
+from blogsite import search, views
 from portability.api import api
 from portability.urls import feed_patterns as json_feed_patterns
 from series.sitemaps import SeriesListSitemap, SeriesSitemap
@@ -64,6 +64,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("search/", search.search_results, name="search"),
     path("", include("articles.urls")),
     path("", include("series.urls")),
     path("", include("newsletter.urls")),
@@ -72,3 +73,4 @@ urlpatterns += i18n_patterns(
 
 if settings.SERVE_MEDIA:
     urlpatterns += [path("media/<path:path>", views.media)]
+handler404 = "blogsite.errors.page_not_found"

@@ -93,23 +93,7 @@ def prepare(env, demo):
         subprocess.run([*MANAGE, *command], env=env, check=True, cwd=ROOT)
     if not demo:
         return
-    empty = (
-        subprocess.run(
-            [
-                *MANAGE,
-                "shell",
-                "-v0",
-                "-c",
-                "from articles.models import Article as A; raise SystemExit(A.objects.exists())",
-            ],
-            env=env,
-            cwd=ROOT,
-        ).returncode
-        == 0
-    )
-    if empty:
-        for command in ("load_demo", "load_demo_series", "load_newsletter_demo"):
-            subprocess.run([*MANAGE, command, "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*MANAGE, "load_demo_site", "-v0"], env=env, check=True, cwd=ROOT)
 
 
 def nginx_config(args, env):

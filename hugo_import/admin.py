@@ -5,9 +5,9 @@ from hugo_import.models import ImportedPost, OldAddress
 
 @admin.register(OldAddress)
 class OldAddressAdmin(admin.ModelAdmin):
-    list_display = ["path", "article", "language"]
-    list_filter = ["language"]
-    search_fields = ["path", "article__slug", "article__title_en"]
+    list_display = ["path", "kind", "article", "slug", "language"]
+    list_filter = ["kind", "language"]
+    search_fields = ["path", "slug", "article__slug", "article__title_en"]
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
 

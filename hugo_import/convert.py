@@ -408,6 +408,61 @@ def first_paragraph(markdown_text):
     return Truncator(plain_text("\n".join(block))).words(SUMMARY_WORDS, truncate="…")
 
 
+NOT_PROSE = ("#", "![", "<", "|", "---", "***", "`{{", "[![", "```", "~~~", ">", "$$")
+
+
+def leading_prose(markdown_text):
+    """Line ranges [(first, last), …] of the paragraphs the body opens with: from its first
+    paragraph of prose (after headings or a picture) to the next thing that is not prose."""
+    fenced = fenced_lines(markdown_text)
+    blocks, current, started = [], None, False
+    for number, line in enumerate(markdown_text.split("\n")):
+        stripped = line.strip()
+        if number in fenced or not stripped:
+            if current:
+                blocks.append(tuple(current))
+                current = None
+            if number in fenced and started:
+                break
+            continue
+        if current is None and (
+            stripped.startswith(NOT_PROSE) or re.match(r"^\[[^\]\n]{0,1000}+\]:", stripped)
+        ):
+            if started:
+                break
+            continue
+        started = True
+        current = current or [number, number]
+        current[1] = number
+    if current:
+        blocks.append(tuple(current))
+    return blocks
+
+
+def lines_of(markdown_text, first, last):
+    return "\n".join(markdown_text.split("\n")[first : last + 1])
+
+
+def without_lines(markdown_text, first, last):
+    lines = markdown_text.split("\n")
+    return tidy_blank_lines("\n".join(lines[:first] + lines[last + 1 :]))
+
+
+def is_plain(markdown_text):
+    """Whether the Markdown renders to one paragraph of text alone (no link, emphasis, code):
+    then its plain text loses nothing."""
+    html = render_article_body(markdown_text).html.strip()
+    inner = html.removeprefix("<p>").removesuffix("</p>")
+    return html.startswith("<p>") and "<" not in inner
+
+
+def same_text(one, other):
+    def norm(text):
+        return " ".join(text.replace("…", " ").split()).rstrip(" .").casefold()
+
+    return norm(one) == norm(other)
+
+
 def plain_text(markdown_text):
     text = unescape(strip_tags(render_article_body(markdown_text).html))
     return " ".join(text.split())

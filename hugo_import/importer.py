@@ -2,6 +2,7 @@
 
 import hashlib
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,9 +11,12 @@ from posixpath import normpath
 from urllib.parse import unquote, urljoin, urlsplit
 
 import reversion
+from anyascii import anyascii
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
 from django.db.models import Max, Q
@@ -23,22 +27,41 @@ from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.models import Article, Author, Tag
 from articles.uploads import ImageUploadForm
-from hugo_import.convert import BodyConverter, first_paragraph
-from hugo_import.middleware import candidate_paths
+from hugo_import.convert import (
+    BodyConverter,
+    is_plain,
+    leading_prose,
+    lines_of,
+    plain_text,
+    same_text,
+    without_lines,
+)
+from hugo_import.lists import ListAddresses
+from hugo_import.middleware import candidate_paths, taken_by_site
 from hugo_import.models import ImportedPost, OldAddress
 from hugo_import.report import Report
-from hugo_import.site import PageError, as_list, ref_keys
+from hugo_import.site import PageError, as_list, person_names, ref_keys
 from series.models import Series, SeriesPart
-from sitewide.images import check_image
+from sitewide.images import check_image, content_addressed_storage, content_name, stripped
 
 ENGLISH = settings.LANGUAGE_CODE
+# Whether an article may be written in one language only, English not required.
+ONE_LANGUAGE_ARTICLES = Article._meta.get_field("title").blank
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 MAPPED_KEYS = {
     "title", "slug", "date", "publishdate", "lastmod", "draft", "summary", "description",
     "tags", "categories", "series", "author", "authors", "cover", "aliases", "translationkey",
-    "weight", "url", "expirydate", "build", "headless",
+    "weight", "url", "expirydate", "build", "headless", "featured_image", "featuredimage",
+    "featureimage", "image", "images", "thumbnail", "banner", "imagealt",
 }  # fmt: skip
-COVER_KEYS = {"image", "alt", "caption", "relative", "hidden", "hiddeninlist", "hiddeninsingle"}
+COVER_KEYS = {
+    "image", "src", "url", "alt", "caption", "relative", "hidden", "hiddeninlist",
+    "hiddeninsingle",
+}  # fmt: skip
+# Front-matter keys themes read a cover from, first found wins.
+COVER_IMAGE_KEYS = [
+    "featured_image", "featuredimage", "featureimage", "image", "images", "thumbnail", "banner",
+]  # fmt: skip
 UNDATED = datetime.max.replace(tzinfo=timezone.get_fixed_timezone(0))
 SLUG_LENGTH = Article._meta.get_field("slug").max_length - 10
 
@@ -60,7 +83,8 @@ def read_upload(path):
 
 
 def ascii_slug(text, length=SLUG_LENGTH):
-    return slugify(str(text))[:length].strip("-")
+    # Transliterated: «Базы данных» is bazy-dannykh, not an empty slug.
+    return slugify(anyascii(str(text)))[:length].strip("-")
 
 
 def max_length(model, field):
@@ -76,11 +100,16 @@ class Post:
     slug: str = ""
     imported: ImportedPost | None = None
     order: tuple = ()
-    old_paths: dict = field(default_factory=dict)  # path → language
+    old_paths: dict = field(default_factory=dict)  # path → language, as Hugo served them
+    loose_paths: dict = field(default_factory=dict)  # the other spelling of each
 
     @property
     def english(self):
-        return self.pages[ENGLISH]
+        """The page the article is made from: the English one, else the site's first
+        language that this post has (a post written in Russian only)."""
+        if ENGLISH in self.pages:
+            return self.pages[ENGLISH]
+        return next(self.pages[code] for code in LANGUAGES if code in self.pages)
 
 
 class PostTooSlowError(PageError):
@@ -88,14 +117,17 @@ class PostTooSlowError(PageError):
 
 
 class Importer:
-    def __init__(self, site, dry_run=False, time_budget=30, clock=time.monotonic):
+    def __init__(self, site, dry_run=False, author=None, time_budget=30, clock=time.monotonic):
         self.site = site
+        self.author_name = " ".join((author or "").split())
+        self.fallback = None  # (name, user, where it came from) for posts naming no author
         self.dry_run = dry_run
         self.time_budget = time_budget
         self.clock = clock
         self.deadline = math.inf
         self.report = Report(dry_run=dry_run)
-        self.images = {}
+        self.images = {}  # file → its URL here, once a post that uses it is imported
+        self.post_images, self.post_image_count = {}, 0
         self.by_ref = {}
         self.by_old_path = {}
         self.posts = {}
@@ -113,6 +145,7 @@ class Importer:
         return self.report
 
     def import_all(self):
+        self.report.notes.extend(self.site.notes)
         for path, why in self.site.refused:
             self.report.warn("not read", path, why)
         posts = self.group()
@@ -121,6 +154,7 @@ class Importer:
         for post in posts:
             self.import_post(post)
         self.order_series()
+        self.set_list_addresses(posts)
         self.note_removed_sources(posts)
 
     def check_time(self):
@@ -161,11 +195,13 @@ class Importer:
             pages[page.language] = page
         posts = []
         for key, pages in sorted(groups.items()):
-            if ENGLISH not in pages:
+            if ENGLISH not in pages and not ONE_LANGUAGE_ARTICLES:
                 for page in pages.values():
                     self.report.skip(
                         page.source,
-                        "no English edition: the blog's articles are written in English first",
+                        "waits: no English edition, and this blog cannot yet hold an article "
+                        "in one language only (issue «An article in one language»); a later "
+                        "run imports it",
                     )
                 continue
             if len(key) > max_length(ImportedPost, "source_key"):
@@ -184,7 +220,7 @@ class Importer:
         if english.is_headless:
             raise PageError("headless: Hugo does not publish this page")
         zone = self.site.config.time_zone
-        weight = english.meta.get("weight") or 0
+        weight = english.meta.get("weight") or series_number(english.meta.get("series")) or 0
         try:
             weight = int(weight)
         except (TypeError, ValueError) as error:
@@ -203,8 +239,10 @@ class Importer:
                 )
                 del post.pages[language]
                 continue
-            for path in self.site.old_paths(page):
+            for path in self.site.exact_paths(page):
                 post.old_paths.setdefault(path, language)
+            for path in self.site.loose_paths(page):
+                post.loose_paths.setdefault(path, language)
 
     def plan_slugs(self, posts):
         imported = {row.source_key: row for row in ImportedPost.objects.select_related("article")}
@@ -242,6 +280,10 @@ class Importer:
                     self.by_ref.setdefault(key, post.key)
                 self.by_ref.setdefault(f"name:{page.basename}", post.key)
             for path, language in post.old_paths.items():
+                self.by_old_path.setdefault(path, (post.key, language))
+        # Addresses Hugo really served come first; another spelling never takes one over.
+        for post in posts:
+            for path, language in post.loose_paths.items():
                 self.by_old_path.setdefault(path, (post.key, language))
 
     # Where links and images point now.
@@ -296,18 +338,35 @@ class Importer:
                 return self.new_url(self.posts[found[0]], language) + anchor
         return href
 
-    def find_file(self, page, src):
-        """The file an image address means: beside the page (bundles) or in static/."""
+    def find_file(self, page, src, assets=False):
+        """The file an image address means, wherever Hugo would have found it: beside the page
+        (a bundle's resources, or a folder such as post_files/ next to a page), in static/,
+        in the content folders (Hugo publishes their other files where they lie), or for a
+        theme's cover in assets/."""
         path = unquote(src.partition("?")[0].partition("#")[0])
+        if not path:
+            return None
+        config = self.site.config
+        published = [*config.static_dirs, *self.site.content_roots()]
         if path.startswith("/"):
-            candidates = [self.site.config.static_dir / path.lstrip("/")]
+            served = [path]
+            if config.base_path and path.startswith(config.base_path + "/"):
+                served.append(path.removeprefix(config.base_path))
+            candidates = [root / url.lstrip("/") for url in served for root in published]
         else:
-            candidates = [page.folder / path, self.site.config.static_dir / path]
-        root = self.site.root.resolve()
+            served = urljoin(self.site.hugo_path(page), path)
+            candidates = [
+                page.folder / path,
+                page.file.parent / path,
+                *(root / served.lstrip("/") for root in published),
+                *(root / path for root in config.static_dirs),
+            ]
+        if assets and config.assets_dir is not None:
+            candidates.append(config.assets_dir / path.lstrip("/"))
         for candidate in candidates:
-            resolved = candidate.resolve()
-            # Never read outside the Hugo site, whatever ../ the Markdown holds.
-            if resolved.is_relative_to(root) and resolved.is_file():
+            # Never read outside the Hugo site, whatever ../ or link the source holds.
+            resolved = self.site.boundary.resolve(candidate)
+            if resolved is not None and resolved.is_file():
                 return resolved
         return None
 
@@ -317,31 +376,56 @@ class Importer:
         file = self.find_file(page, src)
         if file is None:
             self.warn(
-                "missing image", f"{src} is not in the bundle or static/", page=page, line=line
+                "missing image",
+                f"{src} is not beside the page, in static/ or in content/",
+                page=page,
+                line=line,
             )
             return src
-        if file not in self.images:
-            self.images[file] = self.store_image(file, page, line)
-        return self.images[file] or src
+        if file in self.images:
+            return self.images[file]
+        if file not in self.post_images:
+            self.post_images[file] = self.store_image(file, page, line)
+        return self.post_images[file] or src
 
-    def store_image(self, file, page, line):
-        # The editor's own upload form: the same checks, storage and naming as a dropped image.
+    def checked_upload(self, file, page=None, line=None, what=""):
+        """The file as an upload that passed the editor's own checks, or None (reported)."""
         try:
             upload = read_upload(file)
         except ValidationError as error:
-            self.warn(
-                "image refused", f"{file.name}: {'; '.join(error.messages)}", page=page, line=line
-            )
+            message = "; ".join(error.messages)
+        else:
+            form = ImageUploadForm(files={"image": upload})
+            if form.is_valid():
+                return upload
+            message = "; ".join(str(item) for item in form.errors.get("image", form.errors))
+        self.warn("image refused", f"{what}{file.name}: {message}", page=page, line=line)
+        return None
+
+    def store_image(self, file, page, line):
+        upload = self.checked_upload(file, page, line)
+        if upload is None:
             return None
-        form = ImageUploadForm(files={"image": upload})
-        if not form.is_valid():
-            errors = "; ".join(str(message) for message in form.errors.get("image", form.errors))
-            self.warn("image refused", f"{file.name}: {errors}", page=page, line=line)
-            return None
-        self.report.images += 1
-        if self.dry_run:
-            return f"{settings.MEDIA_URL}{settings.MARKDOWNX_MEDIA_PATH}{file.name}"
-        return form.save()
+        name = self.keep_file(settings.MARKDOWNX_MEDIA_PATH.rstrip("/"), upload)
+        return content_addressed_storage().url(name)
+
+    def keep_file(self, folder, upload):
+        """The name the image is stored under (by its content, as the editor's uploads are).
+        It is written when the post's transaction commits: a post that fails or a dry run
+        leaves no file behind."""
+        content = stripped(upload)
+        name = content_name(folder, content)
+        self.post_image_count += 1
+        if not self.dry_run:
+            storage = content_addressed_storage()
+
+            def write():
+                if not storage.exists(name):
+                    # The base save: the content is stripped already and named by it.
+                    FileSystemStorage.save(storage, name, content)
+
+            transaction.on_commit(write)
+        return name
 
     # Writing.
 
@@ -353,6 +437,7 @@ class Importer:
             self.report.unchanged.append(english.source)
             return
         self.deadline = self.clock() + self.time_budget
+        self.post_images, self.post_image_count = {}, 0
         try:
             with transaction.atomic(), reversion.create_revision():
                 article = self.write(post, source_hash)
@@ -368,6 +453,8 @@ class Importer:
         finally:
             self.current_page = None
             self.deadline = math.inf
+        self.images.update(self.post_images)
+        self.report.images += self.post_image_count
         (self.report.updated if post.imported else self.report.created).append(english.source)
         if not post.imported:
             post.imported = article.hugo_source
@@ -413,9 +500,63 @@ class Importer:
     def texts(self, page):
         converter = BodyConverter(page, self, self.warn, self.check_time)
         body = converter.convert(page.body)
-        summary = str(page.meta.get("summary") or page.meta.get("description") or "").strip()
-        summary = summary or converter.summary or first_paragraph(body)
+        written = str(page.meta.get("summary") or page.meta.get("description") or "").strip()
+        written = written or converter.summary
+        summary, body = self.summary_and_body(page, written, body)
         return page.title(), summary, body
+
+    def summary_and_body(self, page, written, body):
+        """The article shows its summary as the lede above the body, where Hugo showed it on
+        lists only: a summary that is the first paragraph must not appear twice."""
+        blocks = leading_prose(body)
+        if not written:
+            if not blocks:
+                return "", body
+            first, last = blocks[0]
+            paragraph = lines_of(body, first, last)
+            if is_plain(paragraph):
+                # Hugo's own summary, the first paragraph, becomes the lede instead.
+                return plain_text(paragraph), without_lines(body, first, last)
+            self.warn(
+                "no summary",
+                "none written, and the first paragraph has links or formatting a summary "
+                "cannot keep: it stays in the body; write a summary in the admin",
+                line=self.source_line(page, paragraph),
+            )
+            return "", body
+        text = ""
+        for count, (first, last) in enumerate(blocks[:5], start=1):
+            text += " " + plain_text(lines_of(body, first, last))
+            if same_text(text, written):
+                covered = lines_of(body, blocks[0][0], last)
+                line = self.source_line(page, covered)
+                if all(is_plain(lines_of(body, *block)) for block in blocks[:count]):
+                    self.warn(
+                        "duplicated summary",
+                        "the summary repeats the opening paragraph: shown once, as the lede",
+                        line=line,
+                    )
+                    return written, without_lines(body, blocks[0][0], last)
+                self.warn(
+                    "duplicated summary",
+                    "the summary repeats the opening paragraph, which has links or formatting: "
+                    "both kept; shorten one in the admin",
+                    line=line,
+                )
+                break
+            if not same_text(written, text) and not " ".join(written.split()).casefold().startswith(
+                " ".join(text.split()).casefold().rstrip(" .")
+            ):
+                break
+        return written, body
+
+    def source_line(self, page, markdown_text):
+        """The line of the source file where converted text starts, when it can be found."""
+        wanted = markdown_text.strip().split("\n")[0].strip()
+        for number, line in enumerate(page.body.split("\n")):
+            if line.strip() == wanted:
+                return page.body_line + number
+        return None
 
     def set_publishing(self, article, page):
         zone = self.site.config.time_zone
@@ -436,77 +577,131 @@ class Importer:
         article.published_at = published_at
 
     def author(self, page):
-        names = [
-            str(name.get("name", "") if isinstance(name, dict) else name)
-            for name in as_list(page.meta.get("authors") or page.meta.get("author"))
-        ]
-        names = [name.strip() for name in names if name.strip()]
-        names = names or [self.site.config.default_author.strip()]
-        names = [name for name in names if name]
+        names = person_names(page.meta.get("authors") or page.meta.get("author"))
         if not names:
-            raise PageError("no author: set author in the front matter or params.author")
+            return self.site_author()
         if len(names) > 1:
             self.warn(
                 "more than one author",
                 f"an article has one author: {names[0]} kept, {', '.join(names[1:])} not",
             )
-        name = names[0]
+        return self.author_named(names[0])
+
+    def author_named(self, name, user=None):
         slug = ascii_slug(name, max_length(Author, "slug")) or (
             "author-" + hashlib.sha256(name.encode()).hexdigest()[:8]
         )
         author = Author.objects.filter(Q(name__iexact=name) | Q(slug=slug)).first()
         if author is None:
-            author = Author.objects.create(name=name[:120], slug=slug)
+            author = Author.objects.create(
+                name=name[: max_length(Author, "name")], slug=slug, user=user
+            )
             self.report.authors_created.append(name)
         return author
 
-    def set_cover(self, article, post):
-        english = post.english
-        cover = english.meta.get("cover") or {}
+    def site_author(self):
+        """Hugo never requires an author: the site's, the one named on the command line, or
+        the blog's first staff member, said once in the report."""
+        if self.fallback is None:
+            self.fallback = self.choose_site_author()
+        name, user, said = self.fallback
+        # Looked up each time: a post that failed may have rolled back the row it created.
+        author = self.author_named(name, user=user)
+        note = f"Posts without an author of their own are by {author.name}, from {said}."
+        if note not in self.report.notes:
+            self.report.notes.append(note)
+        return author
+
+    def choose_site_author(self):
+        if self.site.config.default_author:
+            return self.site.config.default_author, None, "the site config's author"
+        if self.author_name:
+            return self.author_name, None, "--author"
+        staff = (
+            get_user_model()
+            .objects.filter(is_staff=True, is_active=True)
+            .order_by("-is_superuser", "date_joined", "pk")
+            .first()
+        )
+        if staff is None:
+            raise PageError("no author in the page or the site config; pass --author NAME")
+        said = f"the first staff member ({staff.get_username()})"
+        existing = Author.objects.filter(user=staff).first()
+        if existing:
+            return existing.name, staff, said
+        # User names are e-mail addresses here: never publish one as a byline.
+        return staff.get_full_name() or staff.get_username().partition("@")[0], staff, said
+
+    def cover_source(self, page):
+        """(address, where it was written, alt) of a page's cover in any theme's spelling."""
+        cover = page.meta.get("cover")
         if isinstance(cover, str):
             cover = {"image": cover}
-        if not isinstance(cover, dict):
-            cover = {}
-        unknown = sorted(set(cover) - COVER_KEYS)
-        if unknown:
-            self.warn(
-                "unknown front-matter key",
-                "not imported: " + ", ".join(f"cover.{key}" for key in unknown),
-            )
-        src = str(cover.get("image") or "")
-        if not src:
+        if isinstance(cover, dict):
+            unknown = sorted(set(cover) - COVER_KEYS)
+            if unknown:
+                self.warn(
+                    "unknown front-matter key",
+                    "not imported: " + ", ".join(f"cover.{key}" for key in unknown),
+                    page=page,
+                )
+            for key in ("image", "src", "url"):
+                if cover.get(key) and isinstance(cover[key], str):
+                    alt = cover.get("alt") or cover.get("caption") or ""
+                    return cover[key], f"cover.{key}", str(alt)
+        for key in COVER_IMAGE_KEYS:
+            values = [item for item in as_list(page.meta.get(key)) if isinstance(item, str)]
+            if values:
+                alt = page.meta.get("imagealt") or page.meta.get("alt") or ""
+                return values[0], page.keys.get(key, key), str(alt)
+        if page.bundle is not None:
+            # Themes such as Wowchemy and Blowfish take featured.* or cover.* in the bundle.
+            for path in self.site.resources(page):
+                if path.parent == page.bundle and path.stem.lower() in {"featured", "cover"}:
+                    return path.name, "the bundle's " + path.name, ""
+        return None
+
+    def set_cover(self, article, post):
+        english = post.english
+        found = self.cover_source(english)
+        if found is None:
             return  # a cover an editor added in the admin stays
+        src, where, _alt = found
         if is_remote(src):
-            self.warn("remote image", f"cover {src} is on another site; not downloaded")
+            self.warn(
+                "remote image",
+                f"{where} {src} is on another site; not downloaded: save it beside the post "
+                "and run the import again",
+            )
             return
-        file = self.find_file(english, src)
+        file = self.find_file(english, src, assets=True)
         if file is None:
-            self.warn("missing image", f"cover {src} is not in the bundle or static/")
+            self.warn(
+                "missing image", f"{where} {src} is not beside the page, in static/ or assets/"
+            )
             return
-        try:
-            upload = read_upload(file)
-            check_image(upload)
-        except ValidationError as error:
-            self.warn("image refused", f"cover {file.name}: {'; '.join(error.messages)}")
+        upload = self.checked_upload(file, what=f"{where} ")
+        if upload is None:
             return
-        self.report.images += 1
+        name = self.keep_file(article._meta.get_field("cover_image").upload_to.rstrip("/"), upload)
         if not self.dry_run:
-            article.cover_image = upload
+            article.cover_image = name
         for language in LANGUAGES:
             page = post.pages.get(language)
-            page_cover = (page.meta.get("cover") if page else None) or {}
-            page_cover = page_cover if isinstance(page_cover, dict) else {}
-            alt = str(page_cover.get("alt") or page_cover.get("caption") or "")
-            if language == ENGLISH and not alt:
+            page_found = self.cover_source(page) if page and page is not english else found
+            alt = page_found[2] if page_found else ""
+            if page is english and not alt:
                 self.warn("image without description", "the cover has no alt; the title is used")
                 alt = english.title()
-            if page_cover.get("alt") and page_cover.get("caption"):
+            page_cover = page.meta.get("cover") if page else None
+            if isinstance(page_cover, dict) and page_cover.get("alt") and page_cover.get("caption"):
                 self.warn(
                     "not imported", "cover.caption: the blog shows no cover caption", page=page
                 )
             setattr(article, localized("cover_alt", language), alt[:200])
 
     def tags(self, page):
+        name_field = localized("name", page.language)
         tags = []
         for name in as_list(page.meta.get("tags")) + as_list(page.meta.get("categories")):
             name = str(name).strip()
@@ -515,7 +710,7 @@ class Importer:
                 self.warn("tag skipped", f"{name!r} cannot be given a web address")
                 continue
             tag, created = Tag.objects.get_or_create(
-                slug=slug, defaults={"name_en": name[: max_length(Tag, "name")]}
+                slug=slug, defaults={name_field: name[: max_length(Tag, "name")]}
             )
             if created:
                 self.report.tags_created.append(name)
@@ -540,8 +735,7 @@ class Importer:
 
     def place_in_series(self, article, post):
         english = post.english
-        names = [str(name).strip() for name in as_list(english.meta.get("series"))]
-        names = [name for name in names if name]
+        names = series_names(english.meta.get("series"))
         part = SeriesPart.objects.filter(article=article).select_related("series").first()
         if not names:
             if part and post.imported:
@@ -553,15 +747,18 @@ class Importer:
         if not slug:
             self.warn("series skipped", f"{names[0]!r} cannot be given a web address")
             return
-        title = names[0][: max_length(Series, "title")]
-        series, created = Series.objects.get_or_create(slug=slug, defaults={"title_en": title})
+        title = names[0]
+        if re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)+", title):
+            # A term written as a slug (distributed-systems): Hugo's humanized title.
+            title = re.sub(r"[-_]", " ", title).capitalize()
+        title = title[: max_length(Series, "title")]
+        series, created = Series.objects.get_or_create(
+            slug=slug, defaults={localized("title", english.language): title}
+        )
         if created:
             self.report.series_created.append(names[0])
-        russian = post.pages.get("ru")
-        russian_names = as_list(russian.meta.get("series")) if russian else []
-        if russian_names and not series.title_ru and str(russian_names[0]) != names[0]:
-            series.title_ru = str(russian_names[0])[: max_length(Series, "title")]
-            series.save()
+        for page in post.pages.values():
+            self.name_series_in(series, page, names[0])
         if part is None or part.series_id != series.pk:
             if part:
                 part.delete()
@@ -569,24 +766,52 @@ class Importer:
             SeriesPart.objects.create(series=series, article=article, position=last + 1)
         self.touched_series.add(series.pk)
 
+    def name_series_in(self, series, page, name):
+        """A translation's own name for the series, where the series has none in it yet."""
+        names = series_names(page.meta.get("series"))
+        field = localized("title", page.language)
+        if names and names[0] != name and not getattr(series, field):
+            setattr(series, field, names[0][: max_length(Series, "title")])
+            series.save(update_fields=[field])
+
     def set_old_addresses(self, article, post):
         kept = {}
-        for path, language in post.old_paths.items():
+        exact = post.old_paths
+        loose = {
+            path: language
+            for path, language in post.loose_paths.items()
+            if path not in exact and self.by_old_path.get(path, (post.key,))[0] == post.key
+        }
+        for path, language in [*exact.items(), *loose.items()]:
             if len(path) > max_length(OldAddress, "path"):
-                self.warn("address too long", f"{path[:80]}… is not redirected")
+                if path in exact:
+                    self.warn("address too long", f"{path[:80]}… is not redirected")
                 continue
             with translation.override(language):
                 if path == article.get_absolute_url():
                     continue  # the new address itself: a redirect would loop
+            if taken_by_site(path):
+                if path in exact:
+                    self.warn(
+                        "address of the site",
+                        f"{path} is an address of this site (a page, a tag, a series, an "
+                        "author or a fixed path); not redirected",
+                    )
+                continue
             kept[path] = language
         claimed = dict(
-            OldAddress.objects.filter(path__in=kept)
+            OldAddress.objects.filter(path__in=kept, article__isnull=False)
             .exclude(article=article)
             .values_list("path", "article__slug")
         )
         for path, slug in claimed.items():
-            self.warn("duplicate old address", f"{path} already leads to {slug}; not redirected")
+            if path in exact:
+                self.warn(
+                    "duplicate old address", f"{path} already leads to {slug}; not redirected"
+                )
             del kept[path]
+        # An article's address outranks a list page's that an earlier run put there.
+        OldAddress.objects.filter(path__in=kept, article__isnull=True).delete()
         article.old_addresses.exclude(path__in=kept).delete()
         have = dict(article.old_addresses.values_list("path", "language"))
         for path, language in kept.items():
@@ -598,6 +823,88 @@ class Importer:
             if path not in have
         )
         self.report.redirects += len(kept)
+
+    def set_list_addresses(self, posts):
+        """Hugo's list pages and feeds, computed from the config and the published pages."""
+        now = timezone.now()
+        zone = self.site.config.time_zone
+        # Hugo counted every published page in its lists, imported here or not.
+        published = [
+            page
+            for page in self.site.pages
+            if not is_true(page.meta.get("draft"))
+            and not page.is_headless
+            and self.is_due(page, now, zone)
+        ]
+        self.post_of_page, self.english_terms = {}, {}
+        for post in posts:
+            if post.imported is None:
+                continue
+            for page in post.pages.values():
+                self.post_of_page[id(page)] = post.key
+            english = post.pages.get(ENGLISH)
+            for taxonomy in self.site.taxonomies(ENGLISH) if english else []:
+                for name in english.terms(taxonomy):
+                    self.english_terms.setdefault(taxonomy, {}).setdefault(name, set()).add(
+                        post.key
+                    )
+        found = ListAddresses(self.site, self.term_slug).compute(published)
+        rows = {
+            item.path: item
+            for item in found
+            if len(item.path) <= max_length(OldAddress, "path") and not taken_by_site(item.path)
+        }
+        with transaction.atomic():
+            articles = set(
+                OldAddress.objects.filter(path__in=rows, article__isnull=False).values_list(
+                    "path", flat=True
+                )
+            )
+            wanted = {path: item for path, item in rows.items() if path not in articles}
+            have = {row.path: row for row in OldAddress.objects.filter(article__isnull=True)}
+            OldAddress.objects.filter(
+                pk__in=[row.pk for path, row in have.items() if path not in wanted]
+            ).delete()
+            for path, item in wanted.items():
+                row = have.get(path)
+                values = {
+                    "kind": item.kind,
+                    "slug": item.slug[: max_length(OldAddress, "slug")],
+                    "first_item": item.first_item,
+                    "language": item.language,
+                }
+                if row is None:
+                    OldAddress.objects.create(path=path, **values)
+                elif any(getattr(row, key) != value for key, value in values.items()):
+                    OldAddress.objects.filter(pk=row.pk).update(**values)
+        self.report.list_redirects = len(wanted)
+
+    @staticmethod
+    def is_due(page, now, zone):
+        try:
+            when = page.date("publishdate", zone) or page.date("date", zone)
+            expires = page.date("expirydate", zone)
+        except PageError:
+            return False
+        return (when is None or when <= now) and (expires is None or expires > now)
+
+    def term_slug(self, taxonomy, name, language, pages):
+        """The slug a Hugo term has here: tags and categories are tags, series are series.
+        A translation's term (тюнинг) is the English term the same posts carry (tuning)."""
+        if taxonomy == "series":
+            model = Series
+        elif taxonomy in {"author", "authors"}:
+            model = Author
+        else:
+            model = Tag
+        own = ascii_slug(name, max_length(model, "slug"))
+        if language == ENGLISH:
+            return own
+        keys = {self.post_of_page[id(page)] for page in pages if id(page) in self.post_of_page}
+        for english_name, english_keys in self.english_terms.get(taxonomy, {}).items():
+            if english_keys == keys:
+                return ascii_slug(english_name, max_length(model, "slug"))
+        return own
 
     def note_removed_sources(self, posts):
         """Articles imported before whose post is gone from the source: left as they are."""
@@ -630,6 +937,29 @@ class Importer:
                 part.position for part in parts
             ] != list(range(1, len(parts) + 1)):
                 series.renumber(wanted)
+
+
+def series_names(value):
+    """Series names from `series`: a name, a list, or a theme's table such as
+    {name: distributed-systems, number: 1} (its number orders the parts, like weight)."""
+    names = []
+    for item in as_list(value):
+        if isinstance(item, dict):
+            item = item.get("name") or item.get("title") or item.get("id") or ""
+        if isinstance(item, str | int | float) and str(item).strip():
+            names.append(" ".join(str(item).split()))
+    return names
+
+
+def series_number(value):
+    for item in as_list(value):
+        if isinstance(item, dict):
+            for key in ("number", "part", "weight", "order", "index"):
+                try:
+                    return int(item[key])
+                except (KeyError, TypeError, ValueError):
+                    continue
+    return 0
 
 
 def import_site(site, dry_run=False, **options):

@@ -25,10 +25,12 @@ class Report:
     skipped: list = field(default_factory=list)  # {"file", "reason"}
     warnings: list = field(default_factory=list)
     redirects: int = 0
+    list_redirects: int = 0  # Hugo's list pages and feeds
     authors_created: list = field(default_factory=list)
     series_created: list = field(default_factory=list)
     tags_created: list = field(default_factory=list)
     images: int = 0
+    notes: list = field(default_factory=list)  # what the whole run decided, in a sentence each
 
     def warn(self, kind, file, message, line=None):
         self.warnings.append(ReportWarning(kind=kind, file=str(file), line=line, message=message))
@@ -48,6 +50,7 @@ class Report:
             "skipped": len(self.skipped),
             "warnings": len(self.warnings),
             "redirects": self.redirects,
+            "list_redirects": self.list_redirects,
             "images": self.images,
             "authors_created": len(self.authors_created),
             "tags_created": len(self.tags_created),
@@ -66,6 +69,7 @@ class Report:
             "authors_created": self.authors_created,
             "tags_created": self.tags_created,
             "series_created": self.series_created,
+            "notes": self.notes,
         }
 
     def lines(self):
@@ -73,8 +77,10 @@ class Report:
         yield ("Dry run: nothing was saved. " if self.dry_run else "") + (
             f"{counts['created']} created, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged, {counts['skipped']} skipped; "
-            f"{counts['redirects']} old addresses, {counts['images']} images."
+            f"{counts['redirects']} old addresses, {counts['list_redirects']} old list pages "
+            f"and feeds, {counts['images']} images."
         )
+        yield from self.notes
         for name in ("authors_created", "tags_created", "series_created"):
             if getattr(self, name):
                 label = name.replace("_", " ").capitalize()

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path, PurePosixPath
 from posixpath import normpath
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils.dateparse import parse_date, parse_datetime
@@ -112,6 +112,16 @@ class SiteConfig:
     lower_paths: bool
     static_dir: Path
     default_author: str
+    title: str = ""
+    static_dirs: list = field(default_factory=list)
+    assets_dir: Path | None = None
+    base_path: str = ""  # /blog for baseURL = "https://example.org/blog/"
+    taxonomies: list = field(default_factory=lambda: ["tags", "categories"])  # plural names
+    # A language's own taxonomies (languages.fr.taxonomies) where it has them.
+    language_taxonomies: dict = field(default_factory=dict)
+    pager_size: int = 10
+    pager_path: str = "page"
+    rss_name: str = "index"
 
     @classmethod
     def from_dict(cls, root, config, sections=None):
@@ -135,17 +145,18 @@ class SiteConfig:
             zone = ZoneInfo(str(zone_name)) if zone_name else UTC
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise HugoSiteError(f"unknown timeZone {zone_name!r}") from error
-        author = params.get("author") or ""
-        if isinstance(author, list):
-            author = author[0] if author else ""
-        if isinstance(author, dict):
-            author = author.get("name", "")
+        # Where themes keep the site's author: params.author (a name, a table with a name, a
+        # list of either), params.authors, or the old top-level author.
+        authors = [
+            name
+            for value in (params.get("author"), params.get("authors"), config.get("author"))
+            for name in person_names(value)
+        ]
         return cls(
             default_language=default_language,
             content_dirs=content_dirs,
             default_in_subdir=bool(config.get("defaultcontentlanguageinsubdir")),
-            sections=[str(name) for name in as_list(sections or params.get("mainsections"))]
-            or ["posts"],
+            sections=[str(name) for name in as_list(sections or params.get("mainsections"))],
             permalinks={
                 str(key).strip("/"): value
                 for key, value in permalinks.items()
@@ -155,8 +166,51 @@ class SiteConfig:
             ugly_urls=bool(config.get("uglyurls")),
             lower_paths=not config.get("disablepathtolower"),
             static_dir=root / folder_setting(config, "staticdir", "static"),
-            default_author=str(author or ""),
+            static_dirs=[root / name for name in folder_list(config, "staticdir", "static")],
+            assets_dir=root / folder_setting(config, "assetdir", "assets"),
+            base_path=urlsplit(str(config.get("baseurl") or "")).path.rstrip("/"),
+            default_author=authors[0] if authors else "",
+            taxonomies=taxonomy_names(config),
+            language_taxonomies={
+                str(code).lower(): taxonomy_names(settings, default=taxonomy_names(config))
+                for code, settings in languages.items()
+                if isinstance(settings, dict) and "taxonomies" in settings
+            },
+            pager_size=pager_size(config),
+            pager_path=str(
+                table(config, "pagination").get("path") or config.get("paginatepath") or "page"
+            ).strip("/"),
+            rss_name=str(
+                table(table(config, "outputformats"), "rss").get("basename") or "index"
+            ).strip("/"),
+            title=str(config.get("title") or "").strip(),
         )
+
+
+def taxonomy_names(config, default=("tags", "categories")):
+    if "taxonomies" not in config:
+        return list(default)  # Hugo's default
+    names = table(config, "taxonomies")
+    return [str(plural).strip("/").lower() for plural in names.values() if str(plural).strip("/")]
+
+
+def pager_size(config):
+    value = table(config, "pagination").get("pagersize") or config.get("paginate") or 10
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 10
+
+
+def person_names(value):
+    """The names in an author value: "Ann", {name: Ann}, or a list of those."""
+    names = []
+    for item in as_list(value):
+        if isinstance(item, dict):
+            item = item.get("name") or item.get("title") or ""
+        if isinstance(item, str | int | float) and str(item).strip():
+            names.append(" ".join(str(item).split()))
+    return names
 
 
 def table(config, key):
@@ -164,6 +218,13 @@ def table(config, key):
     if not isinstance(value, dict):
         raise HugoSiteError(f"{key} in the config is not a table")
     return value
+
+
+def folder_list(config, key, default):
+    """Every folder of a setting that may be a list (staticDir = ["static", "images"])."""
+    value = config.get(key) or default
+    names = value if isinstance(value, list) else [value]
+    return [folder_setting({key: name}, key, default) for name in names] or [default]
 
 
 def folder_setting(config, key, default):
@@ -258,6 +319,19 @@ class Page:
     def title(self):
         return str(self.meta.get("title") or self.basename.replace("-", " ").capitalize())
 
+    def terms(self, taxonomy):
+        """The page's terms in one taxonomy (tags, categories, series…) as written."""
+        values = self.meta.get(taxonomy)
+        if taxonomy == "series":
+            values = [
+                item.get("name") if isinstance(item, dict) else item for item in as_list(values)
+            ]
+        return [
+            str(item).strip()
+            for item in as_list(values)
+            if isinstance(item, str | int | float) and str(item).strip()
+        ]
+
     def hugo_slug(self):
         return str(self.meta.get("slug") or "").strip()
 
@@ -300,6 +374,7 @@ class HugoSite:
     broken: list = field(default_factory=list)  # (page, why it cannot be read)
     refused: list = field(default_factory=list)  # (path from the site's folder, why not read)
     boundary: Boundary = None
+    notes: list = field(default_factory=list)
 
     @classmethod
     def load(cls, root, sections=None):
@@ -313,8 +388,47 @@ class HugoSite:
             config=SiteConfig.from_dict(root, config, sections),
             boundary=boundary,
         )
+        if not site.config.sections:
+            site.choose_main_section()
         site.find_pages()
         return site
+
+    def choose_main_section(self):
+        """Hugo's default mainSections: the section with the most pages (posts if none)."""
+        counts = {}
+        for root in self.content_roots():
+            if not (root.is_dir() and self.boundary.resolve(root)):
+                continue
+            for folder in sorted(root.iterdir()):
+                if folder.is_dir() and not folder.is_symlink():
+                    counts[folder.name] = counts.get(folder.name, 0) + sum(
+                        1
+                        for _ in zip(
+                            (
+                                p
+                                for p in folder.rglob("*")
+                                if p.suffix in CONTENT_SUFFIXES and not p.stem.startswith("_index")
+                            ),
+                            range(10_000),
+                            strict=False,
+                        )
+                    )
+        counts = {name: count for name, count in counts.items() if count}
+        chosen = (
+            max(counts, key=lambda name: (counts[name], name == "posts")) if counts else "posts"
+        )
+        self.config.sections = [chosen]
+        others = sorted(set(counts) - {chosen})
+        self.notes.append(
+            f"No mainSections in the config: imported {chosen}/, the section with the most "
+            "pages, as Hugo chooses"
+            + (
+                f"; not imported: {', '.join(o + '/' for o in others)} (add --section)"
+                if others
+                else ""
+            )
+            + "."
+        )
 
     def refuse(self, path, why):
         self.refused.append((self.relative(path), why))
@@ -414,6 +528,61 @@ class HugoSite:
             elif path.is_symlink():
                 self.enter(path)  # a dangling link or a loop: said in the report
 
+    def language_prefix(self, language):
+        """/ru for a language Hugo served under its code; "" for the default at the root."""
+        config = self.config
+        if language == config.default_language and not config.default_in_subdir:
+            return ""
+        return f"/{language}"
+
+    def has_section_page(self, dirs):
+        """Whether a nested folder is a section of its own (it has an _index page)."""
+        for root in self.content_roots():
+            folder = root.joinpath(*dirs)
+            if any(folder.glob("_index.*")):
+                return True
+        return False
+
+    def archive_pages(self, layouts=("archives", "archive")):
+        """Pages at a content folder's root that a theme shows as the archive (PaperMod's
+        content/archives.md with layout: archives), or as the search page."""
+        found, known = [], set(self.config.content_dirs)
+        folders = {}
+        for language, root in self.config.content_dirs.items():
+            folders.setdefault(root, []).append(language)
+        for root, languages in folders.items():
+            if not (root.is_dir() and self.boundary.resolve(root)):
+                continue
+            folder_language = languages[0] if len(languages) == 1 else self.config.default_language
+            for path in sorted(root.glob("*.md")):
+                basename, suffix = split_language(path.stem, known)
+                language = suffix or folder_language
+                if self.boundary.resolve(path) is None:
+                    continue
+                page = Page(
+                    file=path,
+                    rel=path.name,
+                    language=language,
+                    dirs=[],
+                    basename=basename,
+                    bundle=None,
+                    source=self.relative(path),
+                )
+                try:
+                    page.read()
+                except (PageError, OSError):
+                    continue
+                layout = str(page.meta.get("layout") or page.meta.get("type") or "").lower()
+                if layout in layouts or (not layout and basename == layouts[0]):
+                    found.append(page)
+        return found
+
+    def taxonomies(self, language):
+        return self.config.language_taxonomies.get(language, self.config.taxonomies)
+
+    def content_roots(self):
+        return list(dict.fromkeys(self.config.content_dirs.values()))
+
     def resources(self, page):
         """The files of a page bundle that stay inside the site."""
         if page.bundle is None:
@@ -450,7 +619,12 @@ class HugoSite:
         """The page's address on the Hugo site, without a language prefix."""
         url = page.meta.get("url")
         if url:
-            return self.finish_path("/" + str(url).lstrip("/"), keep_case=True)
+            # Hugo publishes `url` as written: no language prefix, no .html for uglyURLs; a
+            # path without an extension is a folder.
+            path = re.sub(r"/{2,}", "/", "/" + str(url).strip().lstrip("/").replace(" ", "-"))
+            if "." not in path.rsplit("/", 1)[-1]:
+                path = path.rstrip("/") + "/"
+            return path
         pattern = self.config.permalinks.get(page.section)
         slug = page.hugo_slug()
         if pattern:
@@ -500,10 +674,14 @@ class HugoSite:
         return "/" + path.strip("/") + "/"
 
     def old_paths(self, page):
-        """Every address the page answered on: its permalink and aliases, with and without the
-        language prefix."""
+        """Every address the page answered on, as Hugo computed it first, then the other
+        spelling of each (with or without the language prefix) that links may still use."""
+        return list(dict.fromkeys(self.exact_paths(page) + self.loose_paths(page)))
+
+    def exact_paths(self, page):
+        """Its permalink (with its language's prefix) and its aliases, as Hugo wrote them."""
         own = self.hugo_path(page)
-        paths = [own]
+        paths = [own if page.meta.get("url") else self.language_prefix(page.language) + own]
         for alias in as_list(page.meta.get("aliases")):
             alias = str(alias)
             if not alias.startswith("/"):
@@ -512,9 +690,14 @@ class HugoSite:
             if "." not in alias.rsplit("/", 1)[-1]:
                 alias += "/"  # Hugo serves an alias as a folder with an index.html
             paths.append(self.finish_path(alias))
+        return list(dict.fromkeys(paths))
+
+    def loose_paths(self, page):
         prefix = f"/{page.language}"
-        with_prefix = [prefix + path for path in paths if not path.startswith(prefix + "/")]
-        return list(dict.fromkeys(paths + with_prefix))
+        return [
+            path.removeprefix(prefix) if path.startswith(prefix + "/") else prefix + path
+            for path in self.exact_paths(page)
+        ]
 
 
 def urlize(text):

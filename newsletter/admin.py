@@ -4,8 +4,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,8 +19,10 @@ from modeltranslation.utils import build_localized_fieldname
 
 from articles.models import Article
 from newsletter.emails import issue_message
+from newsletter.forms import SubscriberImportForm
+from newsletter.imports import UnreadableExportError, import_subscribers
 from newsletter.models import Delivery, Issue, Subscriber, refresh_confirmed_count
-from newsletter.tasks import schedule
+from newsletter.tasks import schedule, send_confirmation
 
 CSV_COLUMNS = [
     "email",
@@ -47,7 +51,7 @@ def csv_safe(value):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ["email", "status", "language", "consent_at", "confirmed_at", "suppressed_at"]
+    list_display = ["email", "status", "language", "consent_at", "confirmed_at"]
     list_filter = ["status", "language", "consent_wording"]
     search_fields = ["email"]
     date_hierarchy = "consent_at"
@@ -68,6 +72,52 @@ class SubscriberAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [*CSV_COLUMNS[3:9], *delivery_fields, "created_at", "updated_at"]
     actions = ["export_csv"]
+    change_list_template = "admin/newsletter/subscriber/change_list.html"
+
+    def get_urls(self):
+        bring = path(
+            "import/",
+            self.admin_site.admin_view(self.import_view),
+            name="newsletter_subscriber_import",
+        )
+        return [bring, *super().get_urls()]
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("newsletter.import_subscribers")
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"can_import": self.has_import_permission(request), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    def import_view(self, request):
+        """Readers from another service's CSV export (newsletter/imports.py)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = SubscriberImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report, pending = import_subscribers(
+                    upload.read(),
+                    form.cleaned_data["language"],
+                    form.cleaned_data["consent"] == SubscriberImportForm.KEEP,
+                    upload.name,
+                )
+            except UnreadableExportError as error:
+                form.add_error("file", str(error))
+            else:
+                transaction.on_commit(
+                    lambda: [send_confirmation.enqueue(reader.pk) for reader in pending]
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Import subscribers"),
+            "form": form,
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/newsletter/subscriber/import.html", context)
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
@@ -102,6 +152,21 @@ class IssueAdmin(TabbedTranslationAdmin):
         (_("Sending"), {"fields": ["scheduled_at", "status", "progress", "previews"]}),
     ]
 
+    def has_change_permission(self, request, obj=None):
+        # A sending or sent issue is a record of what went out: shown, never edited.
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            # The send time it went out at, not the field (and its hint) for scheduling.
+            return [
+                (None, {"fields": ["subject", "intro", "articles"]}),
+                (_("Sending"), {"fields": ["sent_at", "status", "progress", "previews"]}),
+            ]
+        return super().get_fieldsets(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
             translated = [
@@ -109,7 +174,7 @@ class IssueAdmin(TabbedTranslationAdmin):
                 for field in ("subject", "intro")
                 for language, _name in settings.LANGUAGES
             ]
-            return [*translated, "articles", "scheduled_at", *self.always_readonly]
+            return [*translated, "articles", "sent_at", *self.always_readonly]
         return self.always_readonly
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -27,6 +27,8 @@ def absolute(path):
 
 
 def unsubscribe_url(subscriber):
+    if subscriber.pk is None:  # the stand-in reader of a test email
+        return absolute(reverse("newsletter:unsubscribe_test"))
     token = unsubscribe_token(subscriber)
     return absolute(reverse("newsletter:unsubscribe", kwargs={"token": token}))
 
@@ -47,6 +49,8 @@ def _message(address, subject, text, html, unsubscribe, connection=None):
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
+        from_email=settings.NEWSLETTER_FROM_EMAIL,
+        reply_to=settings.NEWSLETTER_REPLY_TO,
         to=[address],
         connection=connection,
         headers={

@@ -96,6 +96,7 @@ class Subscriber(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("subscriber")
         verbose_name_plural = _("subscribers")
+        permissions = [("import_subscribers", _("Can import subscribers from another service"))]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="newsletter_subscriber_email_ci_unique")
         ]

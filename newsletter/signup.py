@@ -21,15 +21,25 @@ def client_ip(request):
     return address or ""
 
 
-def over_rate_limit(request):
+class Refusal:
+    OVER_LIMIT = "over-limit"
+    # The count lives in the cache; while the cache is away nothing would bound the
+    # confirmation mails one client can cause, so signups wait instead.
+    UNCOUNTED = "uncounted"
+
+
+def refusal(request):
+    """Why this client may not sign up now, or None."""
     key = f"newsletter:signups:{client_ip(request)}"
     cache.add(key, 0, RATE_WINDOW)
     try:
         attempts = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
+    except ValueError:  # expired between add() and incr(), or the cache is unreachable
         cache.set(key, 1, RATE_WINDOW)
+        if cache.get(key) is None:
+            return Refusal.UNCOUNTED
         attempts = 1
-    return attempts > RATE_LIMIT
+    return Refusal.OVER_LIMIT if attempts > RATE_LIMIT else None
 
 
 def sign_up(email, language, page, address=""):

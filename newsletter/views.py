@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from newsletter.forms import SignupForm
 from newsletter.models import Subscriber
 from newsletter.origin import same_origin_only
-from newsletter.signup import client_ip, over_rate_limit
+from newsletter.signup import Refusal, client_ip, refusal
 from newsletter.tasks import handle_signup
 from newsletter.tokens import key_from_confirm_token, key_from_unsubscribe_token
 
@@ -24,8 +24,13 @@ def signup_page(request):
 @same_origin_only
 @require_POST
 def subscribe(request):
-    if over_rate_limit(request):
+    refused = refusal(request)
+    if refused == Refusal.OVER_LIMIT:
         return render(request, "newsletter/rate_limited.html", status=429)
+    if refused == Refusal.UNCOUNTED:
+        response = render(request, "newsletter/signups_paused.html", status=503)
+        response["Retry-After"] = "300"
+        return response
     form = SignupForm(request.POST)
     if not form.is_valid():
         return render(request, "newsletter/signup.html", {"form": form}, status=400)
@@ -90,6 +95,13 @@ def unsubscribe(request, token):
         subscriber.unsubscribed_at = timezone.now()
         subscriber.save(update_fields=["status", "unsubscribed_at", "updated_at"])
     return render(request, "newsletter/unsubscribed.html", {"form": SignupForm()})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe_test(request):
+    # A test email's link: what a reader's would do, said without unsubscribing anybody.
+    return render(request, "newsletter/unsubscribe_test.html")
 
 
 # The unsubscribe link is the reader's key to their own data: it is in every email.

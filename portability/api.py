@@ -333,7 +333,18 @@ def posts_answer(request, articles, common, paging=None):
 ERRORS = {400: Error, 404: Error, 422: Error}
 
 
-@api.get("/posts/", response={200: PostsOut, **ERRORS}, exclude_unset=True, tags=["posts"])
+def read(path, out, tag):
+    """GET, documented, and HEAD (the same answer, which the server sends without its body)."""
+
+    def register(view):
+        options = {"response": {200: out, **ERRORS}, "exclude_unset": True, "tags": [tag]}
+        api.api_operation(["HEAD"], path, include_in_schema=False, **options)(view)
+        return api.get(path, **options)(view)
+
+    return register
+
+
+@read("/posts/", PostsOut, "posts")
 def list_posts(
     request,
     common: Query[Common],
@@ -354,7 +365,7 @@ def list_posts(
         return posts_answer(request, articles.order_by("-published_at", "-pk"), common, paging)
 
 
-@api.get("/posts/{slug}/", response={200: PostsOut, **ERRORS}, exclude_unset=True, tags=["posts"])
+@read("/posts/{slug}/", PostsOut, "posts")
 def get_post(request, slug: str, common: Query[Common]):
     """One live post by its slug, as {"posts": [post]}."""
     with translation.override(str(common.lang)):
@@ -410,7 +421,7 @@ def series_answer(request, queryset, common, paging=None):
     return {"series": found, **({"meta": meta} if meta else {})}
 
 
-@api.get("/series/", response={200: SeriesListOut, **ERRORS}, exclude_unset=True, tags=["series"])
+@read("/series/", SeriesListOut, "series")
 def list_series(request, common: Query[Common], paging: Query[Paging]):
     """Series with at least one live part, the most recently continued first."""
     with translation.override(str(common.lang)):
@@ -418,12 +429,7 @@ def list_series(request, common: Query[Common], paging: Query[Paging]):
         return series_answer(request, queryset, common, paging)
 
 
-@api.get(
-    "/series/{slug}/",
-    response={200: SeriesListOut, **ERRORS},
-    exclude_unset=True,
-    tags=["series"],
-)
+@read("/series/{slug}/", SeriesListOut, "series")
 def get_series(request, slug: str, common: Query[Common]):
     """One series by its slug, as {"series": [series]}."""
     with translation.override(str(common.lang)):
@@ -459,7 +465,7 @@ def rows_answer(request, key, shape, queryset, known_fields, common, paging=None
     return {key: rows, **({"meta": meta} if meta else {})}
 
 
-@api.get("/tags/", response={200: TagsOut, **ERRORS}, exclude_unset=True, tags=["tags"])
+@read("/tags/", TagsOut, "tags")
 def list_tags(request, common: Query[Common], paging: Query[Paging]):
     """Tags with at least one live post in the edition, by slug."""
     with translation.override(str(common.lang)):
@@ -467,7 +473,7 @@ def list_tags(request, common: Query[Common], paging: Query[Paging]):
         return rows_answer(request, "tags", tag_json, queryset, TAG_FIELDS, common, paging)
 
 
-@api.get("/tags/{slug}/", response={200: TagsOut, **ERRORS}, exclude_unset=True, tags=["tags"])
+@read("/tags/{slug}/", TagsOut, "tags")
 def get_tag(request, slug: str, common: Query[Common]):
     """One tag by its slug, as {"tags": [tag]}."""
     with translation.override(str(common.lang)):
@@ -475,7 +481,7 @@ def get_tag(request, slug: str, common: Query[Common]):
         return rows_answer(request, "tags", tag_json, queryset, TAG_FIELDS, common)
 
 
-@api.get("/authors/", response={200: AuthorsOut, **ERRORS}, exclude_unset=True, tags=["authors"])
+@read("/authors/", AuthorsOut, "authors")
 def list_authors(request, common: Query[Common], paging: Query[Paging]):
     """Authors with at least one live post in the edition, by name."""
     with translation.override(str(common.lang)):
@@ -483,12 +489,7 @@ def list_authors(request, common: Query[Common], paging: Query[Paging]):
         return rows_answer(request, "authors", author_json, queryset, AUTHOR_FIELDS, common, paging)
 
 
-@api.get(
-    "/authors/{slug}/",
-    response={200: AuthorsOut, **ERRORS},
-    exclude_unset=True,
-    tags=["authors"],
-)
+@read("/authors/{slug}/", AuthorsOut, "authors")
 def get_author(request, slug: str, common: Query[Common]):
     """One author by their slug, as {"authors": [author]}."""
     with translation.override(str(common.lang)):

@@ -29,6 +29,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 from portability import serializers
+from sitewide.caching import bump_content_version
 
 register_serializer(serializers.FORMAT, "portability.serializers")
 
@@ -272,8 +273,6 @@ def load(dump, staging, root):
 
 def after_restore():
     """What the database does not hold: SQLite's search tables, and cached pages of before."""
-    from sitewide.caching import bump_content_version
-
     call_command("rebuild_search_index", verbosity=0, stdout=io.StringIO())
     bump_content_version()
 

@@ -19,6 +19,7 @@ import yaml
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import translation
+from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.models import Article
@@ -233,9 +234,32 @@ def write_site(root, articles=None):
     shutil.copytree(LAYOUTS, root / "layouts")
     (root / "content" / "posts").mkdir(parents=True)
     writer = BundleWriter(root, report)
+    series = {}
     for article in articles if articles is not None else all_articles():
         writer.write(article)
+        part = getattr(article, "series_part", None)
+        if part is not None:
+            series[part.series.pk] = part.series
+    for one in series.values():
+        write_series_page(root, one)
     return report
+
+
+def write_series_page(root, series):
+    """The series' own page (its intro) as Hugo's term page, in each language it has a title.
+
+    Hugo addresses a term by its name, as the posts' `series` lists it in that language.
+    """
+    for code in LANGUAGES:
+        title = getattr(series, localized("title", code)) or ""
+        if not title:
+            continue
+        folder = root / "content" / "series" / (slugify(title, allow_unicode=True) or series.slug)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = "_index.md" if code == DEFAULT else f"_index.{code}.md"
+        front = yaml.safe_dump({"title": title}, allow_unicode=True, sort_keys=False)
+        intro = (getattr(series, localized("intro", code)) or "").strip("\n")
+        (folder / name).write_text(f"---\n{front}---\n\n{intro}\n", "utf-8")
 
 
 class ExportError(Exception):

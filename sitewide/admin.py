@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from sitewide.models import SiteSettings
@@ -19,3 +20,8 @@ class SiteSettingsAdmin(TabbedTranslationAdmin):
         # One row only: go straight to editing it.
         settings_row = SiteSettings.load()
         return redirect("admin:sitewide_sitesettings_change", settings_row.pk)
+
+    def response_change(self, request, obj):
+        # Django's "The site settings “Site settings” was changed" names the one row twice.
+        self.message_user(request, _("The site settings are saved."), messages.SUCCESS)
+        return redirect(request.path)

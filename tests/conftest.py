@@ -36,6 +36,13 @@ def _no_page_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _site_url(settings):
+    # Links are built from SITE_URL (blogsite.middleware.SiteHostMiddleware); the test client's
+    # host is "testserver".
+    settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
 def _english():
     # A request in Russian leaves Russian active in the thread; each test starts in English.
     with translation.override("en"):

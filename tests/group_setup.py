@@ -11,6 +11,8 @@ GROUP_MIGRATIONS = [
     ("articles.migrations.0003_editorial_groups", "create_groups"),
     ("articles.migrations.0006_i15_editors_change_site_settings", "grant"),
     ("series.migrations.0002_i15_editors_manage_series", "grant"),
+    ("newsletter.migrations.0003_i12_editors_send", "give_editors_the_newsletter"),
+    ("newsletter.migrations.0006_i27_import_subscribers", "grant"),
 ]
 
 

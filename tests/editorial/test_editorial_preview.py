@@ -79,5 +79,5 @@ def test_preview_of_a_live_article_goes_to_its_public_page(client, live_article)
 
 def test_admin_page_offers_the_preview_link_in_both_languages(editor_client, draft_article):
     page = editor_client.get(f"/admin/articles/article/{draft_article.pk}/change/").content.decode()
-    assert 'value="http://127.0.0.1:8000/en/preview/' in page
-    assert 'value="http://127.0.0.1:8000/ru/preview/' in page
+    assert 'value="http://testserver/en/preview/' in page
+    assert 'value="http://testserver/ru/preview/' in page

@@ -23,7 +23,7 @@ def admin_client(client, editorial_groups):
 
 def link_in(message):
     [link] = re.findall(r"https?://\S+", message.body)
-    return link.removeprefix("http://127.0.0.1:8000")
+    return link.removeprefix("http://testserver")
 
 
 def set_password(client, link):

@@ -19,8 +19,8 @@ def hugo_site(tmp_path):
 
 @pytest.fixture
 def run_import(db):
-    def run(path, dry_run=False):
-        return import_site(HugoSite.load(path), dry_run=dry_run)
+    def run(path, dry_run=False, **options):
+        return import_site(HugoSite.load(path), dry_run=dry_run, **options)
 
     return run
 

@@ -55,13 +55,24 @@ def test_a_taken_slug_gets_a_suffix_and_a_warning(make_article, hugo_site, run_i
     assert "json-notes-2" in warning.message
 
 
-def test_a_russian_only_post_is_skipped_with_the_reason(hugo_site, run_import):
+def test_a_russian_only_post_is_imported_in_russian_or_waits_with_the_reason(hugo_site, run_import):
+    from hugo_import.importer import ONE_LANGUAGE_ARTICLES
+
     (hugo_site / "content-ru/posts/tolko-po-russki.md").write_text(
-        "---\ntitle: Только по-русски\ndate: 2026-01-01\n---\n\nТекст.\n"
+        "---\ntitle: Только по-русски\ndate: 2026-01-01\ntags: [Базы данных]\n---\n\nТекст.\n"
     )
     report = run_import(hugo_site)
     reasons = {item["file"]: item["reason"] for item in report.skipped}
-    assert "no English edition" in reasons["content-ru/posts/tolko-po-russki.md"]
+    if not ONE_LANGUAGE_ARTICLES:
+        assert reasons["content-ru/posts/tolko-po-russki.md"].startswith(
+            "waits: no English edition"
+        )
+        return
+    assert "content-ru/posts/tolko-po-russki.md" in report.created
+    only = Article.objects.get(slug="tolko-po-russki")
+    assert (only.title_en, only.title_ru) == ("", "Только по-русски")
+    assert "Текст." in only.body_html_ru
+    assert [tag.name_ru for tag in only.tags.all()] == ["Базы данных"]
 
 
 def test_an_image_that_fails_the_upload_checks_is_reported(hugo_site, run_import):

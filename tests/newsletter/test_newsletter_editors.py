@@ -128,3 +128,45 @@ def test_who_may_edit_an_issue_but_not_send_gets_no_send_buttons(client, groups,
     assert response.status_code == 403
     issue.refresh_from_db()
     assert issue.status == Issue.Status.DRAFT
+
+
+def test_an_editor_imports_subscribers(editor_client, groups):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from newsletter.models import Subscriber
+
+    importlib.import_module("newsletter.migrations.0006_i27_import_subscribers").grant(apps, None)
+    as_editor = editor_client
+    assert (
+        b"/admin/newsletter/subscriber/import/"
+        in as_editor.get("/admin/newsletter/subscriber/").content
+    )
+    upload = SimpleUploadedFile("readers.csv", b"email\nnew@example.org\n", "text/csv")
+    response = as_editor.post(
+        "/admin/newsletter/subscriber/import/",
+        {"file": upload, "language": "en", "consent": "confirm"},
+    )
+    assert response.status_code == 200
+    assert Subscriber.objects.filter(email="new@example.org", status="pending").exists()
+
+
+def test_an_author_cannot_import_subscribers(author_client):
+    assert author_client.get("/admin/newsletter/subscriber/import/").status_code == 403
+
+
+def test_a_sent_issue_is_shown_without_form_controls(editor_client, live_article):
+    from django.utils import timezone
+
+    issue = Issue.objects.create(
+        subject_en="Weekly", status=Issue.Status.SENT, sent_at=timezone.now(), sent_count=3
+    )
+    issue.articles.set([live_article])
+    page = editor_client.get(f"{ISSUES}{issue.pk}/change/").content.decode()
+    assert "View issue" in page
+    for control in ('name="_save"', 'name="_send_test"', 'name="_schedule"', 'name="subject_en"'):
+        assert control not in page
+    assert "press «Schedule»" not in page
+    response = editor_client.post(f"{ISSUES}{issue.pk}/change/", new_issue(live_article))
+    assert response.status_code == 403
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT

@@ -147,3 +147,22 @@ def test_signup_block_is_on_the_hub_the_article_and_its_own_page(client, live_ar
         # No per-reader token: the page is the same for every reader, so caches can share it.
         assert b'name="csrfmiddlewaretoken"' not in response.content
         assert b'name="website"' in response.content
+
+
+@pytest.mark.django_db
+def test_signups_pause_with_a_clear_answer_while_the_cache_cannot_count(
+    client, immediate_tasks, settings
+):
+    # A real Redis client aimed at a port nothing listens on: the cache is down.
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "sitewide.cache.FailOpenRedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        },
+    }
+    responses = [subscribe(client, f"r{n}@example.com") for n in range(RATE_LIMIT + 5)]
+    assert {response.status_code for response in responses} == {503}
+    assert b"try again in a few minutes" in responses[0].content
+    assert not Subscriber.objects.exists()

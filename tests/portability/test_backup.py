@@ -3,7 +3,6 @@ whatever the damage, stops with a clear message and changes nothing."""
 
 import io
 import json
-import shutil
 import zipfile
 from datetime import timedelta
 
@@ -12,11 +11,14 @@ import reversion
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article
 from newsletter.models import Delivery, Issue, Subscriber
+from portability.backup import dumped_models
 
 # Every kind of public page, feed and API answer. The page cache's Last-Modified header is
 # the render time: headers are not compared, the bytes of each page are.
@@ -50,8 +52,7 @@ def png(color):
 
 
 @pytest.fixture
-def site(make_series, make_tag, make_article, author, settings):
-    settings.SOCIAL_IMAGES = True
+def site(make_series, make_tag, make_article, author):
     tag = make_tag(slug="databases", name_en="Databases", name_ru="Базы данных")
     series = make_series(parts=3, slug="guide")
     for part in series.parts.all():
@@ -105,13 +106,35 @@ def empty_site(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "new-media"
 
 
+def delete_every_row():
+    """As flush, inside the test's transaction (PostgreSQL cannot TRUNCATE there)."""
+    for _round in range(len(dumped_models())):
+        left = False
+        for model in dumped_models():
+            try:
+                with transaction.atomic():
+                    model._base_manager.all().delete()
+            except (ProtectedError, RestrictedError):
+                left = True
+        if not left:
+            return
+
+
+@pytest.fixture
+def site_with_social_images(settings, request):
+    # The pages name their social images; the media folder must bring them back too.
+    settings.SOCIAL_IMAGES = True
+    return request.getfixturevalue("site")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_restore_into_an_empty_site_serves_the_same_pages_byte_for_byte(
-    client, site, tmp_path, settings
+    client, site_with_social_images, tmp_path, settings
 ):
     before = pages(client)
     media_before = media_tree(settings.MEDIA_ROOT)
     assert any(name.startswith("covers/") for name in media_before)
+    assert any(name.startswith("social/") for name in media_before)
     archive = tmp_path / "site.zip"
     call_command("backup", str(archive), stdout=io.StringIO())
 
@@ -157,7 +180,7 @@ def settings_secret():
     return settings.SECRET_KEY.encode()
 
 
-def test_a_backup_never_overwrites_a_file(site, tmp_path):
+def test_a_backup_never_overwrites_a_file(small_site, tmp_path):
     (tmp_path / "site.zip").write_bytes(b"precious")
     with pytest.raises(CommandError, match="already exists"):
         call_command("backup", str(tmp_path / "site.zip"))
@@ -250,7 +273,8 @@ def test_a_damaged_archive_stops_with_a_clear_message_and_changes_nothing(
     call_command("backup", str(good), stdout=io.StringIO())
     bad = tmp_path / "bad.zip"
     DAMAGE[damage](good, bad)
-    empty_site(settings, tmp_path)
+    delete_every_row()
+    settings.MEDIA_ROOT = tmp_path / "new-media"
     (tmp_path / "new-media").mkdir()
     with pytest.raises(CommandError, match=r"^Nothing was restored: ") as error:
         call_command("restore", str(bad))
@@ -263,16 +287,15 @@ def test_a_damaged_archive_stops_with_a_clear_message_and_changes_nothing(
     assert not (tmp_path.parent / "outside.txt").exists()
 
 
-def test_restore_refuses_a_site_that_is_not_empty(site, tmp_path):
+def test_restore_refuses_a_site_that_is_not_empty(small_site, tmp_path):
     call_command("backup", str(tmp_path / "site.zip"), stdout=io.StringIO())
     with pytest.raises(CommandError, match="the database is not empty"):
         call_command("restore", str(tmp_path / "site.zip"))
-    assert Article.objects.count() == 5
+    assert Article.objects.count() == 1
 
 
-def test_restore_refuses_a_non_empty_media_folder(site, tmp_path, settings):
+def test_restore_refuses_a_non_empty_media_folder(small_site, tmp_path, settings):
     call_command("backup", str(tmp_path / "site.zip"), stdout=io.StringIO())
-    shutil.copytree(settings.MEDIA_ROOT, tmp_path / "kept")
-    call_command("flush", interactive=False, verbosity=0)
+    delete_every_row()
     with pytest.raises(CommandError, match=r"media folder .* is not empty"):
         call_command("restore", str(tmp_path / "site.zip"))

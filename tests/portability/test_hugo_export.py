@@ -43,7 +43,13 @@ def blog(make_article, make_tag, make_author, django_capture_on_commit_callbacks
     assert form.is_valid()
     chart = form.save()
     now = timezone.now().replace(microsecond=0)
-    series = Series.objects.create(slug="the-guide", title_en="The guide", title_ru="Руководство")
+    series = Series.objects.create(
+        slug="the-guide",
+        title_en="The guide",
+        title_ru="Руководство",
+        intro_en="Read the parts **in order**.",
+        intro_ru="Читайте части **по порядку**.",
+    )
     for number in (1, 2, 3):
         part = make_article(
             slug=f"guide-{number}",
@@ -82,8 +88,13 @@ def blog(make_article, make_tag, make_author, django_capture_on_commit_callbacks
     OldAddress.objects.create(path="/ru/2019/05/s-oblozhkoj/", article=covered, language="ru")
     make_article(
         slug="a-draft",
-        title_en="Not finished",
-        summary_en="Still writing.",
+        # What YAML and front-matter splitting could trip on.
+        title_en="Not finished: a 'draft' # with \"quotes\" & --- yes",
+        summary_en="Still writing.\nSecond line: with a colon.",
+        body_en="Above a rule.\n\n---\n\ntitle: not front matter\n\n---\n\n+++\nBelow.",
+        title_ru="Черновик: «кавычки»",
+        summary_ru="Пишется.",
+        body_ru="Текст.",
         status=Article.Status.DRAFT,
         published_at=None,
         author=writer,
@@ -257,6 +268,10 @@ def test_hugo_builds_the_export(blog, tmp_path):
     assert (public / "2019/05/with-cover.html").is_file()
     # Drafts stay out of the build, and a scheduled article waits for its date, as here.
     assert not (public / "en/posts/a-draft").exists()
+    # The series page carries its intro, in each language.
+    assert "<strong>in order</strong>" in (public / "en/series/the-guide/index.html").read_text()
+    russian_series = next((public / "ru/series").glob("*/index.html")).read_text()
+    assert "<strong>по порядку</strong>" in russian_series
     assert not (public / "en/posts/next-week").exists()
 
 

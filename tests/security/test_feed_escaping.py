@@ -144,3 +144,49 @@ def test_titles_are_text_in_atom(client, articles_with, feed):
     for title in titles:
         assert title.get("type", "text") == "text"  # a reader never parses it as HTML
         assert title.text in PAYLOADS
+
+
+CHANNEL_FEEDS = ["/en/tags/{tag}/feed/", "/en/tags/{tag}/feed/atom/", "/en/authors/{author}/feed/"]
+
+
+def channel_description(feed_xml):
+    root = etree.fromstring(feed_xml)
+    node = root.find("channel/description")
+    return (node if node is not None else root.find(f"{ATOM}subtitle")).text or ""
+
+
+@pytest.mark.parametrize("feed", CHANNEL_FEEDS)
+def test_a_tag_or_author_name_reaches_the_channel_description_as_text(
+    client, make_article, make_author, make_tag, feed
+):
+    for number, vector in enumerate(PAYLOADS[:12]):
+        tag = make_tag(name_en=vector, slug=f"tag-{number}")
+        author = make_author(name=vector, slug=f"author-{number}")
+        make_article(slug=f"vector-{number}", author=author, tags=[tag])
+        url = feed.format(tag=tag.slug, author=author.slug)
+        fragment = as_html(channel_description(client.get(url).content))
+        assert len(fragment) == 0, url  # text only: no element for a reader to render
+        assert vector in fragment.text_content()
+
+
+CONTROL = ["\x0b", "\x00", "\x1f", "\x08", "\x0c", "\ufffe"]
+
+
+@pytest.mark.parametrize("feed", [*FEEDS[:2], "/en/tags/ops/feed/", "/en/authors/ada/feed/"])
+def test_control_characters_in_text_never_break_a_feed(
+    client, make_article, make_tag, make_author, feed
+):
+    author = make_author(name="Ada\x0bLovelace", slug="ada")
+    tag = make_tag(name_en="Ops\x00 notes", slug="ops")
+    for number, char in enumerate(CONTROL):
+        make_article(
+            slug=f"control-{number}",
+            title_en=f"Quarterly notes{char}part one",
+            summary_en=f"Summary{char}here",
+            author=author,
+            tags=[tag],
+        )
+    response = client.get(feed)
+    assert response.status_code == 200
+    root = etree.fromstring(response.content)
+    assert "Quarterly notespart one" in etree.tostring(root, encoding="unicode")

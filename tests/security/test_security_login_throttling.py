@@ -114,3 +114,14 @@ def test_authors_cannot_unlock(client, db):
     writer.groups.add(Group.objects.get(name="Authors"))
     client.force_login(writer)
     assert client.get("/admin/axes/accessattempt/").status_code == 403
+
+
+def test_a_locked_out_user_still_gets_in_from_an_address_they_used_before(client, staff, settings):
+    from axes.models import AccessLog
+
+    AccessLog.objects.create(username="sam", ip_address="192.0.2.10", user_agent="firefox")
+    for number in range(settings.AXES_FAILURE_LIMIT + 2):  # someone else, anywhere
+        fail(client, 1, address=f"198.51.100.{number + 1}")
+    assert attempt(Client(), "sam", "right-password-123", address="192.0.2.99").status_code == 429
+    assert attempt(Client(), "sam", "wrong", address="192.0.2.10").status_code == 429
+    assert attempt(Client(), "sam", "right-password-123", address="192.0.2.10").status_code == 302

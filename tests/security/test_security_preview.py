@@ -63,9 +63,7 @@ def test_unpublishing_revokes_the_links(client, editor_client, live_article):
     assert preview(client, token).status_code == 404
 
 
-def test_saving_a_form_opened_before_the_revocation_keeps_the_links_revoked(
-    client, draft_article
-):
+def test_saving_a_form_opened_before_the_revocation_keeps_the_links_revoked(client, draft_article):
     stale = Article.objects.get(pk=draft_article.pk)
     token = preview_token(stale)
     draft_article.revoke_preview_links()
@@ -101,3 +99,25 @@ def test_odd_signed_payloads_are_no_links(client, draft_article, payload):
 
     token = signing.dumps(payload, salt=SALT, compress=True)
     assert preview(client, token).status_code == 404
+
+
+@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.REVIEW])
+def test_setting_a_published_article_back_through_the_form_revokes_the_links(
+    editor_client, scheduled_article, status
+):
+    from django.test import Client
+
+    token = preview_token(scheduled_article)
+    reader = Client()
+    assert preview(reader, token).status_code == 200
+    form = {
+        "title_en": scheduled_article.title_en,
+        "slug": scheduled_article.slug,
+        "summary_en": scheduled_article.summary_en,
+        "body_en": scheduled_article.body_en,
+        "author": scheduled_article.author_id,
+        "status": status,
+    }
+    response = editor_client.post(f"/admin/articles/article/{scheduled_article.pk}/change/", form)
+    assert response.status_code == 302
+    assert preview(reader, token).status_code == 404

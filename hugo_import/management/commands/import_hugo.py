@@ -22,18 +22,23 @@ class Command(BaseCommand):
             "--json", type=Path, dest="report_path", metavar="REPORT", help="also write it as JSON"
         )
         parser.add_argument(
+            "--author",
+            help="the author of posts that name none, when the site config names none either "
+            "(default: the first staff member)",
+        )
+        parser.add_argument(
             "--section",
             action="append",
             dest="sections",
             help="a content section to import, repeatable (default: params.mainSections or posts)",
         )
 
-    def handle(self, *args, path, dry_run, report_path, sections, **options):
+    def handle(self, *args, path, dry_run, report_path, sections, author, **options):
         try:
             site = HugoSite.load(path, sections=sections)
         except (HugoSiteError, OSError) as error:
             raise CommandError(str(error)) from error
-        report = import_site(site, dry_run=dry_run)
+        report = import_site(site, dry_run=dry_run, author=author)
         for line in report.lines():
             self.stdout.write(line)
         if report_path:

@@ -1,0 +1,45 @@
+"""The site's own error pages: what a reader who followed a wrong link can do next."""
+
+import difflib
+
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+
+from articles.models import Article
+
+RECENT = 5
+# Slugs compared with a mistyped one: those sharing its first letters, newest first. A
+# crawler's 404s must not read the whole archive.
+CANDIDATES = 300
+SAME_START = 3
+
+
+def page_not_found(request, exception=None):
+    wanted = requested_slug(request.path_info)
+    context = {
+        "query": wanted.replace("-", " ") if wanted else "",
+        "nearest": nearest_article(wanted) if wanted else None,
+        "recent": Article.objects.listing()[:RECENT],
+    }
+    return render(request, "404.html", context, status=404)
+
+
+def requested_slug(path):
+    """The slug of an article address, whether or not it exists, else ''."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return ""
+    return match.kwargs.get("slug", "") if match.url_name == "detail" else ""
+
+
+def nearest_article(slug):
+    candidates = list(
+        Article.objects.live()
+        .listed()
+        .filter(slug__startswith=slug[:SAME_START])
+        .order_by("-published_at")
+        .values_list("slug", flat=True)[:CANDIDATES]
+    )
+    close = difflib.get_close_matches(slug, candidates, n=1, cutoff=0.6)
+    return Article.objects.listing().filter(slug=close[0]).first() if close else None
