@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages migrate demo reset clean chromium audit screenshots bench \
+.PHONY: run test install lint messages migrate demo reset clean chromium audit screenshots bench vendor \
 	bench-newsletter bench-federation bench-search prod nginx hugo
 
 $(STAMP): pyproject.toml
@@ -16,6 +16,7 @@ install: $(STAMP)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py rerender --if-outdated
 
 # The demo content goes only into a site with no articles, never over an edit.
 demo: migrate
@@ -31,7 +32,7 @@ RUN_ENV := LOCAL_RUN=true DEBUG=$(DEBUG)
 # pages never wait for it.
 run: migrate
 	@if [ "$(DEMO)" != "0" ]; then $(RUN_ENV) $(BIN)/python manage.py load_demo_site; fi
-	$(RUN_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	$(RUN_ENV) $(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -53,6 +54,11 @@ prod: install nginx
 # Browser tests drive Debian's Chromium; install it when it is missing (needs root).
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# Our copy of Mermaid (static/vendor/mermaid/) from the npm package pinned in package.json.
+vendor: node_modules/.installed
+	cp node_modules/mermaid/dist/mermaid.min.js static/vendor/mermaid/mermaid.min.js
+	cp node_modules/mermaid/LICENSE static/vendor/mermaid/LICENSE.txt
 
 # Debian's hugo builds fixture sites (the addresses Hugo really served) and the exported site;
 # install it when missing (needs root).

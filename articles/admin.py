@@ -386,6 +386,14 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         if not change and not self.has_publish_permission(request):
             obj.author = author_of(request.user)
         super().save_model(request, obj, form, change)
+        languages = dict(settings.LANGUAGES)
+        for language, warnings in getattr(obj, "render_warnings", {}).items():
+            for warning in warnings:
+                messages.warning(
+                    request,
+                    gettext("Body (%(language)s), not shown on the page: %(warning)s")
+                    % {"language": languages[language], "warning": warning},
+                )
         if SUBMIT_FOR_REVIEW in request.POST:
             messages.info(request, gettext("Submitted for review: an editor will schedule it."))
 

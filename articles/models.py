@@ -14,7 +14,12 @@ from markdownx.models import MarkdownxField
 from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.querysets import ArticleQuerySet
-from articles.rendering import IMAGE_WITHOUT_ALT, media_image_names, render_article_body
+from articles.rendering import (
+    IMAGE_WITHOUT_ALT,
+    RENDERER_VERSION,
+    media_image_names,
+    render_article_body,
+)
 from sitewide.caching import bump_content_version
 from sitewide.images import content_addressed_storage, make_renditions, srcset
 from sitewide.renditions import make_body_renditions
@@ -168,6 +173,9 @@ class Article(models.Model):
     body_html = models.TextField(editable=False, blank=True)
     toc_html = models.TextField(editable=False, blank=True)
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=0)
+    # The articles.rendering.RENDERER_VERSION that made body_html: `rerender --if-outdated`
+    # finds stored HTML an older renderer made.
+    renderer_version = models.PositiveSmallIntegerField(editable=False, default=0)
 
     # PostgreSQL's stored search entries, one per language (articles/search_index.py fills
     # them after each commit; SQLite keeps its own FTS5 tables and leaves these empty).
@@ -200,7 +208,11 @@ class Article(models.Model):
             before = (
                 Article.objects.filter(pk=self.pk)
                 .only(
-                    "slug", "status", "published_at", "cover_image", "preview_version",
+                    "slug",
+                    "status",
+                    "published_at",
+                    "cover_image",
+                    "preview_version",
                     *TRACKED_TEXT,
                 )
                 .first()
@@ -372,11 +384,63 @@ class Article(models.Model):
         )
 
     def render(self):
+        """Render each language's body; what the page will not show goes to `render_warnings`
+        ({language: warnings}) for the editor who saved it."""
+        self.render_warnings = {}
         for lang, _name in settings.LANGUAGES:
             rendered = render_article_body(getattr(self, localized("body", lang)) or "")
             setattr(self, localized("body_html", lang), rendered.html)
             setattr(self, localized("toc_html", lang), rendered.toc_html)
             setattr(self, localized("reading_minutes", lang), rendered.minutes)
+            # As in Hugo: without a written summary, the text above <!--more--> is the summary.
+            if rendered.summary and not getattr(self, localized("summary", lang)):
+                setattr(self, localized("summary", lang), rendered.summary)
+            if rendered.warnings:
+                self.render_warnings[lang] = rendered.warnings
+        self.renderer_version = RENDERER_VERSION
+
+    RENDERED = ("body_html", "toc_html", "reading_minutes", "summary")
+
+    @classmethod
+    def rerender_all(cls, batch_size=500):
+        """Render every stored article again; [(pk, slug, languages whose page changed)]."""
+        languages = [lang for lang, _name in settings.LANGUAGES]
+        fields = [localized(name, lang) for name in cls.RENDERED for lang in languages]
+        changed, batch = [], []
+
+        def flush():
+            cls.objects.bulk_update(batch, [*fields, "renderer_version"])
+            batch.clear()
+
+        bodies = [localized("body", lang) for lang in languages]
+        for article in cls.objects.only("pk", "slug", "renderer_version", *bodies, *fields):
+            before = {name: getattr(article, name) for name in fields}
+            old_version = article.renderer_version
+            article.render()
+            differs = [
+                lang
+                for lang in languages
+                if any(
+                    before[localized(name, lang)] != getattr(article, localized(name, lang))
+                    for name in ("body_html", "toc_html")
+                )
+            ]
+            if differs:
+                changed.append((article.pk, article.slug, differs))
+            if (
+                differs
+                or old_version != article.renderer_version
+                or any(before[name] != getattr(article, name) for name in fields)
+            ):
+                batch.append(article)
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+        return changed
+
+    @classmethod
+    def rendered_by_an_older_renderer(cls):
+        return cls.objects.exclude(renderer_version=RENDERER_VERSION).exists()
 
     def revoke_preview_links(self):
         Article.objects.filter(pk=self.pk).update(preview_version=F("preview_version") + 1)
@@ -420,6 +484,11 @@ class Article(models.Model):
             for lang, _name in settings.LANGUAGES
             for name in media_image_names(getattr(self, localized("body_html", lang)) or "")
         }
+
+    @property
+    def has_diagrams(self):
+        """The page loads our copy of Mermaid only when its body has a diagram."""
+        return 'class="mermaid"' in (self.body_html or "")
 
     @property
     def is_live(self):

@@ -17,6 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from articles.models import Article, Tag
+from articles.rendering import formulas_as_tex
 from articles.stemming import stems
 from sitewide.caching import bump_content_version
 
@@ -43,7 +44,11 @@ TAG = re.compile(r"<[^>]*>")
 
 
 def plain_text(body_html):
-    return html.unescape(TAG.sub(" ", body_html or ""))
+    body_html = body_html or ""
+    if "<math" in body_html:
+        # A formula reads (and is found) as its TeX, not as its MathML's scattered symbols.
+        body_html = formulas_as_tex(body_html)
+    return html.unescape(TAG.sub(" ", body_html))
 
 
 def shown(obj, field, language):

@@ -255,6 +255,12 @@ NEWSLETTER_REPLY_TO = env_list("NEWSLETTER_REPLY_TO", [])
 # Bounce and complaint webhooks at /anymail/<provider>/tracking/ are refused unless they
 # carry ANYMAIL_WEBHOOK_SECRET ("user:password", HTTP basic auth) and, where the provider
 # signs its webhooks, its signing key.
+# The one provider whose bounce and complaint webhooks are answered: the one EMAIL_BACKEND
+# sends through (anymail.backends.<provider>.EmailBackend) unless set here.
+MAIL_WEBHOOK_PROVIDER = os.environ.get(
+    "MAIL_WEBHOOK_PROVIDER",
+    EMAIL_BACKEND.split(".")[2] if EMAIL_BACKEND.startswith("anymail.backends.") else "",
+)
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value
     for key, value in os.environ.items()

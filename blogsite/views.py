@@ -6,7 +6,13 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -59,29 +65,41 @@ def switch_language(request, language):
     return response
 
 
+def provider_of(pattern):
+    return str(pattern.pattern).lstrip("^").split("/")[0]
+
+
 def webhook_patterns():
-    """anymail's webhook URLs; a provider that is not set up here answers 404, not 500.
+    """anymail's webhook URLs, answered only for the provider this site sends through.
 
     Without ANYMAIL_WEBHOOK_SECRET anymail would take a bounce from anyone (it only warns),
-    and a forged bounce suppresses a reader: so no secret, no webhooks.
+    and a forged bounce suppresses a reader: so no secret, no webhooks. Another provider's
+    endpoint would take a bounce with the basic-auth secret alone (SendGrid, Brevo sign
+    nothing), so only MAIL_WEBHOOK_PROVIDER's answers, with that provider's own checks.
     """
 
-    def installed_or_404(view):
+    def for_our_provider_only(view, provider):
         @wraps(view)
         def webhook(request, *args, **kwargs):
             if not settings.ANYMAIL.get("WEBHOOK_SECRET"):
                 raise Http404("Mail provider webhooks need ANYMAIL_WEBHOOK_SECRET.")
+            if provider != settings.MAIL_WEBHOOK_PROVIDER:
+                raise Http404("This site does not send through this mail provider.")
             try:
                 return view(request, *args, **kwargs)
             except AnymailConfigurationError as error:
                 raise Http404("This mail provider is not set up here.") from error
+            except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+                # anymail reads the provider's JSON without checking its shape first.
+                return HttpResponseBadRequest(f"Not a {provider} event: {type(error).__name__}.")
 
         return webhook
 
     return (
         [
-            URLPattern(pattern.pattern, installed_or_404(pattern.callback), pattern.default_args,
-                       pattern.name)
+            URLPattern(pattern.pattern,
+                       for_our_provider_only(pattern.callback, provider_of(pattern)),
+                       pattern.default_args, pattern.name)
             for pattern in anymail_urls.urlpatterns
         ],
         anymail_urls.app_name,

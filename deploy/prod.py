@@ -89,7 +89,12 @@ def create_database(url):
 
 def prepare(env, demo):
     create_database(env["DATABASE_URL"])
-    for command in (["collectstatic", "--noinput", "-v0"], ["migrate", "--noinput", "-v0"]):
+    for command in (
+        ["collectstatic", "--noinput", "-v0"],
+        ["migrate", "--noinput", "-v0"],
+        # Stored pages made by an older renderer are made again; a no-op when none are.
+        ["rerender", "--if-outdated"],
+    ):
         subprocess.run([*MANAGE, *command], env=env, check=True, cwd=ROOT)
     if not demo:
         return
@@ -139,16 +144,23 @@ def app_server(args, port):
     return command
 
 
+# A process that exits is started again, at most this often in a minute; past that, something
+# is wrong that a restart will not fix, and the site stops with the process's output above.
+RESTART_BUDGET = 5
+RESTART_WINDOW = 60.0
+
+
+def spawn(command, env):
+    # Their own process group: Ctrl-C reaches only us, and we stop them in order.
+    return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+
+
 def start(args, env):
     """App servers and the worker first; nginx once every app server answers."""
 
-    # Their own process group: Ctrl-C reaches only us, and we stop them in order.
-    def spawn(command):
-        return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
-
     app_ports = args.app_ports.split(",")
-    processes = [spawn(app_server(args, port)) for port in app_ports]
-    processes.append(spawn([*MANAGE, "db_worker", "--no-reload"]))
+    processes = [spawn(app_server(args, port), env) for port in app_ports]
+    processes.append(spawn([*MANAGE, "run_worker", "--no-reload"], env))
     for port in app_ports:
         if not wait_until_up(f"http://127.0.0.1:{port}"):
             return processes
@@ -166,7 +178,8 @@ def start(args, env):
                 "error.log",
                 "-g",
                 "daemon off;",
-            ]
+            ],
+            env,
         )
     )
     return processes
@@ -201,6 +214,24 @@ def wait_until_up(url, seconds=60):
     return False
 
 
+def keep_running(processes, restarts, env):
+    """Start again what exited (a database blip kills the worker); False past the budget."""
+    now = time.monotonic()
+    for index, process in enumerate(processes):
+        code = process.poll()
+        if code is None:
+            continue
+        recent = [at for at in restarts.get(index, []) if now - at < RESTART_WINDOW]
+        name = Path(process.args[0]).name + " " + " ".join(process.args[1:3])
+        if len(recent) >= RESTART_BUDGET:
+            print(f"{name} exited {len(recent) + 1} times within a minute.", flush=True)
+            return False
+        print(f"Restarting {name}: it exited with {code}.", flush=True)
+        processes[index] = spawn(process.args, env)
+        restarts[index] = [*recent, now]
+    return True
+
+
 def main(argv=None):
     args = arguments(argv)
     args.run_dir = args.run_dir.resolve()
@@ -220,12 +251,15 @@ def main(argv=None):
             f"Serving on {url} (nginx → app servers on {args.app_ports}); Ctrl-C stops.",
             flush=True,
         )
-        while not stopping and all(process.poll() is None for process in processes):
+        restarts = {}
+        while not stopping:
+            if not keep_running(processes, restarts, env):
+                break
             time.sleep(0.2)
     finally:
         stop(processes)
     if not stopping:
-        print("Stopped: a process exited on its own; its output is above.", flush=True)
+        print("Stopped: a process kept exiting; its output is above.", flush=True)
         return 1
     print("Stopped.", flush=True)
     return 0

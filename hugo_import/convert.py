@@ -12,8 +12,9 @@ from urllib.parse import quote
 
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from markdown_it.common.utils import unescapeAll
 
-from articles.rendering import render_article_body
+from articles.rendering import PARSER, render_article_body
 
 # {{< name args >}}, {{% name args %}}, {{< /name >}}, {{< name args />}}. Possessive
 # quantifiers and disjoint alternatives: a match attempt never backtracks, and it stops at the
@@ -31,17 +32,6 @@ ESCAPED_OPEN = re.compile(r"\{\{([<%])/\*")
 ESCAPED_CLOSE = re.compile(r"\*/([>%])\}\}")
 ARGUMENT = re.compile(r'(?:(\w++)=)?+("(?:[^"\\]|\\.)*+"|`[^`]*+`|[^\s"`]++)')
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-# Bounded and stopping at the next bracket: many openers on one long line cost a short scan
-# each, never the rest of the line.
-IMAGE = re.compile(
-    r"!\[(?P<alt>[^\[\]\n]{0,1000}+)\]\((?P<src><[^>\n]{1,2000}+>|[^\s()\[\]]{1,2000}+)"
-    r'(?P<title>\s+"[^"\n]{0,1000}+")?\)'
-)
-LINK = re.compile(
-    r"(?<!!)\[(?P<text>[^\[\]\n]{0,1000}+)\]\((?P<href><[^>\n]{1,2000}+>|[^\s()\[\]]{1,2000}+)"
-    r'(?P<title>\s+"[^"\n]{0,1000}+")?\)'
-)
-REFERENCE = re.compile(r"^(?P<lead> {0,3}\[[^\]\n]{1,1000}+\]:[ \t]*)(?P<href>\S+)", re.M)
 HTML_IMAGE = re.compile(r'(<img\b[^>]{0,2000}?\bsrc=")([^"\n]{1,2000})(")', re.I)
 MORE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M | re.I)
 SUMMARY_WORDS = 60
@@ -84,6 +74,55 @@ def fenced_lines(text):
         if inside:
             lines.add(number)
     return lines
+
+
+def link_destination(line, start):
+    """(start, end, destination, angled) of a link destination beginning at `start` (after
+    "](" or "]:"), as CommonMark reads it; None when there is none."""
+    while start < len(line) and line[start] in " \t":
+        start += 1
+    if start >= len(line):
+        return None
+    if line[start] == "<":
+        end = line.find(">", start + 1)
+        if end < 0 or "<" in line[start + 1 : end]:
+            return None
+        return start, end + 1, line[start + 1 : end], True
+    depth, index = 0, start
+    while index < len(line):
+        char = line[index]
+        if char == "\\" and index + 1 < len(line):
+            index += 2
+            continue
+        if char in " \t" or (char == ")" and depth == 0):
+            break
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        index += 1
+    if index == start:
+        return None
+    return start, index, line[start:index], False
+
+
+def code_spans(line):
+    """(start, end) of each `code span` on a line: a backtick run closed by one as long."""
+    runs = [(m.start(), m.end()) for m in re.finditer(r"`+", line)]
+    spans, index = [], 0
+    while index < len(runs):
+        start, end = runs[index]
+        closing = next(
+            (j for j in range(index + 1, len(runs)) if runs[j][1] - runs[j][0] == end - start),
+            None,
+        )
+        if closing is None:
+            index += 1
+            continue
+        spans.append((start, runs[closing][1]))
+        index = closing + 1
+    return spans
+
+
+def normalized_link(raw):
+    return PARSER.normalizeLink(unescapeAll(raw))
 
 
 def scan_shortcodes(text):
@@ -178,37 +217,71 @@ class BodyConverter:
     # Links and images, line by line outside code blocks, so reports carry real line numbers.
 
     def repoint_links_and_images(self, body):
+        """Links and images re-pointed where the renderer's own Markdown parser finds them:
+        never in code, reference definitions included, every line number true."""
+        env = {}
+        tokens = PARSER.parse(body, env)
         lines = body.split("\n")
-        fenced = fenced_lines(body)
-        for number, line in enumerate(lines):
-            if number in fenced:
-                continue
+        for token in tokens:
             self.check_time()
-            where = self.page.body_line + number
-            line = IMAGE.sub(lambda m, where=where: self.image_markdown(m, where), line)
-            line = HTML_IMAGE.sub(
-                lambda m, where=where: m.group(1) + self.image_url(m.group(2), where) + m.group(3),
-                line,
-            )
-            line = LINK.sub(lambda m, where=where: self.link_markdown(m, where), line)
-            lines[number] = line
-        return REFERENCE.sub(
-            lambda m: m.group("lead") + self.resolver.link_url(self.page, m.group("href"), None),
-            "\n".join(lines),
-        )
+            if token.map is None:
+                continue
+            first, last = token.map
+            if token.type == "html_block":
+                self.repoint_html(lines, first, last, token.content)
+            if token.type != "inline":
+                continue
+            for child in token.children or []:
+                if child.type == "link_open" and child.markup not in {"autolink", "linkify"}:
+                    self.repoint(lines, first, last, "](", child.attrs.get("href", ""), "link")
+                elif child.type == "image":
+                    self.repoint(lines, first, last, "](", child.attrs.get("src", ""), "image")
+                elif child.type == "html_inline":
+                    self.repoint_html(lines, first, last, child.content)
+        for reference in env.get("references", {}).values():
+            first, last = reference.get("map") or (0, 0)
+            self.repoint(lines, first, last, "]:", reference.get("href", ""), "link")
+        return "\n".join(lines)
 
-    def image_markdown(self, match, line):
-        src = match.group("src").strip("<>")
-        url = self.image_url(src, line)
-        return f"![{match.group('alt')}]({url}{match.group('title') or ''})"
+    def repoint(self, lines, first, last, lead, target, kind):
+        """Replace, in lines[first:last], each destination after `lead` that the parser read
+        as `target` with its address here."""
+        for number in range(first, min(last, len(lines))):
+            line, out, position = lines[number], [], 0
+            spans = code_spans(line)
+            while (found := line.find(lead, position)) >= 0:
+                destination = link_destination(line, found + len(lead))
+                if destination is None or any(a <= found < b for a, b in spans):
+                    out.append(line[position : found + len(lead)])
+                    position = found + len(lead)
+                    continue
+                start, end, raw, angled = destination
+                out.append(line[position:start])
+                if normalized_link(raw) == target:
+                    where = self.page.body_line + number
+                    if kind == "image":
+                        new = self.image_url(raw, where)
+                    else:
+                        new = self.resolver.link_url(self.page, raw, where)
+                    out.append(f"<{new}>" if angled else new.replace(" ", "%20"))
+                else:
+                    out.append(line[start:end])
+                position = end
+            out.append(line[position:])
+            lines[number] = "".join(out)
+
+    def repoint_html(self, lines, first, last, html):
+        for number in range(first, min(last, len(lines))):
+            if "<img" not in lines[number].lower():
+                continue
+            where = self.page.body_line + number
+            lines[number] = HTML_IMAGE.sub(
+                lambda m, where=where: m.group(1) + self.image_url(m.group(2), where) + m.group(3),
+                lines[number],
+            )
 
     def image_url(self, src, line):
         return self.resolver.image_url(self.page, src, line)
-
-    def link_markdown(self, match, line):
-        href = match.group("href").strip("<>")
-        url = self.resolver.link_url(self.page, href, line)
-        return f"[{match.group('text')}]({url}{match.group('title') or ''})"
 
     # Shortcodes.
 

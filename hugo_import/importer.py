@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.models import Article, Author, Tag
+from articles.rendering import render_article_body
 from articles.uploads import ImageUploadForm
 from hugo_import.convert import (
     BodyConverter,
@@ -503,6 +504,14 @@ class Importer:
         written = str(page.meta.get("summary") or page.meta.get("description") or "").strip()
         written = written or converter.summary
         summary, body = self.summary_and_body(page, written, body)
+        # What the renderer's sanitizer will not show (raw HTML, SVG, a broken formula), each
+        # with its line in the source file.
+        lines = body.split("\n")
+        for warning in render_article_body(body).warnings:
+            number = warning.line - 1
+            line = lines[number] if 0 <= number < len(lines) else ""
+            where = self.source_line(page, line) if line.strip() else None
+            self.warn("not shown", str(warning.message), line=where)
         return page.title(), summary, body
 
     def summary_and_body(self, page, written, body):

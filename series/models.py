@@ -62,13 +62,40 @@ class Series(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        for lang, _name in settings.LANGUAGES:
-            text = getattr(self, localized("intro", lang)) or ""
-            setattr(self, localized("intro_html", lang), render_article_body(text).html)
+        self.render()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("series:detail", kwargs={"slug": self.slug})
+
+    def render(self):
+        for lang, _name in settings.LANGUAGES:
+            text = getattr(self, localized("intro", lang)) or ""
+            setattr(self, localized("intro_html", lang), render_article_body(text).html)
+
+    @classmethod
+    def rerender_all(cls):
+        """Render every series intro again; [(pk, slug, languages whose intro changed)]."""
+        languages = [lang for lang, _name in settings.LANGUAGES]
+        changed = []
+        for series in cls.objects.all():
+            before = [getattr(series, localized("intro_html", lang)) for lang in languages]
+            series.render()
+            after = [getattr(series, localized("intro_html", lang)) for lang in languages]
+            differs = [
+                lang for lang, old, new in zip(languages, before, after, strict=True) if old != new
+            ]
+            if differs:
+                cls.objects.filter(pk=series.pk).update(
+                    **{
+                        localized("intro_html", lang): getattr(
+                            series, localized("intro_html", lang)
+                        )
+                        for lang in differs
+                    }
+                )
+                changed.append((series.pk, series.slug, differs))
+        return changed
 
     def live_parts(self):
         return (

@@ -32,7 +32,10 @@ def test_admin_preview_is_the_page_renderer(staff_client):
         "/markdownx/markdownify/", {"content": "## Hi\n\n<script>x</script>"}
     )
     assert response.status_code == 200
-    assert response.content.decode() == '<h2 id="hi">Hi</h2>\n'
+    preview = response.content.decode()
+    assert preview.endswith('<h2 id="hi">Hi</h2>\n')
+    assert "<script" not in preview
+    assert "Line 3" in preview  # the author is told where the removed element was
 
 
 def test_preview_and_upload_endpoints_are_for_staff_only(client, db):

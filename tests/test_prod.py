@@ -91,7 +91,7 @@ def prod(tmp_path_factory):
         assert line.startswith("Serving on"), line
         # Keep reading what the servers print, so a full pipe never blocks them.
         threading.Thread(target=launcher.stdout.read, daemon=True).start()
-        yield url, env
+        yield url, env, launcher
     finally:
         launcher.send_signal(signal.SIGINT)
         # Ctrl-C stops every process cleanly.
@@ -112,7 +112,7 @@ def publish(env, slug, title):
 
 
 def test_nginx_keeps_pages_and_shows_a_publish_within_its_one_second_lifetime(prod):
-    url, env = prod
+    url, env, _launcher = prod
     fetch(f"{url}/en/")
     headers, _body = fetch(f"{url}/en/")
     assert headers["X-Cache-Status"] == "HIT"
@@ -141,3 +141,34 @@ def test_nginx_keeps_an_article_html_and_its_activitypub_object_apart(prod):
             assert response.headers["Content-Type"] == "application/activity+json"
             assert json.loads(response.read())["type"] in ("Note", "Article")
         assert "<h1" in html
+
+
+def workers_of(launcher):
+    """The pids of the launcher's children running the task worker (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == launcher.pid and "run_worker" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_worker_killed_outright_is_started_again_and_the_site_stays_up(prod):
+    url, _env, launcher = prod
+    [worker] = workers_of(launcher)
+    os.kill(worker, signal.SIGKILL)
+    deadline = time.monotonic() + 15
+    while not [pid for pid in workers_of(launcher) if pid != worker]:
+        assert time.monotonic() < deadline, "the worker was not started again"
+        time.sleep(0.1)
+    assert launcher.poll() is None
+    headers, body = fetch(f"{url}/en/")
+    assert headers["Content-Type"].startswith("text/html")
+    assert "</html>" in body

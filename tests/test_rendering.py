@@ -81,8 +81,18 @@ def test_reading_time_comes_from_rendered_text():
 
 
 def test_preview_equals_the_page():
-    text = "## Title\n\n```sql\nSELECT 1;\n```\n\n<script>x</script>"
+    text = "## Title\n\n```sql\nSELECT 1;\n```\n\n$x^2$ and ~~old~~"
     assert markdownify(text) == render_article_body(text).html
+
+
+def test_preview_is_the_page_under_a_notice_of_what_the_page_will_not_show():
+    text = "## Заголовок\n\nТекст\n\n<script>x</script>"
+    preview = markdownify(text)
+    notice, _sep, body = preview.partition("</div>")
+    assert body == render_article_body(text).html
+    assert 'class="render-warnings"' in notice
+    assert "Line 5" in notice
+    assert "&lt;script&gt;" in notice
 
 
 def test_article_renders_each_language_on_save(make_article):

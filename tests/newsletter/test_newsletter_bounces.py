@@ -25,6 +25,7 @@ TRACKING = "/anymail/mailgun/tracking/"
 @pytest.fixture(autouse=True)
 def anymail_settings(settings):
     settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+    settings.MAIL_WEBHOOK_PROVIDER = "mailgun"
     settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET, "MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY}
     settings.NEWSLETTER_SOFT_BOUNCE_LIMIT = 3
 
@@ -190,3 +191,47 @@ def test_the_subscribers_admin_page_says_why_and_when(client, admin_client, make
     assert "Suppressed at" in page
     listing = admin_client.get("/admin/newsletter/subscriber/?status__exact=suppressed")
     assert reader.email in listing.content.decode()
+
+
+SENDGRID_BOUNCE = [{"event": "bounce", "type": "bounce", "email": "{email}", "timestamp": 1}]
+
+
+def test_another_providers_webhook_is_not_answered(client, make_subscriber):
+    reader = make_subscriber()
+    body = json.dumps(SENDGRID_BOUNCE).replace("{email}", reader.email)
+    credentials = base64.b64encode(SECRET.encode()).decode()
+    response = client.post(
+        "/anymail/sendgrid/tracking/",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Basic {credentials}",
+    )
+    assert response.status_code == 404
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.CONFIRMED
+
+
+MALFORMED = [b"not json", b"[]", b"{}", b'{"event-data": 7}', b'"text"', b"null", b"[1, 2]"]
+
+
+@pytest.mark.parametrize("provider", ["postmark", "resend", "brevo", "sendgrid", "mailgun"])
+def test_a_malformed_body_is_never_a_500_for_the_configured_provider(
+    client, make_subscriber, settings, provider
+):
+    reader = make_subscriber()
+    settings.MAIL_WEBHOOK_PROVIDER = provider
+    settings.ANYMAIL = {**settings.ANYMAIL, "RESEND_SIGNING_SECRET": "whsec_" + "A" * 32}
+    credentials = base64.b64encode(SECRET.encode()).decode()
+    for body in MALFORMED:
+        response = client.post(
+            f"/anymail/{provider}/tracking/",
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Basic {credentials}",
+        )
+        # Refused, or (an empty event list) taken as nothing to do; never a server error.
+        assert response.status_code < 500, (provider, body, response.status_code)
+        if body == b"not json":
+            assert 400 <= response.status_code < 500, provider
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.CONFIRMED

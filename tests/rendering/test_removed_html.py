@@ -1,0 +1,72 @@
+"""Whatever the sanitizer removes is told to the author: in the preview, when the article is
+saved, and to the Hugo import through `render().warnings`."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from articles.models import Article
+from articles.rendering import markdownify, render
+
+
+@pytest.mark.parametrize("words", ["Intro", "Введение"])
+def test_each_removal_is_reported_with_its_line(words):
+    text = (
+        f"{words}\n\n"
+        '<iframe src="https://video.example/"></iframe>\n\n'
+        f'{words} <span onclick="steal()">x</span> <font color=red>y</font>\n\n'
+        "![pixel](http://tracker.example/p.gif)\n\n"
+        "[click](javascript:alert(1))\n\n"
+        "<script>alert(1)</script>\n"
+    )
+    warnings = [(warning.line, warning.message) for warning in render(text).warnings]
+    assert warnings == [
+        (3, "<iframe> is shown as text"),
+        (5, "the attribute “onclick” of <span> is not kept"),
+        (5, "the element <font> is not kept"),
+        (7, "the image “http://tracker.example/p.gif” is not shown: images come from our media "
+            "or over https"),
+        (9, "the link to “javascript:alert(1)” is not kept"),
+        (11, "the element <script> is not kept"),
+    ]  # fmt: skip
+
+
+def test_comments_and_kept_html_are_not_reported():
+    assert (
+        render("<!-- a note to self -->\n\n<details><summary>S</summary>x</details>").warnings == ()
+    )
+
+
+def test_the_preview_shows_a_visible_notice_in_the_authors_language(client, settings):
+    from django.utils import translation
+
+    with translation.override("ru"):
+        preview = markdownify("Текст\n\n<marquee>бегущая строка</marquee>")
+    assert preview.startswith('<div class="render-warnings" role="status">')
+    assert "Строка 3" in preview
+    assert "&lt;marquee&gt;" in preview
+
+
+@pytest.fixture
+def staff_client(client, db):
+    user = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw-12345!")
+    client.force_login(user)
+    return client
+
+
+def test_saving_an_article_in_the_admin_warns_of_what_the_page_will_not_show(staff_client, author):
+    response = staff_client.post(
+        "/admin/articles/article/add/",
+        {
+            "title_en": "Embeds",
+            "slug": "embeds",
+            "body_en": "Text\n\n<video src=https://x.example/v.mp4></video>",
+            "body_ru": 'Текст\n\n<span style="color:red">красный</span>',
+            "author": author.pk,
+            "status": "draft",
+        },
+        follow=True,
+    )
+    assert Article.objects.filter(slug="embeds").exists()
+    shown = [str(message) for message in response.context["messages"]]
+    assert "Body (English), not shown on the page: Line 3: the element <video> is not kept" in shown
+    assert any("(Russian)" in message and "“style” of <span>" in message for message in shown)
