@@ -71,10 +71,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# One pytest worker per core (pytest-xdist); a module runs on one worker, so what it sets up
+# once (an import, a server) is set up once. PYTEST_WORKERS= runs in one process.
+PYTEST_WORKERS ?= -n auto --dist loadscope
+
 test: install chromium hugo node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ Russian pages quote English terms all the time.
 """
 
 import re
+import threading
 from functools import lru_cache
 
 import snowballstemmer
@@ -13,10 +14,16 @@ import snowballstemmer
 # Letters and digits only: the underscore and punctuation separate words, as in FTS5's tokenizer.
 WORD = re.compile(r"[^\W_]+")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_STEMMERS = {
-    "russian": snowballstemmer.stemmer("russian"),
-    "english": snowballstemmer.stemmer("english"),
-}
+# A Snowball stemmer keeps the word it is working on: one per thread (gunicorn runs threads,
+# and two saves stemming at once broke each other's words).
+_local = threading.local()
+
+
+def stemmer(language):
+    stemmers = _local.__dict__.setdefault("stemmers", {})
+    if language not in stemmers:
+        stemmers[language] = snowballstemmer.stemmer(language)
+    return stemmers[language]
 
 
 def fold(word):
@@ -27,8 +34,7 @@ def fold(word):
 @lru_cache(maxsize=50_000)
 def stem(word):
     folded = fold(word)
-    stemmer = _STEMMERS["russian" if CYRILLIC.search(folded) else "english"]
-    return stemmer.stemWord(folded)
+    return stemmer("russian" if CYRILLIC.search(folded) else "english").stemWord(folded)
 
 
 def words(text):

@@ -72,7 +72,6 @@ def prepare_database(env):
 
     from articles.models import Article, Author
     from newsletter.models import Issue, Subscriber
-    from newsletter.tasks import schedule
 
     DBTaskResult.objects.all().delete()
     Issue.objects.all().delete()
@@ -106,7 +105,7 @@ def prepare_database(env):
     )
     issue = Issue.objects.create(subject_en="This week", subject_ru="На этой неделе")
     issue.articles.set(articles)
-    schedule(issue, timezone.now())
+    issue.send_now()
     return issue
 
 

@@ -22,7 +22,7 @@ from newsletter.emails import issue_message
 from newsletter.forms import SubscriberImportForm
 from newsletter.imports import UnreadableExportError, import_subscribers
 from newsletter.models import Delivery, Issue, Subscriber, refresh_confirmed_count
-from newsletter.tasks import schedule, send_confirmation
+from newsletter.tasks import send_confirmation
 
 CSV_COLUMNS = [
     "email",
@@ -41,6 +41,7 @@ CSV_COLUMNS = [
 
 
 FIRST_ISSUE_LOOKBACK = timedelta(days=7)
+SEND_BUTTONS = {"_schedule", "_send_now"}
 
 
 def csv_safe(value):
@@ -279,14 +280,16 @@ class IssueAdmin(TabbedTranslationAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # A scheduled issue moved to another time: queue it for the new time (the old task
-        # finds the time changed and does nothing).
-        if obj.status == Issue.Status.SCHEDULED and "scheduled_at" in form.changed_data:
-            if obj.scheduled_at:
-                schedule(obj)
-            else:
-                obj.status = Issue.Status.DRAFT
-                obj.save(update_fields=["status", "updated_at"])
+        # A scheduled issue moved to another time goes out then; moved to no time, or to one
+        # already past, it goes back to draft rather than out at once by a slip of the date.
+        moved = obj.status == Issue.Status.SCHEDULED and "scheduled_at" in form.changed_data
+        if moved and not SEND_BUTTONS & set(request.POST) and not obj.schedule():
+            obj.cancel()
+            self.message_user(
+                request,
+                gettext("Back to draft: set a send time in the future to schedule it again."),
+                messages.WARNING,
+            )
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._send_buttons(request, obj) or super().response_add(
@@ -309,20 +312,20 @@ class IssueAdmin(TabbedTranslationAdmin):
         if "_send_test" in request.POST:
             self._send_test(request, issue)
             return here
-        if not issue.is_editable or not {"_schedule", "_send_now"} & set(request.POST):
+        if not issue.is_editable or not SEND_BUTTONS & set(request.POST):
             return None
         if not self.has_send_permission(request):
             raise PermissionDenied
         if "_send_now" in request.POST:
-            schedule(issue, timezone.now())
+            issue.send_now()
             self.message_user(request, gettext("Sending has started."), messages.SUCCESS)
-        elif issue.scheduled_at and issue.scheduled_at > timezone.now():
-            schedule(issue)
+        elif issue.schedule():
             when = timezone.localtime(issue.scheduled_at).strftime("%Y-%m-%d %H:%M %Z")
             self.message_user(
                 request, gettext("Scheduled for %(when)s.") % {"when": when}, messages.SUCCESS
             )
         else:
+            issue.cancel()
             self.message_user(
                 request, gettext("Set a send time in the future to schedule."), messages.ERROR
             )

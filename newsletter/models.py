@@ -189,6 +189,44 @@ class Issue(models.Model):
     def is_editable(self):
         return self.status in {self.Status.DRAFT, self.Status.SCHEDULED}
 
+    # The sending's state changes. Each returns whether it changed anything; an issue that
+    # has started sending is past all of them.
+
+    def schedule(self, at=None):
+        """Queue the sending for `at` (default: the send time already set), a future time."""
+        at = at or self.scheduled_at
+        if not self.is_editable or at is None or at <= timezone.now():
+            return False
+        self._queue_sending(at)
+        return True
+
+    def send_now(self):
+        if not self.is_editable:
+            return False
+        self._queue_sending(timezone.now())
+        return True
+
+    def cancel(self):
+        """A scheduled issue back to draft; the task queued for it finds its turn gone."""
+        if self.status != self.Status.SCHEDULED:
+            return False
+        self.status = self.Status.DRAFT
+        self.turn = ""
+        self.save(update_fields=["status", "turn", "updated_at"])
+        return True
+
+    def _queue_sending(self, at):
+        # The tasks module imports this one.
+        from newsletter.sending import new_turn
+        from newsletter.tasks import queue_turn
+
+        self.scheduled_at = at
+        self.status = self.Status.SCHEDULED
+        # A new turn: a task queued for an earlier time finds it taken and does nothing.
+        self.turn = new_turn()
+        self.save(update_fields=["scheduled_at", "status", "turn", "updated_at"])
+        queue_turn(self.pk, self.turn, at)
+
     def featured(self):
         """The featured articles that are live now: an unpublished one drops out of the email."""
         return self.articles.live().select_related("author").order_by("-published_at")

@@ -1,11 +1,10 @@
 from functools import partial
 
-from django.utils import timezone
 from django_tasks import task
 
 from newsletter import sending
 from newsletter.emails import confirmation_message
-from newsletter.models import Issue, Subscriber
+from newsletter.models import Subscriber
 from newsletter.signup import sign_up
 
 
@@ -42,13 +41,3 @@ def queue_turn(issue_id, turn, when):
     # task but before taking the turn leaves it to the second.
     for at in (when, when + sending.lease()):
         send_issue.using(run_after=at).enqueue(issue_id, turn)
-
-
-def schedule(issue, when=None):
-    """Queue the sending for `when` (default: now); the worker picks it up at that time."""
-    issue.scheduled_at = when or issue.scheduled_at or timezone.now()
-    issue.status = Issue.Status.SCHEDULED
-    # A new turn: a task queued for an earlier time finds it taken and does nothing.
-    issue.turn = sending.new_turn()
-    issue.save(update_fields=["scheduled_at", "status", "turn", "updated_at"])
-    queue_turn(issue.pk, issue.turn, issue.scheduled_at)

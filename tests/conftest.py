@@ -1,9 +1,14 @@
 import itertools
+import os
+import re
 from datetime import timedelta
 
+import demo_snapshot
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone, translation
 
 from articles.models import Article, Author, Tag
@@ -18,6 +23,44 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+def uses_redis(cache_settings):
+    return str(cache_settings.get("LOCATION", "")).startswith(("redis://", "rediss://"))
+
+
+def pytest_configure(config):
+    # Parallel workers (pytest-xdist) share one Redis database: each keeps its own keys, and
+    # the processes it starts (task workers, app servers) inherit them through the environment.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    cache_settings = settings.CACHES["default"]
+    if worker and uses_redis(cache_settings):
+        cache_settings["KEY_PREFIX"] = f"{cache_settings.get('KEY_PREFIX', '')}-{worker}"
+        os.environ["CACHE_KEY_PREFIX"] = cache_settings["KEY_PREFIX"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_clear_keeps_to_this_worker():
+    """Redis's cache.clear() empties the whole database, the other workers' entries too: in
+    a parallel run it deletes this worker's keys only."""
+    cache_settings = settings.CACHES["default"]
+    if not (os.environ.get("PYTEST_XDIST_WORKER") and uses_redis(cache_settings)):
+        yield
+        return
+
+    def clear(self):
+        if hasattr(self, "delete_pattern"):  # django-redis keeps to the prefix by itself
+            self.delete_pattern("*")
+            return
+        client = self._cache.get_client(write=True)
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        if keys:
+            client.delete(*keys)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(caches["default"]), "clear", clear)
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +107,18 @@ def _no_social_images(settings):
 @pytest.fixture
 def now():
     return timezone.now()
+
+
+@pytest.fixture
+def clock(time_machine):
+    """The test's clock, standing still at the current whole second until the test moves it:
+    `clock.shift(timedelta(...))` or `clock.move_to(moment)`, never a real sleep.
+
+    It moves the wall clock (time.time, datetime, timezone.now) of this process, not
+    time.monotonic, so waits for other processes keep their real timeouts.
+    """
+    time_machine.move_to(timezone.now().replace(microsecond=0), tick=False)
+    return time_machine
 
 
 @pytest.fixture
@@ -162,3 +217,25 @@ def make_series(db, make_article, author):
         return series
 
     return make
+
+
+def load_demo():
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo_series", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def demo_content_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo content loaded once per session (per xdist worker); see tests/demo_snapshot.py."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, SOCIAL_IMAGES=False):
+        return demo_snapshot.take(load_demo, media)
+
+
+@pytest.fixture
+def demo_content(db, demo_content_snapshot, settings):
+    """The site as `make demo` fills it (articles, authors, tags, the series, their images).
+
+    Committed for a live-server test, rolled back with the test otherwise.
+    """
+    demo_snapshot.restore(demo_content_snapshot, settings.MEDIA_ROOT)

@@ -7,6 +7,8 @@ import importlib
 
 from django.apps import apps
 
+from sitewide import permissions
+
 GROUP_MIGRATIONS = [
     ("articles.migrations.0003_editorial_groups", "create_groups"),
     ("articles.migrations.0006_i15_editors_change_site_settings", "grant"),
@@ -19,3 +21,5 @@ GROUP_MIGRATIONS = [
 def create_editorial_groups():
     for module, function in GROUP_MIGRATIONS:
         getattr(importlib.import_module(module), function)(apps, None)
+    # The site settings moved to sitewide after articles 0006 granted them (as articles').
+    permissions.grant(apps, "Editors", "sitewide", ["change_sitesettings", "view_sitesettings"])

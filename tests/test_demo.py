@@ -7,8 +7,10 @@ def counts():
     return (Author.objects.count(), Tag.objects.count(), Article.objects.count())
 
 
-def test_demo_content_loads_and_a_second_run_duplicates_nothing(db, settings):
-    call_command("load_demo", verbosity=0)
+# `demo_content` is what the first run of the loaders left (tests/conftest.py runs them once).
+
+
+def test_a_second_run_of_the_demo_loader_duplicates_nothing(demo_content):
     first = counts()
     bodies = dict(Article.objects.values_list("slug", "body_html_en"))
     call_command("load_demo", verbosity=0)
@@ -16,8 +18,7 @@ def test_demo_content_loads_and_a_second_run_duplicates_nothing(db, settings):
     assert dict(Article.objects.values_list("slug", "body_html_en")) == bodies
 
 
-def test_demo_content_has_the_shape_of_the_site(db):
-    call_command("load_demo", verbosity=0)
+def test_demo_content_has_the_shape_of_the_site(demo_content):
     live = Article.objects.live()
     assert Author.objects.count() >= 3
     assert live.count() >= 12
@@ -33,6 +34,17 @@ def test_demo_content_has_the_shape_of_the_site(db):
     assert rich.exists()
 
 
-def test_demo_image_is_written_to_media(db, settings):
-    call_command("load_demo", verbosity=0)
+def test_demo_image_is_written_to_media(demo_content, settings):
     assert (settings.MEDIA_ROOT / "demo" / "pool-latency.png").exists()
+
+
+def test_the_copied_demo_content_is_searchable_in_both_languages(client, demo_content):
+    # The search entries live outside the ORM (an FTS5 table on SQLite): they come along too.
+    for language in ("en", "ru"):
+        page = client.get(f"/{language}/search/?q=pgbouncer").content.decode()
+        assert "/posts/postgres-connection-pool-sizing/" in page, language
+
+
+def test_an_article_made_after_the_demo_content_gets_a_fresh_id(demo_content, make_article):
+    highest = Article.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert make_article().pk > highest

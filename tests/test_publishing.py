@@ -6,13 +6,6 @@ from django.utils import timezone
 from articles.models import Article
 
 
-@pytest.fixture
-def frozen_now(monkeypatch):
-    moment = timezone.now().replace(microsecond=0)
-    monkeypatch.setattr(timezone, "now", lambda: moment)
-    return moment
-
-
 def test_live_includes_published_article_in_the_past(live_article):
     assert list(Article.objects.live()) == [live_article]
 
@@ -30,17 +23,17 @@ def test_live_excludes_scheduled_articles(scheduled_article):
     assert not Article.objects.live().exists()
 
 
-def test_article_is_live_from_its_exact_second(make_article, frozen_now):
-    make_article(slug="due", published_at=frozen_now)
-    make_article(slug="one-second-early", published_at=frozen_now + timedelta(seconds=1))
+def test_article_is_live_from_its_exact_second(make_article, clock):
+    make_article(slug="due", published_at=timezone.now())
+    make_article(slug="one-second-early", published_at=timezone.now() + timedelta(seconds=1))
     assert list(Article.objects.live().values_list("slug", flat=True)) == ["due"]
 
 
-def test_scheduled_article_becomes_live_without_any_edit(make_article, monkeypatch):
+def test_scheduled_article_becomes_live_without_any_edit(make_article, clock):
     due = timezone.now() + timedelta(hours=1)
     make_article(slug="later", published_at=due)
     assert not Article.objects.live().exists()
-    monkeypatch.setattr(timezone, "now", lambda: due)
+    clock.move_to(due)
     assert Article.objects.live().get().slug == "later"
 
 

@@ -4,7 +4,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 
 ENGLISH_UI_WORDS = [
     "About", "All", "Articles", "Author", "Back", "Contents", "English", "Feed", "Home",
@@ -57,12 +56,6 @@ def test_the_scanner_sees_english_outside_lang_en_and_ignores_it_inside():
     assert english_words(html) == ["Next"]
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo_series", verbosity=0)
-
-
 RUSSIAN_PAGES = [
     "/ru/",
     "/ru/?page=2",
@@ -82,7 +75,7 @@ RUSSIAN_PAGES = [
 
 
 @pytest.mark.parametrize("url", RUSSIAN_PAGES)
-def test_russian_pages_have_no_english_ui_words(client, demo, url):
+def test_russian_pages_have_no_english_ui_words(client, demo_content, url):
     response = client.get(url)
     assert response.status_code in {200, 404}
     html = response.content.decode()

@@ -1,7 +1,8 @@
 """The «Authors» and «Editors» groups. Safe to run again: it only adds what is missing."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from sitewide.permissions import grant
 
 GROUPS = {
     # Authors write their own articles (the admin limits them to their own, unpublished ones).
@@ -20,21 +21,8 @@ GROUPS = {
 
 
 def create_groups(apps, schema_editor):
-    # Permissions are normally made after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        # Historical app configs have no models module, which create_permissions skips.
-        models_module = getattr(app_config, "models_module", None)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = models_module
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
     for name, codenames in GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        permissions = Permission.objects.filter(
-            content_type__app_label="articles", codename__in=codenames
-        )
-        group.permissions.add(*permissions)
+        grant(apps, name, "articles", codenames)
 
 
 class Migration(migrations.Migration):

@@ -3,8 +3,9 @@
 Authors get nothing here. Safe to run again: it only adds what is missing.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from sitewide.permissions import grant
 
 EDITORS = [
     "add_issue", "change_issue", "view_issue", "send_issue",
@@ -13,18 +14,7 @@ EDITORS = [
 
 
 def give_editors_the_newsletter(apps, schema_editor):
-    # Permissions are normally made after all migrations; the group needs them now.
-    app_config = apps.get_app_config("newsletter")
-    models_module = getattr(app_config, "models_module", None)
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = models_module
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(
-        *Permission.objects.filter(content_type__app_label="newsletter", codename__in=EDITORS)
-    )
+    grant(apps, "Editors", "newsletter", EDITORS)
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,8 @@
 """«Editors» create series and order their parts; «Authors» still cannot."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from sitewide import permissions
 
 EDITORS = [
     "add_series", "change_series", "delete_series", "view_series",
@@ -10,27 +11,11 @@ EDITORS = [
 
 
 def grant(apps, schema_editor):
-    # Permissions are normally made after all migrations; the group needs them now.
-    app_config = apps.get_app_config("series")
-    models_module = getattr(app_config, "models_module", None)
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = models_module
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(
-        *Permission.objects.filter(content_type__app_label="series", codename__in=EDITORS)
-    )
+    permissions.grant(apps, "Editors", "series", EDITORS)
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for editors in Group.objects.filter(name="Editors"):
-        editors.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="series", codename__in=EDITORS)
-        )
+    permissions.revoke(apps, "Editors", "series", EDITORS)
 
 
 class Migration(migrations.Migration):

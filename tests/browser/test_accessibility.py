@@ -4,7 +4,6 @@ and both themes."""
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -39,9 +38,7 @@ def serious_violations(page):
 
 
 @pytest.fixture
-def demo_site(site):
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo_series", verbosity=0)
+def demo_site(site, demo_content):
     return site
 
 

@@ -1,14 +1,11 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 
 @pytest.fixture
-def demo_site(site):
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo_series", verbosity=0)
+def demo_site(site, demo_content):
     return site
 
 

@@ -93,7 +93,7 @@ def test_schedule_refuses_nonsense(editor_client, draft_article, value):
 
 
 def test_scheduled_article_is_hidden_until_its_second_then_live(
-    editor_client, client, draft_article, monkeypatch
+    editor_client, client, draft_article, clock
 ):
     due = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
     local = timezone.localtime(due).strftime("%Y-%m-%dT%H:%M")
@@ -101,9 +101,9 @@ def test_scheduled_article_is_hidden_until_its_second_then_live(
     client.logout()
     url = draft_article.get_absolute_url()
     assert client.get(url).status_code == 404
-    monkeypatch.setattr(timezone, "now", lambda: due - timedelta(seconds=1))
+    clock.move_to(due - timedelta(seconds=1))
     assert client.get(url).status_code == 404
-    monkeypatch.setattr(timezone, "now", lambda: due)
+    clock.move_to(due)
     assert client.get(url).status_code == 200
 
 

@@ -56,11 +56,10 @@ def test_tampered_token_is_a_clear_404(client, draft_article):
         assert response["X-Robots-Tag"] == "noindex"
 
 
-def test_expired_token_is_a_clear_404(client, draft_article, settings, monkeypatch):
+def test_expired_token_is_a_clear_404(client, draft_article, settings, clock):
     settings.PREVIEW_LINK_MAX_AGE_DAYS = 3
     path = preview_path(draft_article)
-    later = signing.time.time() + timedelta(days=3, seconds=1).total_seconds()
-    monkeypatch.setattr(signing.time, "time", lambda: later)
+    clock.shift(timedelta(days=3, seconds=1))
     response = client.get(path)
     assert response.status_code == 404
     assert "more than 3 days old" in response.content.decode()

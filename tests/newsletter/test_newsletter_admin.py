@@ -151,6 +151,61 @@ def test_schedule_without_a_future_time_explains_and_does_nothing(client, editor
     assert not DBTaskResult.objects.exists()
 
 
+def moved_form(issue, when, **extra):
+    local = timezone.localtime(when) if when else None
+    return issue_form(
+        issue,
+        scheduled_at_0=local.strftime("%Y-%m-%d") if local else "",
+        scheduled_at_1=local.strftime("%H:%M:%S") if local else "",
+        **extra,
+    )
+
+
+def test_moving_a_scheduled_issue_to_a_later_time_queues_it_for_then(client, editor, issue):
+    issue.schedule(timezone.now() + timedelta(days=1))
+    old_turn = issue.turn
+    client.force_login(editor)
+    later = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
+    client.post(f"/admin/newsletter/issue/{issue.pk}/change/", moved_form(issue, later))
+    issue.refresh_from_db()
+    assert (issue.status, issue.scheduled_at) == (Issue.Status.SCHEDULED, later)
+    assert issue.turn != old_turn
+    assert DBTaskResult.objects.filter(args_kwargs__args=[issue.pk, issue.turn]).exists()
+
+
+@pytest.mark.parametrize("when", [None, timedelta(hours=-1)])
+def test_moving_a_scheduled_issue_to_no_time_or_the_past_takes_it_back_to_draft(
+    client, editor, issue, when
+):
+    issue.schedule(timezone.now() + timedelta(days=1))
+    queued_turn = issue.turn
+    client.force_login(editor)
+    moved = None if when is None else timezone.now() + when
+    response = client.post(
+        f"/admin/newsletter/issue/{issue.pk}/change/", moved_form(issue, moved), follow=True
+    )
+    assert b"Back to draft" in response.content
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT
+    assert send_issue.call(issue.pk, queued_turn) is False
+
+
+def test_pressing_schedule_with_a_past_time_on_a_scheduled_issue_takes_it_back_to_draft(
+    client, editor, issue
+):
+    issue.schedule(timezone.now() + timedelta(days=1))
+    client.force_login(editor)
+    past = timezone.now() - timedelta(days=1)
+    response = client.post(
+        f"/admin/newsletter/issue/{issue.pk}/change/",
+        moved_form(issue, past, _schedule="1"),
+        follow=True,
+    )
+    assert b"Set a send time in the future" in response.content
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT
+
+
 def test_send_now_queues_it_and_the_page_shows_progress(client, editor, issue, make_subscriber):
     make_subscriber()
     make_subscriber()

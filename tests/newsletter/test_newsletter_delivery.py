@@ -19,7 +19,6 @@ from django.db import connection
 from django.utils import timezone
 
 from newsletter.models import Delivery, Issue
-from newsletter.tasks import schedule
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,7 +73,7 @@ def test_a_refused_connection_waits_and_everyone_arrives_when_the_server_is_back
 ):
     everyone = readers(5)
     smtp_server.stop()
-    schedule(issue, timezone.now())
+    issue.send_now()
 
     run_worker()
 
@@ -98,7 +97,7 @@ def test_a_connection_dropped_mid_batch_is_reopened_and_the_batch_goes_on(
 ):
     everyone = readers(8)
     smtp_server.sink.hang_up_after = 3
-    schedule(issue, timezone.now())
+    issue.send_now()
 
     run_worker()
 
@@ -115,7 +114,7 @@ def test_a_temporary_4xx_is_retried_later_and_then_arrives(
     everyone = readers(4)
     greylisted = everyone[1].email
     smtp_server.sink.rcpt_replies[greylisted] = ["451 4.7.1 Greylisted, try again later"] * 2
-    schedule(issue, timezone.now())
+    issue.send_now()
 
     run_worker()
 
@@ -138,7 +137,7 @@ def test_a_4xx_that_lasts_past_the_retry_window_fails_with_the_reason(
     everyone = readers(2)
     full = everyone[0].email
     smtp_server.sink.rcpt_replies[full] = ["452 4.2.2 Mailbox full"] * 10
-    schedule(issue, timezone.now())
+    issue.send_now()
 
     run_worker_until_sent(issue)
 
@@ -155,7 +154,7 @@ def test_a_5xx_fails_that_one_reader_and_the_rest_arrive(
     everyone = readers(6)
     unknown = everyone[2].email
     smtp_server.sink.rcpt_replies[unknown] = ["550 5.1.1 No such user"]
-    schedule(issue, timezone.now())
+    issue.send_now()
 
     run_worker()
 
@@ -229,7 +228,7 @@ def test_a_worker_killed_mid_batch_is_taken_over_by_the_next_one_without_a_butto
 ):
     everyone = readers(30)
     smtp_server.sink.delay = 0.03
-    schedule(issue, timezone.now())
+    issue.send_now()
     first = workers()
     smtp_server.wait_for(5)
 
@@ -257,7 +256,7 @@ def test_a_worker_killed_mid_batch_is_taken_over_by_the_next_one_without_a_butto
 def test_two_workers_at_once_send_everyone_exactly_once(issue, readers, smtp_server, workers):
     everyone = readers(20)
     smtp_server.sink.delay = 0.02
-    schedule(issue, timezone.now())
+    issue.send_now()
     workers()
     workers()
 

@@ -1,4 +1,3 @@
-import time
 from collections import Counter
 from datetime import timedelta
 
@@ -11,7 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from articles.models import Article
 from newsletter import sending
 from newsletter.models import Delivery, Issue, Subscriber
-from newsletter.tasks import schedule, send_issue
+from newsletter.tasks import send_issue
 from newsletter.tokens import unsubscribe_token
 
 
@@ -172,7 +171,7 @@ def test_a_draft_issue_is_never_sent_by_a_stale_task(issue, make_subscriber):
 
 def test_scheduling_queues_the_task_for_the_scheduled_time_and_a_backup(issue, settings):
     when = timezone.now() + timedelta(days=1)
-    schedule(issue, when)
+    issue.schedule(when)
 
     tasks = DBTaskResult.objects.order_by("run_after")
     assert [task.run_after for task in tasks] == [
@@ -186,14 +185,16 @@ def test_scheduling_queues_the_task_for_the_scheduled_time_and_a_backup(issue, s
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_that_died_before_taking_its_turn_is_covered_by_the_backup(
-    issue, make_subscriber, settings
+    issue, make_subscriber, clock
 ):
     reader = make_subscriber()
-    settings.NEWSLETTER_LEASE_SECONDS = 1
-    schedule(issue, timezone.now())
+    issue.send_now()
     # The worker picked up the first task and died before its first write.
     DBTaskResult.objects.order_by("run_after").first().claim("dead-worker")
-    time.sleep(1.1)  # the backup's time
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    assert recipients() == Counter()  # nothing else is due before the backup's time
+
+    clock.shift(sending.lease())
 
     call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
 
@@ -205,7 +206,7 @@ def test_a_worker_that_died_before_taking_its_turn_is_covered_by_the_backup(
 def test_a_task_queued_before_a_reschedule_does_nothing(issue, make_subscriber):
     make_subscriber()
     old_turn = issue.turn
-    schedule(issue, timezone.now())
+    issue.send_now()
     assert send_issue.call(issue.pk, old_turn) is False
     assert mail.outbox == []
 
@@ -214,8 +215,8 @@ def test_a_task_queued_before_a_reschedule_does_nothing(issue, make_subscriber):
 def test_the_worker_sends_an_issue_that_is_due_and_leaves_one_that_is_not(issue, make_subscriber):
     reader = make_subscriber()
     later = Issue.objects.create(subject_en="Later")
-    schedule(later, timezone.now() + timedelta(days=1))
-    schedule(issue, timezone.now())
+    later.schedule(timezone.now() + timedelta(days=1))
+    issue.send_now()
 
     call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
 

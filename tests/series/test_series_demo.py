@@ -6,20 +6,14 @@ from series.models import Series, SeriesPart
 from series.navigation import series_strip
 
 
-def load():
+def test_demo_series_loads_twice_without_duplicates(demo_content):
+    first = (Series.objects.count(), SeriesPart.objects.count(), Article.objects.count())
     call_command("load_demo", verbosity=0)
     call_command("load_demo_series", verbosity=0)
-
-
-def test_demo_series_loads_twice_without_duplicates(db):
-    load()
-    first = (Series.objects.count(), SeriesPart.objects.count(), Article.objects.count())
-    load()
     assert (Series.objects.count(), SeriesPart.objects.count(), Article.objects.count()) == first
 
 
-def test_demo_series_has_a_scheduled_and_a_translated_part(db):
-    load()
+def test_demo_series_has_a_scheduled_and_a_translated_part(demo_content):
     series = Series.objects.get()
     parts = Article.objects.filter(series_part__series=series)
     assert parts.count() >= 4
