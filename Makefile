@@ -4,7 +4,7 @@ BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint messages migrate demo reset clean chromium audit screenshots bench vendor \
-	bench-newsletter bench-search prod nginx hugo
+	bench-newsletter bench-federation bench-search prod nginx hugo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -84,7 +84,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-APPS := sitewide articles series newsletter hugo_import portability
+APPS := sitewide articles series newsletter federation hugo_import portability
 
 # Each app keeps its own catalogue in APP/locale; locale/ holds the site-wide strings.
 messages: install
@@ -114,6 +114,11 @@ bench: install nginx
 # bench/RESULTS.md. Give it a PostgreSQL database of its own in DATABASE_URL.
 bench-newsletter: install
 	$(BIN)/python bench/newsletter.py
+
+# One article to 2,000 fediverse followers on 200 inboxes (fake servers on loopback) through
+# db_worker, with the page latency measured meanwhile; its own section of bench/RESULTS.md.
+bench-federation: install
+	$(BIN)/python bench/federation.py
 
 # Search over 10,000 generated articles on SQLite and PostgreSQL (BENCH_POSTGRES_URL names an
 # empty database of yours); p50/p99 per query in the Search section of bench/RESULTS.md.

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "articles",
     "series",
     "newsletter",
+    "federation",
     "hugo_import",
     "portability",
     "blogsite.apps.BlogsiteConfig",
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "blogsite.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the page cache: an article's ActivityPub object never meets its cached HTML.
+    "federation.middleware.ArticleObjectMiddleware",
     # A cached public page is answered here, before anything below runs.
     "sitewide.pagecache.PageCacheHitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -280,6 +283,31 @@ NEWSLETTER_CONFIRMATION_WINDOW = int(os.environ.get("NEWSLETTER_CONFIRMATION_WIN
 
 # Background work (newsletter sending) runs in `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Federation (ActivityPub): the editions' fediverse accounts, see README "Following from the
+# fediverse". The actors' host is SITE_URL's.
+FEDERATION_ENABLED = env_bool("FEDERATION_ENABLED", True)
+# Private or loopback addresses remote input may still make us fetch (comma-separated
+# addresses or networks), as Mastodon's ALLOWED_PRIVATE_ADDRESSES: for tests, a local network.
+FEDERATION_ALLOWED_PRIVATE_ADDRESSES = os.environ.get("FEDERATION_ALLOWED_PRIVATE_ADDRESSES", "")
+# Plain http to other servers: only in development, as Mastodon's own development mode.
+FEDERATION_ALLOW_HTTP = env_bool("FEDERATION_ALLOW_HTTP", DEBUG)
+FEDERATION_TIMEOUT = float(os.environ.get("FEDERATION_TIMEOUT", "10"))
+# Waits before the second, third and fourth try of a delivery (about a minute, an hour, a day).
+FEDERATION_RETRY_DELAYS = [
+    int(delay) for delay in env_list("FEDERATION_RETRY_DELAYS", ["60", "3600", "86400"])
+]
+# An inbox failing this long (or answering 410) is dropped with the followers behind it.
+FEDERATION_INBOX_GIVE_UP_DAYS = int(os.environ.get("FEDERATION_INBOX_GIVE_UP_DAYS", "3"))
+FEDERATION_LEASE_SECONDS = int(os.environ.get("FEDERATION_LEASE_SECONDS", "120"))
+FEDERATION_MAX_INBOX_BYTES = int(os.environ.get("FEDERATION_MAX_INBOX_BYTES", str(256 * 1024)))
+FEDERATION_MAX_DOCUMENT_BYTES = int(os.environ.get("FEDERATION_MAX_DOCUMENT_BYTES", str(2**20)))
+FEDERATION_MAX_JSON_DEPTH = int(os.environ.get("FEDERATION_MAX_JSON_DEPTH", "16"))
+FEDERATION_INBOX_RATE_PER_MINUTE = int(os.environ.get("FEDERATION_INBOX_RATE_PER_MINUTE", "300"))
+FEDERATION_OUTBOX_ITEMS = 20
+# An article that went live longer ago than this when first sent (an import, a backdated
+# article) is not pushed into followers' timelines; it stays fetchable and in the outbox.
+FEDERATION_NEWS_HOURS = int(os.environ.get("FEDERATION_NEWS_HOURS", "48"))
 
 # Whole public pages are kept in the cache this long (0 turns the page cache off); any save of
 # what pages show makes them stale at once, and none outlives the next scheduled publication.

@@ -58,6 +58,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # Bounce and complaint webhooks of the mail provider (newsletter/bounces.py).
     path("anymail/", include(views.webhook_patterns())),
+    # WebFinger, NodeInfo, the editions' actors and inboxes (ActivityPub).
+    path("", include("federation.urls")),
 ]
 
 urlpatterns += i18n_patterns(

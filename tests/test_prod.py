@@ -3,6 +3,7 @@
 Runs in the PostgreSQL + Redis pass (CI installs Debian's nginx); skipped elsewhere.
 """
 
+import json
 import os
 import secrets
 import shutil
@@ -126,6 +127,20 @@ def test_nginx_keeps_pages_and_shows_a_publish_within_its_one_second_lifetime(pr
         time.sleep(0.05)
     _headers, article = fetch(f"{url}/en/posts/through-nginx/")
     assert "Published through nginx" in article
+
+
+def test_nginx_keeps_an_article_html_and_its_activitypub_object_apart(prod):
+    url, env = prod
+    publish(env, "negotiated", "Negotiated through nginx")
+    page = f"{url}/en/posts/negotiated/"
+    for _round in range(3):  # the later rounds from nginx's cache, when it keeps them
+        html_headers, html = fetch(page)
+        assert html_headers["Content-Type"].startswith("text/html")
+        request = urllib.request.Request(page, headers={"Accept": "application/activity+json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.headers["Content-Type"] == "application/activity+json"
+            assert json.loads(response.read())["type"] in ("Note", "Article")
+        assert "<h1" in html
 
 
 def workers_of(launcher):

@@ -296,3 +296,34 @@ def test_editors_download_the_export_as_a_zip(admin_client, blog):
     assert "hugo-site/hugo.toml" in names
     assert "hugo-site/content/posts/with-a-cover/index.ru.md" in names
     assert not [name for name in names if "guide-1" in name]
+
+
+@pytest.mark.skipif(
+    not Article._meta.get_field("title_en").blank,
+    reason="the blog cannot hold an article written only in Russian yet (issue 22)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_an_article_written_only_in_russian_comes_back_the_same(client, tmp_path, settings):
+    writer = Author.objects.create(name="Boris Petrov", slug="boris-petrov")
+    article = Article.objects.create(
+        slug="tolko-po-russki",
+        title_ru="Только по-русски",
+        summary_ru="Статья без английской версии.",
+        body_ru="## Раздел\n\nТекст.",
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.now().replace(microsecond=0) - timedelta(days=1),
+        author=writer,
+    )
+    article.tags.add(Tag.objects.create(slug="zametki", name_ru="Заметки"))
+    before = snapshot(client)
+    export_to(tmp_path / "site")
+    assert sorted(p.name for p in (tmp_path / "site/content/posts/tolko-po-russki").iterdir()) == [
+        "index.ru.md"
+    ]
+    empty_the_site(settings, tmp_path)
+    report = import_site(HugoSite.load(tmp_path / "site"))
+    assert not report.skipped
+    after = snapshot(client)
+    assert after["articles"] == before["articles"]
+    assert after["tags"] == before["tags"]
+    assert client.get("/ru/posts/tolko-po-russki/").status_code == 200
