@@ -51,14 +51,18 @@ def test_reply_is_held_for_moderation_then_shown_sanitized(
     assert "alert(" not in page
 
 
-def test_approval_reaches_a_cached_page(client, alice, article, post_inbox, admin_client, settings):
+def test_approval_reaches_a_cached_page(
+    client, alice, article, post_inbox, admin_client, settings, django_capture_on_commit_callbacks
+):
     settings.PAGE_CACHE_SECONDS = 600
     post_inbox(alice, reply_to(alice, article, "<p>Cached?</p>"))
     assert "Cached?" not in client.get("/en/posts/pools/").content.decode()
-    admin_client.post(
-        "/admin/federation/reply/",
-        {"action": "approve", "_selected_action": [Reply.objects.get().pk]},
-    )
+    # Committed, as outside a test: the change's consumers run after the commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            "/admin/federation/reply/",
+            {"action": "approve", "_selected_action": [Reply.objects.get().pk]},
+        )
     assert "Cached?" in client.get("/en/posts/pools/").content.decode()
 
 
