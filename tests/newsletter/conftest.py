@@ -30,6 +30,7 @@ def immediate_tasks(settings):
 @pytest.fixture
 def site_url(settings):
     settings.SITE_URL = "https://blog.example.org"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "blog.example.org"]
     return settings.SITE_URL
 
 
