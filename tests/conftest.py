@@ -240,7 +240,17 @@ def load_demo():
 def demo_content_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo content loaded once per session (per xdist worker); see tests/demo_snapshot.py."""
     media = tmp_path_factory.mktemp("demo-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, SOCIAL_IMAGES=False):
+    # What follows each change (the search index above all) runs at once, as in every test.
+    tasks = {
+        **settings.TASKS,
+        "changes": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=media, SOCIAL_IMAGES=False, TASKS=tasks, CONTENT_CHANGE_TASKS="changes"
+        ),
+    ):
         return demo_snapshot.take(load_demo, media)
 
 
