@@ -52,6 +52,9 @@ class SiteHostMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            # Only reads are cached; a form post keeps its host for the CSRF origin check.
+            return self.get_response(request)
         claimed = request.META.get("HTTP_HOST", "")
         request.META["HTTP_HOST"] = urlsplit(settings.SITE_URL).netloc
         request.META.pop("HTTP_X_FORWARDED_HOST", None)

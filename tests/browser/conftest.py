@@ -29,5 +29,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server):
+def site(live_server, settings):
+    # Links are built from SITE_URL: here, the live server the browser talks to.
+    settings.SITE_URL = live_server.url
     return live_server.url
