@@ -130,7 +130,7 @@ def test_nginx_keeps_pages_and_shows_a_publish_within_its_one_second_lifetime(pr
 
 
 def test_nginx_keeps_an_article_html_and_its_activitypub_object_apart(prod):
-    url, env = prod
+    url, env, _launcher = prod
     publish(env, "negotiated", "Negotiated through nginx")
     page = f"{url}/en/posts/negotiated/"
     for _round in range(3):  # the later rounds from nginx's cache, when it keeps them

@@ -160,6 +160,7 @@ def test_a_tag_or_author_name_reaches_the_channel_description_as_text(
     client, make_article, make_author, make_tag, feed
 ):
     for number, vector in enumerate(PAYLOADS[:12]):
+        vector = vector[:60]  # a tag name's length (PostgreSQL enforces it)
         tag = make_tag(name_en=vector, slug=f"tag-{number}")
         author = make_author(name=vector, slug=f"author-{number}")
         make_article(slug=f"vector-{number}", author=author, tags=[tag])
@@ -169,7 +170,8 @@ def test_a_tag_or_author_name_reaches_the_channel_description_as_text(
         assert vector in fragment.text_content()
 
 
-CONTROL = ["\x0b", "\x00", "\x1f", "\x08", "\x0c", "\ufffe"]
+# Saved before forms refused them; NUL is left out, as PostgreSQL cannot store it at all.
+CONTROL = ["\x0b", "\x01", "\x1f", "\x08", "\x0c", "\ufffe"]
 
 
 @pytest.mark.parametrize("feed", [*FEEDS[:2], "/en/tags/ops/feed/", "/en/authors/ada/feed/"])
@@ -177,7 +179,7 @@ def test_control_characters_in_text_never_break_a_feed(
     client, make_article, make_tag, make_author, feed
 ):
     author = make_author(name="Ada\x0bLovelace", slug="ada")
-    tag = make_tag(name_en="Ops\x00 notes", slug="ops")
+    tag = make_tag(name_en="Ops\x01 notes", slug="ops")
     for number, char in enumerate(CONTROL):
         make_article(
             slug=f"control-{number}",
