@@ -10,7 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DEBUG=false
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends nginx \
+    && apt-get install -y --no-install-recommends nginx libnginx-mod-http-cache-purge \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

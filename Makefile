@@ -41,10 +41,12 @@ reset:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 	rm -rf media
 
-# nginx from Debian's package, for make prod and its test (needs root when it is missing).
+# nginx from Debian's package, for make prod and its test, with Debian's cache-purge module so
+# a change purges the pages that show it (needs root when either is missing).
+PURGE_MODULE := /usr/lib/nginx/modules/ngx_http_cache_purge_module.so
 nginx:
-	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || \
-		{ apt-get update -qq && apt-get install -y -qq nginx; }
+	@{ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } && [ -f $(PURGE_MODULE) ] || \
+		{ apt-get update -qq && apt-get install -y -qq nginx libnginx-mod-http-cache-purge; }
 
 # The production topology on this machine: nginx on http://127.0.0.1:8080 caching in front of
 # two gunicorn app servers, PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), the task worker.

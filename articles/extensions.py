@@ -22,6 +22,10 @@ class ArticleExtension:
         """Articles to read next, in reading order, or None."""
         return None
 
+    def change_keys(self, article):
+        """The keys of what lists the article, when it joins or leaves the site's lists."""
+        return []
+
 
 _extensions = []
 
@@ -52,3 +56,7 @@ def later_articles(article):
     return next(
         (a for a in (e.later_articles(article) for e in _extensions) if a is not None), None
     )
+
+
+def change_keys(article):
+    return [key for extension in _extensions for key in extension.change_keys(article)]

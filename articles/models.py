@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 from modeltranslation.utils import build_localized_fieldname as localized
 
+from articles import extensions
 from articles.querysets import ArticleQuerySet
 from articles.rendering import (
     IMAGE_WITHOUT_ALT,
@@ -211,6 +212,8 @@ class Article(ChangeAnnouncing):
                     "slug",
                     "status",
                     "published_at",
+                    "hidden_languages",
+                    "author_id",
                     "cover_image",
                     "preview_version",
                     *TRACKED_TEXT,
@@ -224,6 +227,7 @@ class Article(ChangeAnnouncing):
                     # Unpublished by any path (the change form too): links given out stop.
                     self.preview_version = before.preview_version + 1
             self.track_translation(before)
+            self._lists_before = self.lists_state(before)
             if (before.cover_image.name if before else "") != (self.cover_image.name or ""):
                 # The worker makes the new cover's renditions; until then pages show the original.
                 self.cover_width = self.cover_height = None
@@ -245,8 +249,32 @@ class Article(ChangeAnnouncing):
         # The current slug is served directly; a redirect from it would be a loop.
         self.slug_redirects.filter(old_slug=self.slug).delete()
 
+    # What decides which lists show the article: a change to any of them moves it in or out
+    # of its tags', author's and series' pages and their articles' related reading.
+    LIST_FIELDS = ("status", "published_at", "hidden_languages", "author_id", "slug")
+
+    def lists_state(self, before):
+        return tuple(getattr(before, name) for name in self.LIST_FIELDS) if before else None
+
     def change_keys(self):
-        return [f"article:{self.pk}", f"author:{self.author_id}", *list_keys()]
+        """Pages showing the article, the site-wide lists; and, when the article joins or
+        leaves lists (created, deleted, published, unpublished, rescheduled, moved to another
+        author), the lists of its author, tags and series too."""
+        keys = [f"article:{self.pk}", *list_keys()]
+        saved = getattr(self, "_lists_before", None)
+        if saved is not None and saved == self.lists_state(self):
+            return keys
+        before_author = saved[self.LIST_FIELDS.index("author_id")] if saved else None
+        authors = {self.author_id, before_author} - {None}
+        keys += [f"author:{pk}" for pk in sorted(authors)]
+        if self.pk:
+            keys += [f"tag:{pk}" for pk in self.tags.values_list("pk", flat=True)]
+            keys += extensions.change_keys(self)
+        return keys
+
+    def delete(self, *args, **kwargs):
+        self._lists_before = None  # leaves every list
+        return super().delete(*args, **kwargs)
 
     def publish(self, at=None):
         """Publish now, or schedule for `at`; an article already live keeps its date.
@@ -471,8 +499,9 @@ class Article(ChangeAnnouncing):
 
     @staticmethod
     def expire_cached_pages():
-        """For callers that changed what pages show without a model save (federation replies)."""
-        changed(*list_keys())
+        """For callers that changed what pages show without a model save (federation replies
+        on article pages): every page, since they do not say which."""
+        changed("*")
 
     def body_images(self):
         """Stored originals the bodies still show, in every language: those without renditions."""

@@ -19,6 +19,7 @@ from articles.querysets import live_q
 from articles.related import related_articles
 from sitewide.metadata import listing_meta
 from sitewide.models import SiteSettings
+from sitewide.pagestore import shows_only_what_it_loads
 
 PAGE_SIZE = 10
 
@@ -43,6 +44,9 @@ def paginate(request, articles, per_page=PAGE_SIZE):
 
 
 def article_detail(request, slug):
+    # Its lists (related reading, the series strip) are kept by the tags, author and series
+    # they come from: a publish elsewhere on the site leaves this page cached.
+    shows_only_what_it_loads()
     article = extensions.shape(
         Article.objects.live().with_author_and_tags().filter(slug=slug)
     ).first()
@@ -136,6 +140,7 @@ def author_index(request):
 
 
 def tag_detail(request, slug):
+    shows_only_what_it_loads()  # its list is the tag's (`tag:3`)
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, Article.objects.listing().filter(tags=tag))
     if not page.object_list:
@@ -194,6 +199,7 @@ def archive_year(request, year):
 
 
 def author_detail(request, slug):
+    shows_only_what_it_loads()  # its list is the author's (`author:2`)
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, Article.objects.listing().filter(author=author))
     if not page.object_list:

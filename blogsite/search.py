@@ -9,6 +9,7 @@ from articles.search import clean_query, query_stems, search
 from articles.stemming import stems
 from articles.views import live_count, paginate
 from series.models import Series
+from sitewide.pagestore import shows
 
 # Series and tags are few next to articles; these caps keep a page bounded all the same.
 SHOWN = 5
@@ -17,6 +18,8 @@ SUGGESTED = 8
 
 
 def search_results(request):
+    # Ranked by the search index, which the worker refreshes after a change, then says so.
+    shows("search")
     query = clean_query(request.GET.get("q", ""))
     page = paginate(request, search(query, get_language())) if query else None
     wanted, unwanted = query_stems(query)

@@ -325,9 +325,18 @@ CONTENT_CHANGE_CONSUMERS = [
 ]
 # The task backend they go to (tests run them at once on their own backend).
 CONTENT_CHANGE_TASKS = "default"
-# What public pages allow proxies and CDNs (s-maxage, then stale-while-revalidate). Short,
-# because no proxy can be told of a change: see deploy/nginx.conf for why this is enough.
-SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "1"))
+# The proxy or CDN in front that a change purges (sitewide/purge.py): an adapter's dotted path,
+# the purge endpoint, a token for a CDN's API, and the response header that carries a page's
+# keys for a CDN's purge by tag (Cache-Tag for Cloudflare, Surrogate-Key for Fastly).
+PAGE_PURGER = os.environ.get("PAGE_PURGER", "")
+PAGE_PURGE_URL = os.environ.get("PAGE_PURGE_URL", "")
+PAGE_PURGE_TOKEN = os.environ.get("PAGE_PURGE_TOKEN", "")
+PAGE_PURGE_TAG_HEADER = os.environ.get("PAGE_PURGE_TAG_HEADER", "")
+# What public pages allow proxies and CDNs (s-maxage, then stale-while-revalidate): an hour
+# when a change purges them, else a second (nothing could tell the proxy of a change).
+SHARED_CACHE_SECONDS = int(
+    os.environ.get("SHARED_CACHE_SECONDS", "3600" if PAGE_PURGER else "1")
+)
 SHARED_CACHE_STALE_SECONDS = int(os.environ.get("SHARED_CACHE_STALE_SECONDS", "1"))
 # How long proxies may keep a 404 or 301 (a withdrawn or moved page): short, so a publish
 # replaces it at once even where no purge reaches, long enough that a hot 404 costs nothing.

@@ -38,6 +38,12 @@ def arguments(argv=None):
         default=os.environ.get("PROD_APP_PORTS", "8101,8102"),
         help="one gunicorn app server per port, comma-separated",
     )
+    parser.add_argument(
+        "--purge-port",
+        type=int,
+        default=int(os.environ.get("PROD_PURGE_PORT", 0)) or None,
+        help="nginx's purge port, on 127.0.0.1 only (default: --port + 1)",
+    )
     parser.add_argument("--workers", type=int, default=int(os.environ.get("PROD_WORKERS", 2)))
     parser.add_argument("--run-dir", type=Path, default=ROOT / ".prod")
     parser.add_argument(
@@ -55,8 +61,20 @@ def secret_key(run_dir):
     return path.read_text().strip()
 
 
+# Debian's libnginx-mod-http-cache-purge (the Makefile's nginx target installs it).
+PURGE_MODULE = Path("/usr/lib/nginx/modules/ngx_http_cache_purge_module.so")
+
+
+def purge_port(args):
+    return getattr(args, "purge_port", None) or args.port + 1
+
+
 def production_env(args):
     env = dict(os.environ)
+    if PURGE_MODULE.exists():
+        # nginx may keep pages for an hour: every change purges the pages that show it.
+        env.setdefault("PAGE_PURGER", "sitewide.purge.NginxPurger")
+        env.setdefault("PAGE_PURGE_URL", f"http://127.0.0.1:{purge_port(args)}/_purge")
     env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/blog")
     env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     env.setdefault("SECRET_KEY", secret_key(args.run_dir))
@@ -118,6 +136,8 @@ def nginx_config(args, env):
         "listen": args.listen,
         "port": str(args.port),
         "app_ports": args.app_ports.split(","),
+        "purge_module": str(PURGE_MODULE) if PURGE_MODULE.exists() else "",
+        "purge_port": str(purge_port(args)),
     }
     # nginx's own braces never pair up as {{ }} or {% %}, so Django's template engine fills it.
     text = (

@@ -26,12 +26,21 @@ def confirmed_count():
     return refresh_confirmed_count() if count is None else count
 
 
+def friendly_floor(count):
+    """5,678 → 5,000; 87 → 80; below ten there is nothing to boast about (None)."""
+    if count is None or count < 10:
+        return None
+    step = 10 if count < 100 else 100 if count < 1000 else 1000
+    return count - count % step
+
+
 def refresh_confirmed_count():
     count = Subscriber.objects.confirmed().count()
     shown = cache.get(CONFIRMED_COUNT_KEY)
     cache.set(CONFIRMED_COUNT_KEY, count, None)
-    if shown is not None and shown != count:
-        bump_content_version()  # cached pages show the count in their signup block
+    if shown is not None and friendly_floor(shown) != friendly_floor(count):
+        # Every page shows the rounded count in its signup block: only a new figure counts.
+        bump_content_version()
     return count
 
 

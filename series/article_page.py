@@ -33,6 +33,11 @@ class SeriesOnArticles(ArticleExtension):
             "number": part.position,
         }
 
+    def change_keys(self, article):
+        # Its series' page and the strips and related reading of the other parts.
+        parts = SeriesPart.objects.filter(article_id=article.pk)
+        return [f"series:{pk}" for pk in parts.values_list("series_id", flat=True)]
+
     def later_articles(self, article):
         part = part_of(article)
         if part is None:

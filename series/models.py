@@ -157,3 +157,6 @@ class SeriesPart(ChangeAnnouncing):
     def change_keys(self):
         # The article's strip and card name its series and part number.
         return [f"series:{self.series_id}", f"article:{self.article_id}", *list_keys()]
+
+    def shown_keys(self):
+        return [f"series:{self.series_id}"]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from series.models import Series
 from sitewide.metadata import listing_meta, social_image
 from sitewide.models import SiteSettings
+from sitewide.pagestore import shows_only_what_it_loads
 
 
 def series_list(request):
@@ -23,6 +24,7 @@ def series_list(request):
 
 
 def series_detail(request, slug):
+    shows_only_what_it_loads()  # its list is the series' (`series:7`)
     series = get_object_or_404(Series, slug=slug)
     parts = list(series.live_parts())
     if not parts:

@@ -1,19 +1,7 @@
-"""The state public-page caches are checked against: a content version that every change to
-what pages show bumps, and the time the next scheduled article goes live.
-
-Whole pages are cached in `sitewide.pagecache`; other apps call `bump_content_version()`
-when something they put on public pages changes.
+"""What public-page caches are checked against besides what each page shows
+(sitewide/pagestore.py): the time the next scheduled article goes live, and a way to make
+every page stale at once.
 """
-
-import time
-
-from django.core.cache import cache
-
-from sitewide.cache import CacheUnavailableError
-
-VERSION_KEY = "pages:version"
-
-_bump_pending = False
 
 # Callables answering "when does the next scheduled item of yours go live?" (an aware datetime
 # or None), registered by the content apps in their AppConfig.ready: this app imports none.
@@ -35,34 +23,9 @@ def next_publication():
 
 
 def bump_content_version():
-    """Every cached page becomes stale at once (they were stored under the old version)."""
-    global _bump_pending
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError as error:
-        if isinstance(error, CacheUnavailableError) or not getattr(cache, "available", True):
-            # The cache is down or full: bump as soon as it takes writes, or it would serve
-            # older pages.
-            _bump_pending = True
-            return
-        # No version yet, so nothing is cached under one; a clock-based start never repeats.
-        cache.add(VERSION_KEY, time.time_ns(), None)
-    _bump_pending = False
+    """Every cached page becomes stale, here and in the proxies (a restore, a new renderer):
+    announced like any change, so it is kept in the database until the cache has it."""
+    from sitewide.changes import changed
+    from sitewide.pagestore import EVERYTHING
 
-
-def content_version_pending():
-    """True while a change made during a cache outage has not reached the cache yet."""
-    if _bump_pending:
-        bump_content_version()
-    return _bump_pending
-
-
-def content_version():
-    """The current version, or None when the cache cannot be reached or trusted yet."""
-    if content_version_pending():
-        return None
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), None)
-        version = cache.get(VERSION_KEY)
-    return version
+    changed(EVERYTHING)

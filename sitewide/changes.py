@@ -84,13 +84,16 @@ def ids(keys, kind):
     return sorted(int(key[len(prefix) :]) for key in keys if key.startswith(prefix))
 
 
-def consumer(function):
+def consumer(function=None, *, priority=0):
     """A task that does `function(keys)` and, when it raises, is queued again later.
 
-    The function must be idempotent: a retry, or a second change, runs it again.
+    The function must be idempotent: a retry, or a second change, runs it again. A higher
+    priority runs before the other consumers waiting on the worker.
     """
+    if function is None:
+        return lambda function: consumer(function, priority=priority)
 
-    @task()
+    @task(priority=priority)
     @wraps(function)
     def run(keys, attempt=0):
         try:
@@ -137,6 +140,10 @@ class ChangeAnnouncing(models.Model):
         return result
 
     def change_keys(self):
+        return [f"{self._meta.model_name}:{self.pk}"]
+
+    def shown_keys(self):
+        """The keys a page that loads this object shows (sitewide/pagestore.py)."""
         return [f"{self._meta.model_name}:{self.pk}"]
 
 

@@ -63,3 +63,28 @@ RUSSIAN_DEFAULTS = {
     "newsletter_pitch_ru": "Еженедельные подробные разборы того, как строят, эксплуатируют "
     "и масштабируют программные системы.",
 }
+
+
+class PendingInvalidation(models.Model):
+    """A change not yet delivered to the page caches (Redis down, a proxy not answering).
+
+    Kept in the database so that no restart can lose it: while a row still has `keys`, no
+    process answers pages from its cache (sitewide/pagecache.py); the worker delivers rows in
+    order and retries what failed (sitewide/tasks.py).
+    """
+
+    keys = models.JSONField(default=list)
+    # True once the page cache has it; the proxies are purged after that.
+    delivered = models.BooleanField(default=False)
+    # The addresses of the pages that showed the keys, for the proxies.
+    urls = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return ", ".join(self.keys)

@@ -1,10 +1,11 @@
 """The whole-page cache: public pages at the cost of a cache read.
 
 An anonymous GET or HEAD is answered from the cache, keyed by language and the full URL, when
-a copy stored under the current content version is there: no query, no template. Every copy,
+a copy is there whose recorded keys are all still current: no query, no template. Each page
+records what it shows while it renders (sitewide/pagestore.py), so a change makes exactly the
+pages that show it stale, here and, through the purge, in the proxies in front. Every copy,
 and every lifetime this site gives to browsers and proxies, ends at the next scheduled
-publication, so a scheduled article appears at its second; any change to what pages show
-bumps the content version (sitewide/changes.py), so an edit or a withdrawal shows at once.
+publication, so a scheduled article appears at its second.
 
 Which pages are public is decided by the response, not by a list of views: a 200 that sets
 no cookie, varies on nothing but encoding and carries no Cache-Control of its own. Views
@@ -23,12 +24,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language, get_language_from_path
 
-from sitewide.caching import (
-    VERSION_KEY,
-    content_version,
-    content_version_pending,
-    next_publication,
-)
+from sitewide import pagestore
+from sitewide.caching import next_publication
+from sitewide.purge import header_tags
 
 # Headers worked out again for each answer rather than replayed from the stored copy.
 FRESH_HEADERS = {"cache-control", "expires", "set-cookie", "x-page-cache"}
@@ -41,16 +39,37 @@ YEAR = 365 * 24 * 3600
 SHORT_LIVED_STATUSES = {301, 308, 404, 410}
 
 
-def next_publication_timestamp(version, now):
-    """When the next scheduled article goes live (inf when none), remembered per version."""
-    key = f"pages:next:{version}"
-    stored = cache.get(key) if version is not None else None
+def next_publication_timestamp(sequence, now):
+    """When the next scheduled article goes live (inf when none), remembered until the next
+    change (any change may schedule one)."""
+    key = f"pages:next:{sequence}"
+    stored = cache.get(key) if sequence is not None else None
     if stored is None or stored <= now:
         at = next_publication()
         stored = at.timestamp() if at else math.inf
-        if version is not None:
+        if sequence is not None:
             cache.set(key, stored, settings.PAGE_CACHE_SECONDS or 60)
     return stored
+
+
+_trusted_failures = 0
+
+
+def undelivered_changes():
+    """True while a change this process may have missed, made while the cache was failing,
+    is still waiting in the database to reach it: until then the cache's pages may be older
+    than that change, so none is answered. Asked of the database only after this process saw
+    the cache fail, so a healthy site's hits run no query."""
+    global _trusted_failures
+    failures = getattr(cache, "failures", 0)
+    if failures == _trusted_failures:
+        return False
+    from sitewide.models import PendingInvalidation
+
+    if PendingInvalidation.objects.filter(delivered=False).exists():
+        return True
+    _trusted_failures = failures
+    return False
 
 
 def forget_unknown_session(request):
@@ -108,12 +127,15 @@ def page_key(request, language):
     return f"pages:{language}:{hashlib.md5(url, usedforsecurity=False).hexdigest()}"
 
 
-def set_http_caching(response, expires, now):
+def set_http_caching(response, expires, now, purgeable=True):
     """Browsers revalidate every time (a 304 costs a cache read); shared caches keep the page
-    for SHARED_CACHE_SECONDS and may serve it stale while they revalidate, but no copy
-    anywhere outlives the next scheduled publication."""
+    for SHARED_CACHE_SECONDS (long: a change purges it) and may serve it stale while they
+    revalidate, but no copy anywhere outlives the next scheduled publication. A page the purge
+    could not find (not indexed: the cache was down, or a change came during its render) is
+    kept a second at most."""
     remaining = max(0, math.floor(min(expires - now, YEAR)))
-    shared = min(settings.SHARED_CACHE_SECONDS, remaining)
+    longest = settings.SHARED_CACHE_SECONDS if purgeable else settings.SHARED_CACHE_ERROR_SECONDS
+    shared = min(longest, remaining)
     stale = min(settings.SHARED_CACHE_STALE_SECONDS, remaining - shared)
     directives = {"public": True, "max_age": 0}
     if shared:
@@ -134,27 +156,49 @@ def set_short_lived(response, expires, now):
 
 
 def look_up(request, language):
-    """(key, content version, stored copy) for this request, in one round trip to the cache."""
+    """(key, change sequence, stored copy still current) for this request."""
     key = page_key(request, language)
-    if not settings.PAGE_CACHE_SECONDS:
-        return key, content_version(), None
-    if content_version_pending():
+    if undelivered_changes():
         return key, None, None
-    found = cache.get_many([VERSION_KEY, key])
-    if found.get(VERSION_KEY) is None:
-        return key, content_version(), None
-    return key, found[VERSION_KEY], found.get(key)
+    # With the page cache off, the sequence still keys the next publication's time.
+    wanted = (
+        [pagestore.SEQUENCE_KEY, key] if settings.PAGE_CACHE_SECONDS else [pagestore.SEQUENCE_KEY]
+    )
+    found = cache.get_many(wanted)
+    sequence = found.get(pagestore.SEQUENCE_KEY)
+    if sequence is None:
+        cache.add(pagestore.SEQUENCE_KEY, time.time_ns(), None)
+        sequence = cache.get(pagestore.SEQUENCE_KEY)
+    entry = found.get(key)
+    if entry is not None and not pagestore.is_current(entry.get("versions")):
+        # Kept only for its date: the next copy must look newer than this one.
+        entry = {"modified": entry["modified"], "stale": True}
+    return key, sequence, entry
 
 
-def is_fresh(entry, version, now):
-    return entry is not None and entry["version"] == version and entry["expires"] > now
+def is_fresh(entry, now):
+    return entry is not None and not entry.get("stale") and entry["expires"] > now
+
+
+def store(request, key, sequence, entry, keys, seconds):
+    """Keeps the page with the versions of what it shows; False when a change came while it
+    was rendered (it may show what was there before) or the cache cannot take it."""
+    versions = pagestore.current_versions(keys)
+    if None in versions.values() or not pagestore.unchanged_since(sequence, keys):
+        return False
+    cache.set(key, {**entry, "versions": versions}, seconds)
+    lifetime = settings.PAGE_CACHE_SECONDS + settings.SHARED_CACHE_SECONDS
+    seconds = lifetime + settings.SHARED_CACHE_STALE_SECONDS + pagestore.URL_INDEX_SLACK_SECONDS
+    pagestore.index_urls(keys, request.build_absolute_uri(), seconds)
+    return True
 
 
 def answer_from(request, entry, now):
     response = HttpResponse(entry["content"])
     for name, value in entry["headers"]:
         response[name] = value
-    set_http_caching(response, entry["expires"], now)
+    # Proxies may keep it until the next publication, not just while this copy lives here.
+    set_http_caching(response, entry.get("next_at", entry["expires"]), now)
     response["X-Page-Cache"] = "hit"
     return get_conditional_response(
         request, etag=entry["etag"], last_modified=entry["modified"], response=response
@@ -177,8 +221,8 @@ class PageCacheHitMiddleware:
         if language and settings.PAGE_CACHE_SECONDS:
             now = time.time()
             request.page_cache_lookup = look_up(request, language)
-            _key, version, entry = request.page_cache_lookup
-            if is_fresh(entry, version, now):
+            _key, _sequence, entry = request.page_cache_lookup
+            if is_fresh(entry, now):
                 return answer_from(request, entry, now)
         response = self.get_response(request)
         if (
@@ -187,9 +231,9 @@ class PageCacheHitMiddleware:
             and not response.has_header("Cache-Control")
         ):
             lookup = getattr(request, "page_cache_lookup", None)
-            version = lookup[1] if lookup else content_version()
+            sequence = lookup[1] if lookup else pagestore.sequence()
             now = time.time()
-            set_short_lived(response, next_publication_timestamp(version, now), now)
+            set_short_lived(response, next_publication_timestamp(sequence, now), now)
         return response
 
 
@@ -213,15 +257,15 @@ class PageCacheMiddleware:
         lookup = getattr(request, "page_cache_lookup", None)
         if lookup is None or lookup[0] != page_key(request, language):
             lookup = look_up(request, language)
-        key, version, entry = lookup
-        if is_fresh(entry, version, now):
+        key, sequence, entry = lookup
+        if is_fresh(entry, now):
             return answer_from(request, entry, now)
 
-        response = self.get_response(request)
+        with pagestore.Recording() as shown:
+            response = self.get_response(request)
         if not is_public(response):
             return response
-        next_at = next_publication_timestamp(version, now)
-        set_http_caching(response, next_at, now)
+        next_at = next_publication_timestamp(sequence, now)
         if not response.has_header("ETag"):
             digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
             response["ETag"] = f'"{digest}"'
@@ -233,11 +277,17 @@ class PageCacheMiddleware:
         # Set here, not by LocaleMiddleware on the way out, so the stored copy carries it.
         response.headers.setdefault("Content-Language", language)
         response["X-Page-Cache"] = "miss"
+        keys = shown.keys | {pagestore.EVERYTHING}
+        if shown.lists:
+            keys.add(f"list:{language}")
+        if settings.PAGE_PURGE_TAG_HEADER:
+            response[settings.PAGE_PURGE_TAG_HEADER] = header_tags(keys)
         expires = min(now + settings.PAGE_CACHE_SECONDS, next_at)
-        if request.method == "GET" and version is not None and expires - now >= 1:
+        stored = False
+        if request.method == "GET" and sequence is not None and expires - now >= 1:
             entry = {
-                "version": version,
                 "expires": expires,
+                "next_at": next_at,
                 "content": response.content,
                 "headers": [
                     (name, value)
@@ -247,7 +297,8 @@ class PageCacheMiddleware:
                 "etag": response["ETag"],
                 "modified": modified,
             }
-            cache.set(key, entry, math.ceil(expires - now))
+            stored = store(request, key, sequence, entry, keys, math.ceil(expires - now))
+        set_http_caching(response, next_at, now, purgeable=stored)
         return get_conditional_response(
             request, etag=response["ETag"], last_modified=modified, response=response
         )

@@ -1,16 +1,108 @@
 """The site-wide consumers of `content_changed` (see sitewide/changes.py)."""
 
-from django.conf import settings
+import logging
+from datetime import timedelta
 
-from sitewide.caching import bump_content_version
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from sitewide import pagestore
+from sitewide.cache import CacheUnavailableError
 from sitewide.changes import consumer
+from sitewide.purge import purger
 from sitewide.social import make_site_images
 
+logger = logging.getLogger(__name__)
 
-@consumer
+FIRST_RETRY_SECONDS = 1
+LAST_RETRY_SECONDS = 60
+
+
+def page_keys(keys):
+    """A change's keys as pages record them (sitewide/pagestore.py)."""
+    found = set()
+    for key in keys:
+        if key == "settings":
+            found.add(pagestore.EVERYTHING)  # the name and pitch are on every page
+        elif key.startswith("rendition:"):
+            found.add(key.removeprefix("rendition:"))  # new image sizes in its page
+        else:
+            found.add(key)
+    return sorted(found)
+
+
+# Before the cards and renditions queued by earlier changes: a withdrawal must not wait
+# behind pictures being drawn.
+@consumer(priority=50)
 def invalidate_pages(keys):
-    # One version for every page until pages are keyed on what they show (issue 23).
-    bump_content_version()
+    from sitewide.models import PendingInvalidation
+
+    # Kept before it is tried: a cache or proxy that is down, or a worker that dies, cannot
+    # lose it.
+    PendingInvalidation.objects.create(keys=page_keys(keys))
+    deliver_invalidations()
+
+
+@task(priority=50)
+def retry_invalidations():
+    deliver_invalidations()
+
+
+def deliver_invalidations():
+    """Delivers what is pending, oldest first; what fails is tried again later (a growing
+    delay, up to a minute, for as long as it takes), logged each time."""
+    from sitewide.models import PendingInvalidation
+
+    now = timezone.now()
+    for pending in PendingInvalidation.objects.all():
+        if pending.retry_at and pending.retry_at > now:
+            continue
+        try:
+            if not pending.delivered:
+                urls = pagestore.invalidate(pending.keys)
+                pending.urls = sorted(set(pending.urls) | urls)
+                pending.delivered = True
+                pending.save(update_fields=["urls", "delivered"])
+            front = purger()
+            if front is not None and (pending.urls or pending.keys):
+                front.purge(pending.keys, pending.urls)
+            pending.delete()
+        except Exception as error:  # whatever failed (cache, proxy), the next try may succeed
+            pending.attempts += 1
+            delay = min(FIRST_RETRY_SECONDS * 2 ** (pending.attempts - 1), LAST_RETRY_SECONDS)
+            pending.retry_at = now + timedelta(seconds=delay)
+            pending.error = str(error)[:2000]
+            pending.save(update_fields=["attempts", "retry_at", "error"])
+            logger.warning(
+                "Invalidating %s failed (attempt %s), retrying in %s s: %s",
+                ",".join(pending.keys)[:200],
+                pending.attempts,
+                delay,
+                error,
+            )
+            if isinstance(error, CacheUnavailableError):
+                break  # the rest would fail the same way
+    schedule_retry()
+
+
+def schedule_retry():
+    from sitewide.models import PendingInvalidation
+
+    retry_at = (
+        PendingInvalidation.objects.filter(retry_at__isnull=False)
+        .order_by("retry_at")
+        .values_list("retry_at", flat=True)
+        .first()
+    )
+    if retry_at is None:
+        return
+    retry = retry_invalidations.using(backend=settings.CONTENT_CHANGE_TASKS)
+    if retry.get_backend().supports_defer:
+        retry = retry.using(run_after=retry_at)
+        transaction.on_commit(retry.enqueue)
+    # A backend that runs tasks at once (tests) cannot wait: the next change delivers it.
 
 
 @consumer

@@ -1,0 +1,206 @@
+"""Which stored page shows what, so a change invalidates exactly the pages that show it.
+
+While a page renders, it records the keys of what it shows, in the vocabulary of the
+`content_changed` event (sitewide/changes.py): every announcing model instance it loads
+(`article:42`, `tag:3`, `series:7`, `author:2`) by itself, and `list:<lang>` for any page that
+lists the site's articles, which is every page that does not say otherwise
+(`shows_only_what_it_loads`: an article, tag, author or series page, whose lists are keyed by
+the tag, author or series they belong to). A key every page shows is `*` (the site settings,
+the subscriber count in the signup block): invalidating it invalidates everything.
+
+Each key has a version in the cache; a stored page keeps the versions it was rendered under
+and is answered only while every one of them is still current. A change bumps the versions
+of its keys, so exactly the pages that show it are stale, and a missing version (evicted by
+Redis under memory pressure) counts as changed: losing part of the index can cost a render,
+never show an old page. Beside the versions, each key keeps the addresses of the pages that
+show it, for the proxies in front (sitewide/purge.py), which cannot check versions.
+"""
+
+import contextvars
+import logging
+import time
+
+from django.core.cache import cache
+from django.db.models.signals import post_init
+from django.dispatch import receiver
+
+from sitewide.cache import UNREACHABLE, CacheUnavailableError
+from sitewide.changes import ChangeAnnouncing
+
+logger = logging.getLogger(__name__)
+
+EVERYTHING = "*"
+# The global version: bumping it makes every stored page stale (a restore, a new renderer).
+VERSION_KEY = "pages:version"
+# Bumped by every invalidation before the keys' versions: a page whose render overlapped one
+# that touched what it shows is not stored, since it may show what was there before.
+SEQUENCE_KEY = "pages:sequence"
+# How long the addresses behind a key are kept for purging: as long as a proxy may keep a page.
+URL_INDEX_SLACK_SECONDS = 60
+# Each invalidation's keys are kept this long, so that a render it overlapped can tell whether
+# it showed any of them; more steps than this during one render and the page is not stored.
+LOG_SECONDS = 300
+MAX_LOGGED_STEPS = 20
+
+_shown = contextvars.ContextVar("page_shows", default=None)
+
+
+class Recording:
+    """What one render shows: `with Recording() as shown: ...`."""
+
+    def __init__(self):
+        self.keys = set()
+        self.lists = True
+        self._token = None
+
+    def __enter__(self):
+        self._token = _shown.set(self)
+        return self
+
+    def __exit__(self, *exc):
+        _shown.reset(self._token)
+
+
+def shows(*keys):
+    """Records keys the page being rendered shows (outside a render, nothing happens)."""
+    recording = _shown.get()
+    if recording is not None:
+        recording.keys.update(keys)
+
+
+def shows_only_what_it_loads():
+    """Says the page being rendered lists nothing site-wide: only the objects it loads (and
+    the lists of the tag, author or series it loads) make it stale."""
+    recording = _shown.get()
+    if recording is not None:
+        recording.lists = False
+
+
+@receiver(post_init, dispatch_uid="page-records-what-it-loads")
+def _loaded(sender, instance, **kwargs):
+    recording = _shown.get()
+    if recording is not None and isinstance(instance, ChangeAnnouncing) and instance.pk:
+        recording.keys.update(instance.shown_keys())
+
+
+def version_key(key):
+    return VERSION_KEY if key == EVERYTHING else f"pages:v:{key}"
+
+
+def url_index_key(key):
+    return f"pages:urls:{key}"
+
+
+def current_versions(keys):
+    """{version key: version} for keys, each started (at a value never used before) when
+    missing."""
+    names = [version_key(key) for key in keys]
+    found = cache.get_many(names)
+    missing = [name for name in names if found.get(name) is None]
+    for name in missing:
+        # A clock start: a version that was evicted and started again never repeats one an
+        # older page recorded.
+        cache.add(name, time.time_ns(), None)
+    if missing:
+        found.update(cache.get_many(missing))
+    return {name: found.get(name) for name in names}
+
+
+def is_current(versions):
+    """True while every version a stored page recorded is still the current one."""
+    if not versions:
+        return False
+    found = cache.get_many(list(versions))
+    return all(found.get(name) == value for name, value in versions.items())
+
+
+def sequence():
+    return cache.get(SEQUENCE_KEY)
+
+
+def _redis_client():
+    inner = getattr(cache, "_cache", None)
+    return inner.get_client(write=True) if hasattr(inner, "get_client") else None
+
+
+def index_urls(keys, url, seconds):
+    """Remembers that the page at `url` shows `keys`, for purging the proxies."""
+    client = _redis_client()
+    if client is None:
+        for key in keys:
+            name = url_index_key(key)
+            cache.set(name, (cache.get(name) or set()) | {url}, seconds)
+        return
+    try:
+        with client.pipeline(transaction=False) as pipe:
+            for key in keys:
+                name = cache.make_and_validate_key(url_index_key(key))
+                pipe.sadd(name, url)
+                pipe.expire(name, seconds)
+            pipe.execute()
+    except UNREACHABLE as error:
+        # The page is not stored either then (its versions could not be read).
+        logger.warning("Page index not stored: %s", error)
+
+
+def pop_urls(keys):
+    """The addresses of the pages showing any of keys, forgotten as they are handed out."""
+    client = _redis_client()
+    urls = set()
+    if client is None:
+        for key in keys:
+            urls |= cache.get(url_index_key(key)) or set()
+            cache.delete(url_index_key(key))
+        return urls
+    with client.pipeline(transaction=True) as pipe:
+        names = [cache.make_and_validate_key(url_index_key(key)) for key in keys]
+        for name in names:
+            pipe.smembers(name)
+        pipe.delete(*names)
+        *members, _deleted = pipe.execute()
+    for found in members:
+        urls |= {url.decode() for url in found}
+    return urls
+
+
+def invalidate(keys):
+    """Makes every stored page showing any of keys stale; returns their addresses for the
+    proxies. Raises CacheUnavailableError when the cache cannot take it (retry later)."""
+    keys = sorted(set(keys))
+    if not keys:
+        return set()
+    if not getattr(cache, "available", True):
+        raise CacheUnavailableError("The cache is unreachable.")
+    try:
+        number = _bump(SEQUENCE_KEY)
+        # Which keys this step of the sequence changed: a render it overlapped that shows none
+        # of them may still be stored.
+        cache.set(log_key(number), keys, LOG_SECONDS)
+        for key in keys:
+            _bump(version_key(key))
+        return pop_urls(keys)
+    except (*UNREACHABLE, ValueError) as error:
+        # ValueError: a version that could not be started (Redis full) cannot be bumped.
+        raise CacheUnavailableError(str(error)) from error
+
+
+def _bump(name):
+    cache.add(name, time.time_ns(), None)
+    return cache.incr(name)
+
+
+def log_key(number):
+    return f"pages:log:{number}"
+
+
+def unchanged_since(start, keys):
+    """True when no invalidation since sequence number `start` touched any of keys (an
+    invalidation whose keys are not known yet counts as touching them)."""
+    now = sequence()
+    if now == start:
+        return True
+    if start is None or now is None or not 0 < now - start <= MAX_LOGGED_STEPS:
+        return False
+    names = [log_key(number) for number in range(start + 1, now + 1)]
+    found = cache.get_many(names)
+    return len(found) == len(names) and not any(set(logged) & keys for logged in found.values())

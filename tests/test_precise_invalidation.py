@@ -1,0 +1,279 @@
+"""A change invalidates, and purges in front, exactly the pages that show it (issue 23).
+
+Every test warms the same pages, makes one kind of change as an editor would (committed, so
+what follows a change runs), then asks: the pages that show what changed are rendered again
+(and were handed to the purger), the others are still answered from the cache with no query.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from sitewide.models import PendingInvalidation, SiteSettings
+from sitewide.purge import Purger
+
+PURGED = []
+
+
+class RecordingPurger(Purger):
+    def purge(self, keys, urls):
+        PURGED.extend(urls)
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_with_a_purger(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.PAGE_PURGER = f"{__name__}.RecordingPurger"
+    PURGED.clear()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def site(db, live_article, make_article, make_author, make_tag, make_series, committed):
+    with committed():  # what follows the making of the site is done before the test
+        SiteSettings.load()
+        databases = make_tag(slug="databases", name_en="Databases")
+        live_article.tags.set([databases])
+        other = make_author(name="Bo Other", slug="bo-other")
+        frontend = make_tag(slug="frontend", name_en="Frontend")
+        make_article(title_en="Grid layouts", slug="grid", author=other, tags=[frontend])
+        make_series(parts=2)
+    return live_article
+
+
+A = "/en/posts/pool-sizing/"
+A_RU = "/ru/posts/pool-sizing/"
+B = "/en/posts/grid/"
+HUB = "/en/"
+TAG_A = "/en/tags/databases/"
+TAG_B = "/en/tags/frontend/"
+AUTHOR_A = "/en/authors/ada-writer/"
+AUTHOR_B = "/en/authors/bo-other/"
+SERIES = "/en/series/guide/"
+PART = "/en/posts/guide-part-2/"
+PAGES = [A, A_RU, B, HUB, TAG_A, TAG_B, AUTHOR_A, AUTHOR_B, SERIES, PART]
+
+
+def warm(client):
+    for url in PAGES:
+        client.get(url)
+    assert {url: client.get(url)["X-Page-Cache"] for url in PAGES} == dict.fromkeys(PAGES, "hit")
+    PURGED.clear()
+
+
+def outcome(client, django_assert_num_queries):
+    """{url: "hit" | "miss" | status} after the change; a hit runs no query."""
+    found = {}
+    for url in PAGES:
+        response = client.get(url)
+        if response.status_code != 200:
+            found[url] = response.status_code
+        elif response["X-Page-Cache"] == "hit":
+            with django_assert_num_queries(0):
+                assert client.get(url)["X-Page-Cache"] == "hit"
+            found[url] = "hit"
+        else:
+            found[url] = "miss"
+    return found
+
+
+def purged_paths():
+    return {url.split("testserver", 1)[1] for url in PURGED}
+
+
+def check(client, django_assert_num_queries, changed_pages, gone=()):
+    found = outcome(client, django_assert_num_queries)
+    expected = {
+        url: 404 if url in gone else "miss" if url in changed_pages else "hit" for url in PAGES
+    }
+    assert found == expected
+    # The proxies are told of the same pages (and of none that still show the same).
+    assert purged_paths() & set(PAGES) == set(changed_pages) | set(gone)
+    assert not PendingInvalidation.objects.exists()
+
+
+def test_an_edit_invalidates_the_article_and_the_lists_that_show_it(
+    client, site, committed, django_assert_num_queries
+):
+    warm(client)
+    site.title_en = "Pool sizing, revised"
+    with committed():
+        site.save()
+    # The related reading of the series parts (same author) shows it too.
+    check(client, django_assert_num_queries, {A, A_RU, HUB, TAG_A, AUTHOR_A, PART})
+
+
+def test_unpublishing_takes_the_article_out_of_its_lists(
+    client, site, committed, django_assert_num_queries
+):
+    warm(client)
+    site.status = Article.Status.DRAFT
+    with committed():
+        site.save()
+    # The series page names the same author, whose key stands for the author's list too.
+    check(client, django_assert_num_queries, {HUB, AUTHOR_A, PART, SERIES}, gone={A, A_RU, TAG_A})
+
+
+def test_deleting_is_unpublishing(client, site, committed, django_assert_num_queries):
+    warm(client)
+    with committed():
+        site.delete()
+    # The series page names the same author, whose key stands for the author's list too.
+    check(client, django_assert_num_queries, {HUB, AUTHOR_A, PART, SERIES}, gone={A, A_RU, TAG_A})
+
+
+def test_publishing_touches_its_author_tags_and_lists_only(
+    client, site, committed, make_article, django_assert_num_queries
+):
+    from articles.models import Author, Tag
+
+    warm(client)
+    with committed():
+        make_article(
+            title_en="Flexbox",
+            author=Author.objects.get(slug="bo-other"),
+            tags=[Tag.objects.get(slug="frontend")],
+        )
+    # The other article shares its author and tag: its related reading may change.
+    check(client, django_assert_num_queries, {HUB, TAG_B, AUTHOR_B, B})
+
+
+def test_scheduling_touches_the_same_pages_and_they_end_at_its_second(
+    client, site, committed, make_article, clock, django_assert_num_queries
+):
+    from articles.models import Author, Tag
+
+    warm(client)
+    due = timezone.now() + timedelta(seconds=30)
+    with committed():
+        make_article(
+            title_en="Coming soon",
+            slug="soon",
+            published_at=due,
+            author=Author.objects.get(slug="bo-other"),
+            tags=[Tag.objects.get(slug="frontend")],
+        )
+    check(client, django_assert_num_queries, {HUB, TAG_B, AUTHOR_B, B})
+    clock.move_to(due)
+    assert "Coming soon" in client.get(HUB).content.decode()
+    assert "Coming soon" in client.get(TAG_B).content.decode()
+
+
+def test_a_translation_invalidates_the_article_and_the_lists(
+    client, site, committed, django_assert_num_queries
+):
+    warm(client)
+    site.title_ru = "Размер пула"
+    with committed():
+        site.save()
+    check(client, django_assert_num_queries, {A, A_RU, HUB, TAG_A, AUTHOR_A, PART})
+    assert "Размер пула" in client.get(A_RU).content.decode()
+
+
+def test_a_series_order_invalidates_the_series_and_its_parts(
+    client, site, committed, django_assert_num_queries
+):
+    from series.models import Series
+
+    warm(client)
+    series = Series.objects.get()
+    with committed():
+        series.renumber(list(series.parts.order_by("-position")))
+    found = outcome(client, django_assert_num_queries)
+    assert found[SERIES] == found[PART] == found[HUB] == "miss"
+    assert found[B] == found[TAG_B] == found[AUTHOR_B] == "hit"
+
+
+def test_a_renamed_tag_invalidates_the_pages_that_name_it(
+    client, site, committed, django_assert_num_queries
+):
+    from articles.models import Tag
+
+    warm(client)
+    tag = Tag.objects.get(slug="databases")
+    tag.name_en = "Data stores"
+    with committed():
+        tag.save()
+    found = outcome(client, django_assert_num_queries)
+    assert found[TAG_A] == found[A] == "miss"
+    assert found[B] == found[TAG_B] == found[AUTHOR_B] == found[SERIES] == "hit"
+    assert "Data stores" in client.get(A).content.decode()
+
+
+def test_an_author_bio_invalidates_the_authors_pages_only(
+    client, site, committed, django_assert_num_queries
+):
+    warm(client)
+    site.author.bio_en = "Now writes about queues."
+    with committed():
+        site.author.save()
+    found = outcome(client, django_assert_num_queries)
+    assert found[AUTHOR_A] == found[A] == "miss"
+    assert found[B] == found[TAG_B] == found[AUTHOR_B] == "hit"
+
+
+def test_site_settings_are_on_every_page(client, site, committed, django_assert_num_queries):
+    warm(client)
+    row = SiteSettings.load()
+    row.name_en = "Renamed blog"
+    with committed():
+        row.save()
+    check(client, django_assert_num_queries, set(PAGES))
+
+
+def test_a_new_subscriber_figure_is_on_every_page(
+    client, site, committed, django_assert_num_queries
+):
+    from newsletter.models import Subscriber, refresh_confirmed_count
+
+    Subscriber.objects.bulk_create(
+        Subscriber(email=f"r{n}@example.com", status="confirmed") for n in range(19)
+    )
+    refresh_confirmed_count()
+    warm(client)
+    with committed():
+        Subscriber.objects.create(email="r19@example.com", status="confirmed")  # 10+ → 20+
+    check(client, django_assert_num_queries, set(PAGES))
+    warm(client)
+    with committed():
+        Subscriber.objects.create(email="r20@example.com", status="confirmed")  # still 20+
+    check(client, django_assert_num_queries, set())
+
+
+class FailingPurger(Purger):
+    def purge(self, keys, urls):
+        raise OSError("nginx is not answering")
+
+
+def test_a_failed_purge_is_kept_logged_and_retried_and_never_blocks_the_save(
+    client, site, committed, settings, caplog
+):
+    from sitewide.tasks import deliver_invalidations
+
+    warm(client)
+    settings.PAGE_PURGER = f"{__name__}.FailingPurger"
+    site.title_en = "Saved while nginx was away"
+    with committed():
+        site.save()  # returns: the purge failed on the worker, not here
+    # The page cache has the change already; only the proxy's purge waits.
+    assert "Saved while nginx was away" in client.get(A).content.decode()
+    [pending] = [
+        row for row in PendingInvalidation.objects.all() if f"article:{site.pk}" in row.keys
+    ]
+    assert pending.delivered
+    assert pending.attempts == 1
+    assert "nginx is not answering" in pending.error
+    assert A in {url.split("testserver", 1)[1] for url in pending.urls}
+    assert "retrying" in caplog.text
+
+    settings.PAGE_PURGER = f"{__name__}.RecordingPurger"
+    PendingInvalidation.objects.update(retry_at=None)
+    deliver_invalidations()
+    assert not PendingInvalidation.objects.exists()
+    assert A in purged_paths()
