@@ -152,10 +152,10 @@ def issue(make_article, make_subscriber):
 def start_worker(tmp_path):
     started = []
 
-    def start(smtp_port):
+    def start(smtp_port, database=None):
         env = {
             **os.environ,
-            "DATABASE_URL": database_url(),
+            "DATABASE_URL": database or database_url(),
             "DB_CONN_MAX_AGE": "0",
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(smtp_port),
@@ -182,6 +182,7 @@ def start_worker(tmp_path):
             stderr=subprocess.STDOUT,
         )
         started.append((process, log))
+        process.log = log.name
         return process
 
     yield start
@@ -296,3 +297,87 @@ def test_killed_after_the_final_dot_before_the_answer_the_message_is_unknown_not
     assert sink.sink.received == everyone_once()  # that one too, once
     assert states() == Counter({Delivery.Status.SENT: 5, Delivery.Status.UNKNOWN: 1})
     assert Delivery.objects.get(status=Delivery.Status.UNKNOWN).subscriber.email == taken
+
+
+class DatabaseLine:
+    """A TCP proxy in front of PostgreSQL that can be cut (every connection dropped, new ones
+    refused) and restored on the same port, as a database restart or a network blip does."""
+
+    def __init__(self, host, port):
+        self.upstream = (host, port)
+        self.port = None
+        self.open_sockets = []
+        self.lock = threading.Lock()
+        self.restore()
+
+    def restore(self):
+        self.listener = socket.create_server(("127.0.0.1", self.port or 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def cut(self):
+        self.listener.close()
+        with self.lock:
+            sockets, self.open_sockets = self.open_sockets, []
+        _shut(*sockets)
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _address = listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            with self.lock:
+                self.open_sockets += [client, server]
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    def _pump(self, source, target):
+        while chunk := _receive(source):
+            try:
+                target.sendall(chunk)
+            except OSError:
+                break
+        _shut(source, target)
+
+
+def test_a_database_outage_mid_sending_resumes_by_itself_within_seconds(
+    issue, make_subscriber, start_worker, sink
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: the outage is a cut TCP line to the database server")
+    for number in range(6, 30):
+        make_subscriber(email=f"reader{number}@example.com")
+    settings = connection.settings_dict
+    line = DatabaseLine(settings["HOST"] or "127.0.0.1", int(settings["PORT"] or 5432))
+    through_line = database_url().replace(f":{settings['PORT'] or 5432}/", f":{line.port}/")
+    sink.sink.delay = 0.05
+    issue.send_now()
+    worker = start_worker(sink.port, through_line)
+    sink.wait_for(5)
+
+    line.cut()
+    time.sleep(3)  # the outage itself
+    line.restore()
+    restored = time.monotonic()
+    while Issue.objects.get(pk=issue.pk).status != Issue.Status.SENT:
+        waited = time.monotonic() - restored
+        assert waited < 20, f"not sent {waited:.0f} s after the outage: {issue.progress()}"
+        time.sleep(0.1)
+    with open(worker.log) as log:
+        assert "Database unavailable" in log.read()  # it did live through the outage
+
+    received = sink.sink.received
+    assert max(received.values()) == 1
+    by_state = states()
+    # A database cut between a message's final dot and its answer's record is the one case
+    # that stays unknown; everything else arrived once.
+    assert by_state[Delivery.Status.UNKNOWN] <= 1
+    assert by_state[Delivery.Status.SENT] + by_state[Delivery.Status.UNKNOWN] == 30
+    assert set(received) >= set(
+        Delivery.objects.filter(status=Delivery.Status.SENT).values_list(
+            "subscriber__email", flat=True
+        )
+    )
+    line.cut()
