@@ -250,8 +250,8 @@ class Batch:
 
     def _deliver(self, delivery, message):
         """None when the message left; else what went wrong, after one reconnection."""
-        self.dot_sent = False
         for _try in range(2):
+            self.dot_sent = False
             try:
                 if self.connection is None:
                     self.connection = get_connection()
