@@ -1,3 +1,4 @@
+import hashlib
 from datetime import MAXYEAR, MINYEAR
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.db.models.functions import Coalesce, ExtractYear, Lower, NullIf
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,23 +21,43 @@ from articles.querysets import live_q
 from articles.related import related_articles
 from sitewide.metadata import listing_meta
 from sitewide.models import SiteSettings
-from sitewide.pagestore import shows_only_what_it_loads
+from sitewide.pagestore import kept, shows_only_what_it_loads
 
 PAGE_SIZE = 10
 
 
-def paginate(request, articles, per_page=PAGE_SIZE):
+class KeptCountPaginator(Paginator):
+    """A paginator whose count is worked out once per change to the list (`kept`)."""
+
+    def __init__(self, object_list, per_page, name, count_keys):
+        super().__init__(object_list, per_page)
+        self.name = name
+        self.count_keys = count_keys
+
+    @cached_property
+    def count(self):
+        return kept(self.name, self.count_keys, self.object_list.count)
+
+
+def paginate(request, articles, per_page=PAGE_SIZE, count_keys=None):
     """One page of a listing; a bad or out-of-range ?page= is a 404, not a 500.
 
     For a queryset, the page's ids are picked in a subquery that skips over narrow index
     entries, and only those rows are read in full with their joins: page 50 costs what
     page 1 costs. Search results are a ranked sequence that loads only its page already.
+    With `count_keys` (the keys whose change can change the list: `list:en`, `tag:3`), the
+    list's length is counted once per change to them, not on every render.
     """
     is_queryset = isinstance(articles, QuerySet)
     try:
-        page = Paginator(articles.values("pk") if is_queryset else articles, per_page).page(
-            request.GET.get("page") or 1
-        )
+        rows = articles.values("pk") if is_queryset else articles
+        if is_queryset and count_keys:
+            # Every page of one list (its address without ?page=) shares its count.
+            path = hashlib.md5(request.path_info.encode(), usedforsecurity=False).hexdigest()
+            paginator = KeptCountPaginator(rows, per_page, f"count:{path}", count_keys)
+        else:
+            paginator = Paginator(rows, per_page)
+        page = paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
         raise Http404(str(error)) from error
     if is_queryset:
@@ -142,7 +164,9 @@ def author_index(request):
 def tag_detail(request, slug):
     shows_only_what_it_loads()  # its list is the tag's (`tag:3`)
     tag = get_object_or_404(Tag, slug=slug)
-    page = paginate(request, Article.objects.listing().filter(tags=tag))
+    page = paginate(
+        request, Article.objects.listing().filter(tags=tag), count_keys=[f"tag:{tag.pk}"]
+    )
     if not page.object_list:
         # A tag with nothing live says nothing public, not even that it exists.
         raise Http404("No live article has this tag.")
@@ -180,7 +204,7 @@ def archive_year(request, year):
     if not MINYEAR <= year <= MAXYEAR:
         raise Http404("No such year.")
     articles = Article.objects.listing().filter(published_at__year=year)
-    page = paginate(request, articles)
+    page = paginate(request, articles, count_keys=[f"list:{get_language()}"])
     if not page.paginator.count:
         raise Http404("Nothing was published that year.")
     meta = listing_meta(
@@ -201,7 +225,8 @@ def archive_year(request, year):
 def author_detail(request, slug):
     shows_only_what_it_loads()  # its list is the author's (`author:2`)
     author = get_object_or_404(Author, slug=slug)
-    page = paginate(request, Article.objects.listing().filter(author=author))
+    articles = Article.objects.listing().filter(author=author)
+    page = paginate(request, articles, count_keys=[f"author:{author.pk}"])
     if not page.object_list:
         # Someone with nothing live (an editor, an author before their first article) has no
         # public page.

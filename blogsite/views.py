@@ -16,6 +16,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
@@ -33,7 +34,7 @@ HUB_SERIES = 4
 
 def home(request):
     articles = Article.objects.listing().select_related("series_part__series")
-    page = paginate(request, articles)
+    page = paginate(request, articles, count_keys=[f"list:{get_language()}"])
     site = SiteSettings.load()
     context = {
         "page": page,

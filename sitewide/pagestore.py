@@ -17,7 +17,9 @@ show it, for the proxies in front (sitewide/purge.py), which cannot check versio
 """
 
 import contextvars
+import hashlib
 import logging
+import math
 import time
 
 from django.core.cache import cache
@@ -204,3 +206,28 @@ def unchanged_since(start, keys):
     names = [log_key(number) for number in range(start + 1, now + 1)]
     found = cache.get_many(names)
     return len(found) == len(names) and not any(set(logged) & keys for logged in found.values())
+
+
+KEPT_SECONDS = 3600
+
+
+def kept(name, keys, compute):
+    """`compute()` (a list's count, say), worked out once per version of `keys` and kept until
+    one of them changes or the next scheduled publication, whichever comes first: a count
+    that grows with the archive is not paid for on every render."""
+    from sitewide.pagecache import next_publication_timestamp
+
+    versions = current_versions(keys)
+    if None in versions.values():
+        return compute()  # the cache is away: nothing can be trusted to be current
+    now = time.time()
+    lifetime = min(KEPT_SECONDS, next_publication_timestamp(sequence(), now) - now)
+    if lifetime < 1:
+        return compute()
+    signature = repr(sorted(versions.items())).encode()
+    key = f"kept:{name}:{hashlib.md5(signature, usedforsecurity=False).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, math.floor(lifetime))
+    return value
