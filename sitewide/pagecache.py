@@ -160,19 +160,12 @@ def look_up(request, language):
     key = page_key(request, language)
     if undelivered_changes():
         return key, None, None
-    # With the page cache off, the sequence still keys the next publication's time.
-    wanted = (
-        [pagestore.SEQUENCE_KEY, key] if settings.PAGE_CACHE_SECONDS else [pagestore.SEQUENCE_KEY]
-    )
-    found = cache.get_many(wanted)
-    sequence = found.get(pagestore.SEQUENCE_KEY)
+    if not settings.PAGE_CACHE_SECONDS:
+        # With the page cache off, the sequence still keys the next publication's time.
+        return key, pagestore.sequence_started(), None
+    sequence, entry = pagestore.fetch(key)
     if sequence is None:
-        cache.add(pagestore.SEQUENCE_KEY, time.time_ns(), None)
-        sequence = cache.get(pagestore.SEQUENCE_KEY)
-    entry = found.get(key)
-    if entry is not None and not pagestore.is_current(entry.get("versions")):
-        # Kept only for its date: the next copy must look newer than this one.
-        entry = {"modified": entry["modified"], "stale": True}
+        sequence = pagestore.sequence_started()
     return key, sequence, entry
 
 
@@ -186,7 +179,7 @@ def store(request, key, sequence, entry, keys, seconds):
     versions = pagestore.current_versions(keys)
     if None in versions.values() or not pagestore.unchanged_since(sequence, keys):
         return False
-    cache.set(key, {**entry, "versions": versions}, seconds)
+    pagestore.keep(key, entry, versions, seconds)
     lifetime = settings.PAGE_CACHE_SECONDS + settings.SHARED_CACHE_SECONDS
     seconds = lifetime + settings.SHARED_CACHE_STALE_SECONDS + pagestore.URL_INDEX_SLACK_SECONDS
     pagestore.index_urls(keys, request.build_absolute_uri(), seconds)

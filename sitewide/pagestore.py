@@ -120,6 +120,16 @@ def sequence():
     return cache.get(SEQUENCE_KEY)
 
 
+def sequence_started():
+    """The sequence, started (at a value never used before) when missing; None when the
+    cache is away."""
+    found = cache.get(SEQUENCE_KEY)
+    if found is None:
+        cache.add(SEQUENCE_KEY, time.time_ns(), None)
+        found = cache.get(SEQUENCE_KEY)
+    return found
+
+
 def _redis_client():
     inner = getattr(cache, "_cache", None)
     return inner.get_client(write=True) if hasattr(inner, "get_client") else None
@@ -226,8 +236,90 @@ def kept(name, keys, compute):
         return compute()
     signature = repr(sorted(versions.items())).encode()
     key = f"kept:{name}:{hashlib.md5(signature, usedforsecurity=False).hexdigest()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, math.floor(lifetime))
+    found = cache.get(key)
+    # Its end is checked here too, not left to the cache's expiry alone (another clock).
+    if found is not None and found[1] > now:
+        return found[0]
+    value = compute()
+    cache.set(key, (value, now + lifetime), math.floor(lifetime))
     return value
+
+
+# A stored page and the check of its versions, in one round trip: Redis compares each version
+# the page recorded (kept beside it as "key value key value …") with the current one and says
+# whether all still hold. KEYS: the sequence, the page, its check.
+LOOKUP_SCRIPT = """
+local sequence = redis.call('GET', KEYS[1])
+local page = redis.call('GET', KEYS[2])
+local check = redis.call('GET', KEYS[3])
+if not page then return {sequence, false, 0} end
+if not check then return {sequence, page, 0} end
+local name = nil
+for word in string.gmatch(check, '%S+') do
+  if name == nil then
+    name = word
+  else
+    if redis.call('GET', name) ~= word then return {sequence, page, 0} end
+    name = nil
+  end
+end
+return {sequence, page, 1}
+"""
+
+
+def _raw():
+    """(redis client, serializer) when the cache is Redis, else None."""
+    inner = getattr(cache, "_cache", None)
+    if not hasattr(inner, "get_client") or not getattr(cache, "available", True):
+        return None
+    return inner.get_client(write=True), inner._serializer
+
+
+def fetch(page_key):
+    """(sequence, stored page if every version it recorded is current, else None).
+
+    With Redis, one round trip; elsewhere (tests' local memory), two."""
+    raw = _raw()
+    if raw is None:
+        found = cache.get_many([SEQUENCE_KEY, page_key])
+        entry = found.get(page_key)
+        if entry is not None and not is_current(entry.get("versions")):
+            entry = {"modified": entry["modified"], "stale": True}
+        return found.get(SEQUENCE_KEY), entry
+    client, serializer = raw
+    keys = [cache.make_and_validate_key(name) for name in (SEQUENCE_KEY, page_key)]
+    keys.append(keys[1] + ":check")
+
+    sequence, blob, current = guarded(lambda: client.eval(LOOKUP_SCRIPT, 3, *keys), [None, None, 0])
+    entry = serializer.loads(blob) if blob else None
+    if entry is not None and not current:
+        # Kept only for its date: the next copy must look newer than this one.
+        entry = {"modified": entry["modified"], "stale": True}
+    return (int(sequence) if sequence is not None else None), entry
+
+
+def guarded(call, default):
+    """A raw Redis call that fails open like every other cache call."""
+    guard = getattr(cache, "_guard", None)
+    return guard(call, default) if guard else call()
+
+
+def keep(page_key, entry, versions, seconds):
+    """Stores the page and, beside it, the check of its versions that `fetch` runs."""
+    raw = _raw()
+    if raw is None:
+        cache.set(page_key, {**entry, "versions": versions}, seconds)
+        return
+    client, serializer = raw
+    name = cache.make_and_validate_key(page_key)
+    check = " ".join(
+        f"{cache.make_and_validate_key(key)} {value}" for key, value in versions.items()
+    )
+
+    def run():
+        with client.pipeline(transaction=True) as pipe:
+            pipe.set(name, serializer.dumps({**entry, "versions": versions}), ex=seconds)
+            pipe.set(name + ":check", check, ex=seconds)
+            pipe.execute()
+
+    guarded(run, None)
