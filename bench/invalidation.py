@@ -28,13 +28,11 @@ def main():
     from django.conf import settings
     from django.core.cache import cache
     from django.db import transaction
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.utils import timezone
 
     from articles.models import Article, Author, Tag
     from series.models import Series
-
-    from django.test import override_settings
 
     # What follows a change runs here and now (as the worker would), without drawing cards.
     override_settings(
