@@ -91,6 +91,10 @@ class Tag(ChangeAnnouncing):
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
+    def change_keys(self):
+        # The lists too: the tag lists kept for search name it (blogsite/search.py).
+        return [f"tag:{self.pk}", *list_keys()]
+
 
 class Article(ChangeAnnouncing):
     class Status(models.TextChoices):

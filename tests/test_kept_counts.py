@@ -70,3 +70,22 @@ def test_untagging_counts_the_tag_again(client, make_article, make_tag, committe
     with committed():
         tagged[0].tags.clear()
     assert 'href="?page=2"' not in client.get("/en/tags/databases/").content.decode()
+
+
+def test_search_reads_the_kept_tags_and_series_and_sees_a_rename(
+    client, make_article, make_tag, committed
+):
+    tag = make_tag(slug="pools", name_en="Pools")
+    make_article(title_en="Pool sizing", tags=[tag])
+    assert "Pools</a> (1)" in client.get("/en/search/?q=pools").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/en/search/?q=pools")
+    # The result cards' tags are read; the live tags and series are not counted again.
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    tag.name_en = "Pools renamed"
+    with committed():
+        tag.save()
+    assert "Pools renamed</a> (1)" in client.get("/en/search/?q=pools").content.decode()
+    with committed():
+        make_article(title_en="Pool limits", tags=[tag])
+    assert "Pools renamed</a> (2)" in client.get("/en/search/?q=pools").content.decode()
