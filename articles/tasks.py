@@ -35,7 +35,7 @@ def draw_article_cards(keys):
 def make_article_renditions(keys):
     """Cover and body renditions; a page shows the original until they exist."""
     for article in Article.objects.filter(pk__in=ids(keys, "article")):
-        if article.cover_image and not article.cover_width:
+        if article.cover_renditions_missing:
             Article.update_cover_renditions(article.pk)
         # Rendered bodies point at an original only while its renditions are missing.
         if article.body_images():
