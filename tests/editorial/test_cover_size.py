@@ -10,7 +10,7 @@ from image_samples import image_bytes
 
 from articles.models import Article
 
-BEFORE = [("articles", "0011_article_renderer_version")]
+BEFORE = [("articles", "0012_i28_demo_covers_unguessable")]
 
 
 def migrate(targets):

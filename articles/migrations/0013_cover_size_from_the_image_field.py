@@ -31,7 +31,7 @@ def keep_sizes_and_renditions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0011_article_renderer_version"),
+        ("articles", "0012_i28_demo_covers_unguessable"),
     ]
 
     operations = [
