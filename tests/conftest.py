@@ -34,6 +34,10 @@ def pytest_configure(config):
     # Parallel workers (pytest-xdist) share one Redis database: each keeps its own keys, and
     # the processes it starts (task workers, app servers) inherit them through the environment.
     worker = os.environ.get("PYTEST_XDIST_WORKER")
+    # The real hasher spends a quarter of a CPU second on each password it stores or checks,
+    # on purpose; a test user's password guards nothing. (Processes a test starts, the app
+    # servers and `createsuperuser`, keep the real hashers of blogsite.settings.)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache_settings = settings.CACHES["default"]
     if worker and uses_redis(cache_settings):
         cache_settings["KEY_PREFIX"] = f"{cache_settings.get('KEY_PREFIX', '')}-{worker}"
