@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import demo_snapshot
+import migrated_template
 import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -24,6 +25,23 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(django_db_keepdb, django_db_modify_db_settings, request):
+    """On SQLite each worker starts from a copy of the database its migrations made last time
+    (tests/migrated_template.py); Django's setup then runs `migrate` over it, which finds
+    nothing to do unless a migration is new."""
+    if django_db_keepdb:  # --reuse-db
+        return True
+    return migrated_template.restore(request.config)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_keepdb, request):
+    if not django_db_keepdb:
+        migrated_template.save(request.config)
+    return django_db_setup
 
 
 def uses_redis(cache_settings):
