@@ -75,10 +75,13 @@ node_modules/.installed: package.json package-lock.json
 # once (an import, a server) is set up once. PYTEST_WORKERS= runs in one process.
 PYTEST_WORKERS ?= -n auto --dist loadscope
 
+# Compiled modules are kept for the test run even where PYTHONDONTWRITEBYTECODE is set (as on
+# the shared machines): every worker and every process a test starts would otherwise compile
+# the project, and pytest rewrite every test module, again.
 test: install chromium hugo node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
