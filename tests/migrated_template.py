@@ -7,10 +7,9 @@ every migration file of every installed app (ours and the libraries'), so a chan
 added migration makes a new template. Django's setup still runs `migrate` over the copy (a
 few queries when nothing is new) and the post-migrate steps (content types, permissions).
 
-The migrations themselves still run from an empty database: whenever the key changes, in
-tests/security/test_security_sqlite_concurrency.py (`manage.py migrate` on a new file) and
-in tests/hugo_import/test_hugo_runs.py; tests/sitewide/test_sitewide_settings_move.py runs
-them backwards and forwards.
+The migrations themselves still run from an empty database: whenever the key changes, and
+in tests/security/test_security_sqlite_concurrency.py (`manage.py migrate` on a new file);
+tests/sitewide/test_sitewide_settings_move.py runs them backwards and forwards.
 """
 
 import hashlib
@@ -44,7 +43,7 @@ def migrations_key():
 def template_path(config):
     """Where this set of migrations' template lives; None when it cannot be kept."""
     database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.sqlite3" or config.cache is None:
+    if database["ENGINE"] != "django.db.backends.sqlite3" or getattr(config, "cache", None) is None:
         return None
     if not database.get("TEST", {}).get("NAME"):
         return None  # an in-memory test database: nothing to copy into
@@ -59,12 +58,13 @@ def copy(source, target):
     copy_.close()
 
 
-def restore(config):
-    """Copy the template into this worker's test database; False when there is none yet."""
+def restore(config, target=None):
+    """Copy the template into this worker's test database (or into `target`, a new SQLite
+    file); False when there is none yet."""
     template = template_path(config)
     if template is None or not template.exists():
         return False
-    target = Path(settings.DATABASES["default"]["TEST"]["NAME"])
+    target = Path(target or settings.DATABASES["default"]["TEST"]["NAME"])
     for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
         leftover.unlink(missing_ok=True)
     copy(template, target)
