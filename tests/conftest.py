@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import demo_snapshot
 import migrated_template
+import module_order
 import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -48,7 +49,13 @@ def uses_redis(cache_settings):
     return str(cache_settings.get("LOCATION", "")).startswith(("redis://", "rediss://"))
 
 
+def pytest_collection_modifyitems(config, items):
+    module_order.reorder(config, items)
+
+
 def pytest_configure(config):
+    if module_order.records(config):
+        config.pluginmanager.register(module_order.Recorder(config), "module_order_recorder")
     # Parallel workers (pytest-xdist) share one Redis database: each keeps its own keys, and
     # the processes it starts (task workers, app servers) inherit them through the environment.
     worker = os.environ.get("PYTEST_XDIST_WORKER")
