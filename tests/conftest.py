@@ -1,4 +1,3 @@
-import itertools
 import os
 import re
 from datetime import timedelta
@@ -12,11 +11,10 @@ from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone, translation
+from factories import new_article, new_author, new_tag
 
-from articles.models import Article, Author, Tag
+from articles.models import Article
 from sitewide.cache import UNREACHABLE
-
-_sequence = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
@@ -170,13 +168,7 @@ def clock(time_machine):
 
 @pytest.fixture
 def make_author(db):
-    def make(**fields):
-        number = next(_sequence)
-        fields.setdefault("name", f"Author {number}")
-        fields.setdefault("slug", f"author-{number}")
-        return Author.objects.create(**fields)
-
-    return make
+    return new_author
 
 
 @pytest.fixture
@@ -186,39 +178,17 @@ def author(make_author):
 
 @pytest.fixture
 def make_tag(db):
-    def make(**fields):
-        number = next(_sequence)
-        fields.setdefault("name_en", f"Tag {number}")
-        fields.setdefault("slug", f"tag-{number}")
-        return Tag.objects.create(**fields)
-
-    return make
+    return new_tag
 
 
 @pytest.fixture
-def make_article(db, make_author, django_capture_on_commit_callbacks):
+def make_article(db, make_author):
     """An article, live by default; pass status/published_at for drafts and scheduled ones.
 
     What runs after the commit (the search index, the social image) runs before it returns,
     as it would outside the test's transaction.
     """
-
-    def make(tags=(), **fields):
-        number = next(_sequence)
-        fields.setdefault("title_en", f"Article {number}")
-        fields.setdefault("slug", f"article-{number}")
-        fields.setdefault("summary_en", f"Summary of article {number}.")
-        fields.setdefault("body_en", f"## First\n\nBody of article {number}.\n\n## Second\n\nMore.")
-        fields.setdefault("status", Article.Status.PUBLISHED)
-        fields.setdefault("published_at", timezone.now() - timedelta(days=number))
-        if "author" not in fields:
-            fields["author"] = make_author()
-        with django_capture_on_commit_callbacks(execute=True):
-            article = Article.objects.create(**fields)
-            article.tags.set(tags)
-        return article
-
-    return make
+    return new_article
 
 
 @pytest.fixture
@@ -271,22 +241,57 @@ def load_demo():
     call_command("load_demo_series", verbosity=0)
 
 
-@pytest.fixture(scope="session")
-def demo_content_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo content loaded once per session (per xdist worker); see tests/demo_snapshot.py."""
-    media = tmp_path_factory.mktemp("demo-media")
-    # What follows each change (the search index above all) runs at once, as in every test.
+def as_in_every_test(media):
+    """The settings each test runs with (the autouse fixtures above) for rows made outside a
+    test: what follows each change (the search index above all) runs at once."""
     tasks = {
         **settings.TASKS,
         "changes": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     }
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            MEDIA_ROOT=media, SOCIAL_IMAGES=False, TASKS=tasks, CONTENT_CHANGE_TASKS="changes"
-        ),
-    ):
+    return override_settings(
+        MEDIA_ROOT=media,
+        SOCIAL_IMAGES=False,
+        TASKS=tasks,
+        CONTENT_CHANGE_TASKS="changes",
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_content_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo content loaded once per session (per xdist worker); see tests/demo_snapshot.py."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), as_in_every_test(media):
         return demo_snapshot.take(load_demo, media)
+
+
+@pytest.fixture(scope="module")
+def made_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Rows that many tests of a module start from, made once for the module.
+
+    `made_once(key, make)` runs `make()` the first time (with the plain factories
+    `new_article`, `new_author`, `new_tag`), keeps the rows it wrote (tests/demo_snapshot.py)
+    and gives each test a copy of them, rolled back with the test; it returns what `make`
+    returned the first time. Call it inside a test (its `db` fixture on).
+    """
+    taken = {}
+
+    def copy_of(key, make):
+        if key not in taken:
+            media = tmp_path_factory.mktemp("made-once-media")
+            result = []
+            with (
+                django_db_blocker.unblock(),
+                as_in_every_test(media),
+                override_settings(SITE_URL="http://testserver"),
+                translation.override("en"),
+            ):
+                snapshot = demo_snapshot.take(lambda: result.append(make()), media)
+            taken[key] = snapshot, result[0]
+        snapshot, made = taken[key]
+        demo_snapshot.restore(snapshot, settings.MEDIA_ROOT)
+        return made
+
+    return copy_of
 
 
 @pytest.fixture
