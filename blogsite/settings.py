@@ -237,7 +237,8 @@ PREVIEW_LINK_MAX_AGE_DAYS = int(os.environ.get("PREVIEW_LINK_MAX_AGE_DAYS", "7")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend, telling the newsletter when a message's final dot goes out.
+    "newsletter.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
@@ -275,9 +276,10 @@ NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "100"))
 NEWSLETTER_RETRY_DELAY = int(os.environ.get("NEWSLETTER_RETRY_DELAY", "60"))
 NEWSLETTER_RETRY_MAX_DELAY = int(os.environ.get("NEWSLETTER_RETRY_MAX_DELAY", "1800"))
 NEWSLETTER_RETRY_WINDOW = int(os.environ.get("NEWSLETTER_RETRY_WINDOW", str(6 * 60 * 60)))
-# How long a worker's claim on a batch lasts; after a crash (kill -9) the next worker takes
-# the sending over this many seconds later, by itself.
-NEWSLETTER_LEASE_SECONDS = int(os.environ.get("NEWSLETTER_LEASE_SECONDS", "120"))
+# How long a worker's claim on a batch lasts without renewal (a live worker renews it every
+# third of it); after a crash (kill -9) the next worker takes the sending over at most this
+# many seconds later, by itself.
+NEWSLETTER_LEASE_SECONDS = int(os.environ.get("NEWSLETTER_LEASE_SECONDS", "20"))
 NEWSLETTER_SOFT_BOUNCE_LIMIT = int(os.environ.get("NEWSLETTER_SOFT_BOUNCE_LIMIT", "3"))
 # At most one confirmation email per address in this window, whatever the number of signups.
 NEWSLETTER_CONFIRMATION_WINDOW = int(os.environ.get("NEWSLETTER_CONFIRMATION_WINDOW", "3600"))
@@ -329,6 +331,31 @@ CONTENT_CHANGE_TASKS = "default"
 # because no proxy can be told of a change: see deploy/nginx.conf for why this is enough.
 SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "1"))
 SHARED_CACHE_STALE_SECONDS = int(os.environ.get("SHARED_CACHE_STALE_SECONDS", "1"))
+# How long proxies may keep a 404 or 301 (a withdrawn or moved page): short, so a publish
+# replaces it at once even where no purge reaches, long enough that a hot 404 costs nothing.
+SHARED_CACHE_ERROR_SECONDS = int(os.environ.get("SHARED_CACHE_ERROR_SECONDS", "1"))
+# The query parameters some view reads (pagination, search, the Content API, WebFinger, the
+# login's and language switcher's next). Any other (utm_*, cache busters) is dropped from an
+# anonymous read before the cache or a view sees it: the canonical page is answered, and no
+# new cache entry is made. A view that reads a new parameter adds it here (and to the same
+# list in deploy/nginx.conf, which lets nginx keep only addresses made of these).
+PAGE_CACHE_QUERY_PARAMETERS = frozenset(
+    {
+        "page",
+        "q",
+        "next",
+        "lang",
+        "fields",
+        "include",
+        "formats",
+        "limit",
+        "tag",
+        "series",
+        "author",
+        "published_after",
+        "resource",
+    }
+)
 
 # The Content API (/api/v1/) is public and read-only: any site may GET it from a browser.
 CORS_URLS_REGEX = r"^/api/"

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from articles.admin import ArticleAdmin
+from articles.admin import IMAGE_FIELDS, ArticleAdmin
 from series.models import Series, SeriesPart
 
 
@@ -41,6 +41,8 @@ class SeriesAdmin(TabbedTranslationAdmin, MarkdownxModelAdmin):
     search_fields = ["title_en", "title_ru"]
     prepopulated_fields = {"slug": ["title_en"]}
     inlines = [SeriesPartInline]
+    # The cover is checked by content as an article's is (it is stored the same way).
+    formfield_overrides = {**MarkdownxModelAdmin.formfield_overrides, **IMAGE_FIELDS}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(part_count=Count("parts"))
