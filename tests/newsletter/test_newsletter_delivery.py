@@ -168,7 +168,7 @@ def test_a_5xx_fails_that_one_reader_and_the_rest_arrive(
 
 
 def test_a_line_lost_after_the_final_dot_is_unknown_and_not_sent_twice(
-    issue, readers, smtp_server, quick_retries
+    issue, readers, smtp_server, quick_retries, clock
 ):
     everyone = readers(3)
     lost = everyone[1].email
@@ -176,7 +176,7 @@ def test_a_line_lost_after_the_final_dot_is_unknown_and_not_sent_twice(
     smtp_server.sink.silent_after_dot.add(lost)
     issue.send_now()
 
-    run_worker_until_sent(issue)
+    run_worker_until_sent(issue, clock)
 
     assert smtp_server.sink.received == everyone_once(everyone)
     assert Delivery.objects.get(subscriber__email=lost).status == Delivery.Status.UNKNOWN
