@@ -96,6 +96,38 @@ def _cache_clear_keeps_to_this_worker():
         yield
 
 
+WHITENOISE_SETTINGS = [
+    "DEBUG", "STATIC_URL", "STATICFILES_DIRS", "STATICFILES_FINDERS", "INSTALLED_APPS",
+    "WHITENOISE_STATIC_PREFIX", "WHITENOISE_MAX_AGE", "WHITENOISE_ALLOW_ALL_ORIGINS",
+    "WHITENOISE_CHARSET", "WHITENOISE_MIMETYPES", "WHITENOISE_ADD_HEADERS_FUNCTION",
+    "WHITENOISE_INDEX_FILE", "WHITENOISE_IMMUTABLE_FILE_TEST",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once():
+    """WhiteNoise serves the static folders through the finders here (as under `make run`),
+    and its middleware lists and stats every static file when it is made: for every test
+    client, a dozen milliseconds each, thousands of times a run. The files do not change
+    while the tests run, so the list is made once for each set of settings it depends on."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    list_files = WhiteNoiseMiddleware.add_files_from_finders
+    listed = {}
+
+    def add_files_from_finders(self):
+        key = repr([getattr(settings, name, None) for name in WHITENOISE_SETTINGS])
+        if key not in listed:
+            before = dict(self.files)
+            list_files(self)
+            listed[key] = {url: file for url, file in self.files.items() if url not in before}
+        self.files.update(listed[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoiseMiddleware, "add_files_from_finders", add_files_from_finders)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Tests share one cache (Redis on CI): start each from empty.
