@@ -1,3 +1,4 @@
+import functools
 import os
 import re
 from datetime import timedelta
@@ -11,7 +12,7 @@ from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone, translation
-from factories import new_article, new_author, new_tag
+from factories import new_article, new_author, new_series, new_tag
 
 from articles.models import Article
 from sitewide.cache import UNREACHABLE
@@ -248,24 +249,7 @@ def scheduled_article(make_article, author):
 @pytest.fixture
 def make_series(db, make_article, author):
     """A series of live parts, one day apart, in reading order."""
-    from series.models import Series, SeriesPart
-
-    def make(parts=4, slug="guide", **fields):
-        fields.setdefault("title_en", "The guide")
-        fields.setdefault("intro_en", "A guide in **several** parts.")
-        series = Series.objects.create(slug=slug, **fields)
-        start = timezone.now() - timedelta(days=parts + 1)
-        for number in range(1, parts + 1):
-            article = make_article(
-                title_en=f"Guide part {number}",
-                slug=f"{slug}-part-{number}",
-                author=author,
-                published_at=start + timedelta(days=number),
-            )
-            SeriesPart.objects.create(series=series, article=article, position=number)
-        return series
-
-    return make
+    return functools.partial(new_series, author=author)
 
 
 def load_demo():
