@@ -319,12 +319,15 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # given the changed keys. Named here, on top of every app, so no app reaches up for them.
 CONTENT_CHANGE_CONSUMERS = [
     "sitewide.tasks.invalidate_pages",
-    "articles.tasks.refresh_search",
     "articles.tasks.make_article_renditions",
     "articles.tasks.draw_article_cards",
     "series.tasks.draw_series_cards",
     "sitewide.tasks.draw_site_cards",
+    "federation.tasks.federate_changes",
 ]
+# Brought up to date by invalidate_pages before it moves the version: what pages read besides
+# the rows. Refreshed first, one bump drops the pages rendered from the old index.
+CONTENT_CHANGE_REFRESHES = ["articles.search_index.refresh_changed"]
 # The task backend they go to (tests run them at once on their own backend).
 CONTENT_CHANGE_TASKS = "default"
 # The proxy or CDN in front that a change purges (sitewide/purge.py): an adapter's dotted path,
@@ -336,9 +339,7 @@ PAGE_PURGE_TOKEN = os.environ.get("PAGE_PURGE_TOKEN", "")
 PAGE_PURGE_TAG_HEADER = os.environ.get("PAGE_PURGE_TAG_HEADER", "")
 # What public pages allow proxies and CDNs (s-maxage, then stale-while-revalidate): an hour
 # when a change purges them, else a second (nothing could tell the proxy of a change).
-SHARED_CACHE_SECONDS = int(
-    os.environ.get("SHARED_CACHE_SECONDS", "3600" if PAGE_PURGER else "1")
-)
+SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "3600" if PAGE_PURGER else "1"))
 SHARED_CACHE_STALE_SECONDS = int(os.environ.get("SHARED_CACHE_STALE_SECONDS", "1"))
 # How long proxies may keep a 404 or 301 (a withdrawn or moved page): short, so a publish
 # replaces it at once even where no purge reaches, long enough that a hot 404 costs nothing.

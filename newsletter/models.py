@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
-from sitewide.caching import bump_content_version
+from sitewide.changes import changed
 
 # Bump when the signup block's promise changes: each consent records the wording it saw.
 SIGNUP_WORDING_VERSION = "2026-11"
@@ -40,7 +40,7 @@ def refresh_confirmed_count():
     cache.set(CONFIRMED_COUNT_KEY, count, None)
     if shown is not None and friendly_floor(shown) != friendly_floor(count):
         # Every page shows the rounded count in its signup block: only a new figure counts.
-        bump_content_version()
+        changed("subscribers")
     return count
 
 

@@ -10,7 +10,7 @@ from django_tasks import task
 
 from sitewide import pagestore
 from sitewide.cache import CacheUnavailableError
-from sitewide.changes import consumer
+from sitewide.changes import consumer, refreshes
 from sitewide.purge import purger
 from sitewide.social import make_site_images
 
@@ -24,8 +24,9 @@ def page_keys(keys):
     """A change's keys as pages record them (sitewide/pagestore.py)."""
     found = set()
     for key in keys:
-        if key == "settings":
-            found.add(pagestore.EVERYTHING)  # the name and pitch are on every page
+        if key in ("settings", "subscribers"):
+            # The name and pitch, the rounded subscriber count: on every page.
+            found.add(pagestore.EVERYTHING)
         elif key.startswith("rendition:"):
             found.add(key.removeprefix("rendition:"))  # new image sizes in its page
         else:
@@ -39,10 +40,21 @@ def page_keys(keys):
 def invalidate_pages(keys):
     from sitewide.models import PendingInvalidation
 
+    # What pages read besides the rows (the search index) first: the invalidation below then
+    # also drops a search page rendered from the old index.
+    failed = None
+    for refresh in refreshes():
+        try:
+            refresh(keys)
+        except Exception as error:  # re-raised below, after the invalidation
+            failed = error
     # Kept before it is tried: a cache or proxy that is down, or a worker that dies, cannot
     # lose it.
     PendingInvalidation.objects.create(keys=page_keys(keys))
     deliver_invalidations()
+    if failed is not None:
+        # A broken index must not keep pages stale: invalidated already; the queue retries.
+        raise failed
 
 
 @task(priority=50)

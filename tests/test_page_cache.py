@@ -304,7 +304,7 @@ def test_a_new_confirmed_subscriber_count_shows_at_once(client, db, committed):
         Subscriber(email=f"r{n}@example.com", status="confirmed") for n in range(19)
     )
     assert visible(client, "/en/newsletter/", "Join 10+ engineers.")
-    with committed():
+    with committed():  # the new count is announced when the signup commits
         Subscriber.objects.create(email="twentieth@example.com", status="confirmed")
     assert visible(client, "/en/newsletter/", "Join 20+ engineers.")
 
