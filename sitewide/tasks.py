@@ -24,8 +24,8 @@ def page_keys(keys):
     """A change's keys as pages record them (sitewide/pagestore.py)."""
     found = set()
     for key in keys:
-        if key in ("settings", "subscribers"):
-            # The name and pitch, the rounded subscriber count: on every page.
+        if key in ("settings", "subscribers", "all"):
+            # The name and pitch, the rounded subscriber count (on every page); a restore.
             found.add(pagestore.EVERYTHING)
         elif key.startswith("rendition:"):
             found.add(key.removeprefix("rendition:"))  # new image sizes in its page
