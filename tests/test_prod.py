@@ -169,7 +169,9 @@ def test_an_unpublished_article_is_gone_through_nginx_in_under_a_second(prod):
     path = "/en/posts/gone-at-once/"
     published = time.monotonic()
     while "Gone at once" not in get(url, "/en/")[2]:
-        assert time.monotonic() - published < 2
+        # The one worker may first finish drawing the previous test's cards (invalidation
+        # goes first among waiting tasks, but a running task is not interrupted).
+        assert time.monotonic() - published < 5
         time.sleep(0.02)
     get(url, path)
     assert get(url, path)[1]["X-Cache-Status"] == "HIT"
