@@ -57,9 +57,14 @@ def prod(tmp_path_factory):
     """The site as `make prod` runs it, on free ports and in its own database."""
     parts = urlsplit(DATABASE_URL)
     database_url = parts._replace(path=f"{parts.path}_prod_{secrets.token_hex(3)}").geturl()
+    redis = urlsplit(os.environ["REDIS_URL"])
+    # A Redis database of its own: this test process clears its cache between tests (a flush of
+    # its database), which would take the site's record of what nginx holds with it.
+    redis_db = (int(redis.path.lstrip("/") or 0) + 8) % 16
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
+        "REDIS_URL": redis._replace(path=f"/{redis_db}").geturl(),
         "CACHE_KEY_PREFIX": f"prod-test-{secrets.token_hex(4)}",
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
     }
@@ -145,7 +150,7 @@ def test_nginx_keeps_pages_for_an_hour_and_a_publish_purges_them_at_once(prod):
     # Until the worker has done what followed loading the demo, a render may overlap a change
     # and is then kept a second only.
     while "s-maxage=3600" not in fetch(f"{url}/en/")[0]["Cache-Control"]:
-        assert time.monotonic() - settled < 60
+        assert time.monotonic() - settled < 180
         time.sleep(0.2)
     headers, _body = fetch(f"{url}/en/")
     assert headers["X-Cache-Status"] == "HIT"
@@ -169,9 +174,7 @@ def test_an_unpublished_article_is_gone_through_nginx_in_under_a_second(prod):
     path = "/en/posts/gone-at-once/"
     published = time.monotonic()
     while "Gone at once" not in get(url, "/en/")[2]:
-        # The one worker may first finish drawing the previous test's cards (invalidation
-        # goes first among waiting tasks, but a running task is not interrupted).
-        assert time.monotonic() - published < 5
+        assert time.monotonic() - published < 2
         time.sleep(0.02)
     get(url, path)
     assert get(url, path)[1]["X-Cache-Status"] == "HIT"
