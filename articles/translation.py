@@ -6,7 +6,6 @@ from articles.models import Article, Author, Tag
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
     fields = ("title", "summary", "body", "cover_alt", "body_html", "toc_html", "reading_minutes")
-    required_languages = {"en": ("title",)}
 
 
 @register(Author)
@@ -17,4 +16,3 @@ class AuthorTranslationOptions(TranslationOptions):
 @register(Tag)
 class TagTranslationOptions(TranslationOptions):
     fields = ("name",)
-    required_languages = {"en": ("name",)}

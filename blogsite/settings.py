@@ -184,7 +184,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Languages: English is the default and the fallback for untranslated fields.
+# Languages: English is the default; no language is required of an article, series or tag,
+# and a text missing in one language is looked for in the others, in this order.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -196,7 +197,7 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 FORMAT_MODULE_PATH = ["blogsite.formats"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "ru")
-MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": tuple(code for code, _name in LANGUAGES)}
 # The admin's language tabs need jQuery UI: ours (1.13.3, MIT), not a copy from another host.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 

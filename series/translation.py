@@ -6,4 +6,3 @@ from series.models import Series
 @register(Series)
 class SeriesTranslationOptions(TranslationOptions):
     fields = ("title", "intro", "intro_html", "cover_alt")
-    required_languages = {"en": ("title",)}

@@ -10,7 +10,7 @@ def local_story(make_article, make_tag, author):
         slug="local-story",
         title_en="A story for English readers",
         summary_en="Only interesting in English.",
-        hidden_languages="ru",
+        hidden_languages=["ru"],
         tags=[tag],
         author=author,
     )
