@@ -417,7 +417,7 @@ EMAIL_LOCAL_TAIL = re.compile(r"[A-Za-z0-9.+\-_]+$")
 
 
 def _whole_email_addresses(state):
-    """"first_last@example.org" is one address: the "_" before the "@" was taken for an
+    """ "first_last@example.org" is one address: the "_" before the "@" was taken for an
     emphasis mark and left behind the link (mdit-py-plugins' gfm_autolink)."""
     for token in state.tokens:
         children = token.children or []

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, ExtractYear, Lower, NullIf
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language_info, override
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from modeltranslation.utils import build_localized_fieldname as localized
@@ -49,12 +50,37 @@ def article_detail(request, slug):
     ).first()
     if article is None:
         return redirect_old_slug(slug)
+    language = current_language()
+    if not article.shown_in(language):
+        # Not written in this language and kept off its edition: say where it is.
+        return not_in_this_edition(request, article)
     # Kept off this language's listings by an editor: readable, but not for search engines.
-    unlisted = current_language() in article.hidden_languages
-    context = {"article": article, "unlisted": unlisted, **extensions.page_context(article)}
+    unlisted = language in article.hidden_languages
+    context = {
+        "article": article,
+        "unlisted": unlisted,
+        # hreflang alternates: only the languages it is written in.
+        "alternate_languages": article.languages,
+        **extensions.page_context(article),
+    }
     context["meta"] = article_meta(request, SiteSettings.load(), article, context.get("part"))
     context["related"] = related_articles(article)
     return render(request, "article.html", context)
+
+
+def not_in_this_edition(request, article):
+    original = article.original_language
+    with override(original):
+        url = article.get_absolute_url()
+        title = article.title
+    context = {
+        "original_url": url,
+        "original_title": title,
+        "original_language": original,
+        "original_language_name": get_language_info(original)["name_local"],
+        "alternate_languages": article.languages,
+    }
+    return render(request, "articles/not_in_edition.html", context, status=404)
 
 
 def redirect_old_slug(slug):

@@ -184,8 +184,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Languages: English is the default; no language is required of an article, series or tag,
-# and a text missing in one language is looked for in the others, in this order.
+# Languages: English is the default and the fallback for untranslated site texts; content
+# (articles, series, tags, authors) exists in one language or both (sitewide.languages).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -197,7 +197,7 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 FORMAT_MODULE_PATH = ["blogsite.formats"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "ru")
-MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": tuple(code for code, _name in LANGUAGES)}
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # The admin's language tabs need jQuery UI: ours (1.13.3, MIT), not a copy from another host.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 

@@ -1,21 +1,12 @@
 from django import template
 from django.conf import settings
 from django.utils.html import format_html
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
-from modeltranslation.utils import build_localized_fieldname
 
-from sitewide.languages import current_language, fallback_order
+from sitewide.languages import current_language, shown_language
 
 register = template.Library()
-
-
-def shown_language(obj, field):
-    """The language whose text `obj.field` shows on this page: its own, or the first other
-    language that has it (modeltranslation's fallback order)."""
-    for code in fallback_order():
-        if getattr(obj, build_localized_fieldname(field, code), None):
-            return code
-    return None
 
 
 @register.simple_tag
@@ -39,6 +30,13 @@ def fallback_badge(obj, field):
         _("Not translated; the text is in: %(language)s") % {"language": name},
         shown.upper(),
     )
+
+
+@register.simple_tag
+def language_name_of(obj, field):
+    """The name, in itself, of the language `obj.field` is shown in («Русский», «English»)."""
+    shown = shown_language(obj, field)
+    return get_language_info(shown)["name_local"] if shown else ""
 
 
 @register.simple_tag(takes_context=True)
