@@ -32,22 +32,22 @@ def every_row(model):
 @pytest.mark.django_db(transaction=True)
 def test_every_demo_article_comes_through_the_migration_as_it_was(demo_content):
     old = migrate(BEFORE)
-    OldArticle = old.get_model("articles", "Article")
-    articles = list(OldArticle.objects.order_by("pk"))
+    old_articles = old.get_model("articles", "Article")
+    articles = list(old_articles.objects.order_by("pk"))
     assert len(articles) >= 5
     # The demo keeps nothing off an edition: give some articles what editors could have set.
     for number, article in enumerate(articles):
         article.hidden_languages = KEPT_OFF.get(number, "")
-        OldArticle.objects.filter(pk=article.pk).update(hidden_languages=article.hidden_languages)
-    rows_before = every_row(OldArticle)
+        old_articles.objects.filter(pk=article.pk).update(hidden_languages=article.hidden_languages)
+    rows_before = every_row(old_articles)
     tags_before = list(old.get_model("articles", "Tag").objects.order_by("pk").values())
 
     new = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
-    NewArticle = new.get_model("articles", "Article")
-    assert every_row(NewArticle) == rows_before
+    new_articles = new.get_model("articles", "Article")
+    assert every_row(new_articles) == rows_before
     assert list(new.get_model("articles", "Tag").objects.order_by("pk").values()) == tags_before
-    kept_off = dict(NewArticle.objects.values_list("pk", "hidden_languages"))
+    kept_off = dict(new_articles.objects.values_list("pk", "hidden_languages"))
     assert [kept_off[article.pk] for article in articles[:4]] == [["ru"], ["en"], ["en", "ru"], []]
     assert all(codes == [] for pk, codes in kept_off.items() if pk not in
                {article.pk for article in articles[:4]})  # fmt: skip

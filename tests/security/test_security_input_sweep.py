@@ -18,7 +18,7 @@ HOSTILE = {
     "newline and tab": "x\r\nSet-Cookie: a=b\tc",
     "very long": "ю" * 5000,
     "long ascii": "a" * 3000,
-    "operator soup": "!(&|:*<->'\"\\)~^ -- ; /* */ \"unclosed !!! && || :* <-> <2>",
+    "operator soup": '!(&|:*<->\'"\\)~^ -- ; /* */ "unclosed !!! && || :* <-> <2>',
     "tsquery syntax": "a & !b | (c <-> d):* & 'e':A",
     "sql": "' OR '1'='1' -- ; DROP TABLE articles_article; --",
     "markup": '"><script>alert(1)</script><img src=x onerror=alert(1)>',

@@ -21,9 +21,7 @@ def site(make_series, make_article, make_tag, author, scheduled_article, draft_a
     part = Article.objects.get(slug="guide-part-1")
     part.title_ru, part.body_ru = "Часть первая", "Текст."
     part.save()
-    make_article(
-        slug="everywhere", title_ru="Везде", body_ru="Текст.", tags=[tag], author=author
-    )
+    make_article(slug="everywhere", title_ru="Везде", body_ru="Текст.", tags=[tag], author=author)
     make_article(slug="english-only", tags=[tag], author=author, hidden_languages=["ru"])
     make_article(slug="last-year", author=author, published_at=timezone.now() - timedelta(days=400))
     return tag
