@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 from markdownx.models import MarkdownxField
 from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.utils import build_localized_fieldname as localized
 from reversion.admin import VersionAdmin
 
 from articles.admin_filters import StateFilter, TranslationFilter
@@ -28,6 +29,7 @@ from articles.preview import preview_url
 from articles.widgets import EditorWidget
 from sitewide.images import CheckedImageField
 from sitewide.invitations import ROLES, InvitationForm
+from sitewide.languages import current_language
 
 UPCOMING_WEEKS = 6
 DIFF_CLASSES = {"+": "added", "-": "removed", "@": "hunk"}
@@ -142,7 +144,6 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
     list_filter = [StateFilter, "author", "tags", TranslationFilter]
     search_fields = ["title_en", "title_ru", "summary_en", "summary_ru", "slug"]
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["title_en"]}
     autocomplete_fields = ["author"]
     filter_horizontal = ["tags"]
     list_select_related = ["author"]
@@ -261,7 +262,9 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         # A live article keeps its address; the slug is not the author's to change there.
         if self.proposes_changes(request, obj):
             return {}
-        return super().get_prepopulated_fields(request, obj)
+        # The slug follows the title in the language the author writes in (Django's URLify
+        # transliterates a Russian title to Latin); it stays editable.
+        return {"slug": [localized("title", self.writing_language(request, obj))]}
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -344,7 +347,18 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
             initial.setdefault("author", author.pk)
         return initial
 
+    def writing_language(self, request, article=None):
+        """The language the desk opens in: an article's only language, else its author's
+        (their profile), else the admin's."""
+        if article is not None and len(article.languages) == 1:
+            return article.languages[0]
+        author = article.author if article is not None else author_of(request.user)
+        if author is not None and author.language:
+            return author.language
+        return current_language()
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["writing_language"] = self.writing_language(request, obj)
         context["show_submit_for_review"] = context.get("has_change_permission", True) and (
             obj is None or obj.status == Article.Status.DRAFT
         )

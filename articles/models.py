@@ -77,6 +77,13 @@ class Author(ChangeAnnouncing):
         validators=[validate_links],
         help_text=_("One URL per line: website, GitHub, Mastodon…"),
     )
+    language = models.CharField(
+        _("writes in"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language the writing desk starts in; empty: the admin's language."),
+    )
 
     class Meta:
         ordering = ["name"]
