@@ -14,9 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from markdownx.admin import MarkdownxModelAdmin
 from markdownx.models import MarkdownxField
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname as localized
@@ -25,6 +24,7 @@ from reversion.admin import VersionAdmin
 from articles.admin_filters import StateFilter, TranslationFilter
 from articles.forms import LanguagesField, ScheduleForm
 from articles.models import Article, Author, SlugRedirect, Tag
+from articles.policy import ArticlePolicy
 from articles.preview import preview_url
 from articles.widgets import EditorWidget
 from sitewide.images import CheckedImageField
@@ -65,10 +65,6 @@ def proposed(article, form):
 def field_label(name):
     field = Article._meta.get_field(name)
     return str(field.verbose_name).capitalize()
-
-
-def author_of(user):
-    return Author.objects.filter(user=user).first() if user.is_authenticated else None
 
 
 @admin.register(Author)
@@ -139,7 +135,7 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
+class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     list_display = ["title", "author", "state_badge", "published_at", "translation_state"]
     list_filter = [StateFilter, "author", "tags", TranslationFilter]
     search_fields = ["title_en", "title_ru", "summary_en", "summary_ru", "slug"]
@@ -155,7 +151,8 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         "mark_translation_current",
     ]
     change_list_template = "admin/articles/article/change_list.html"
-    # A plain form field: markdownx's own would swap our editor back for its widget.
+    # A plain form field: markdownx's own would swap our editor back for its widget. (So this
+    # admin is not a MarkdownxModelAdmin: all that class adds is the override replaced here.)
     formfield_overrides = {
         MarkdownxField: {"form_class": forms.CharField, "widget": EditorWidget},
         **IMAGE_FIELDS,
@@ -178,24 +175,21 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
             return article.get_absolute_url()
         return preview_url(article, get_language())
 
-    # Who may do what: authors write their own unpublished articles, editors publish.
+    # Who may do what is decided in articles.policy; Django's checks come first, then the policy.
+
+    def policy(self, request):
+        if not hasattr(request, "article_policy"):
+            request.article_policy = ArticlePolicy(request.user)
+        return request.article_policy
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
+        return self.policy(request).publishes
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if self.has_publish_permission(request):
-            return queryset
-        return queryset.filter(author__user=request.user)
-
-    def owns(self, request, article):
-        return article.author.user_id == request.user.pk
+        return self.policy(request).visible(super().get_queryset(request))
 
     def has_add_permission(self, request):
-        if not super().has_add_permission(request):
-            return False
-        return self.has_publish_permission(request) or author_of(request.user) is not None
+        return super().has_add_permission(request) and self.policy(request).may_add()
 
     def changelist_view(self, request, extra_context=None):
         if self.lacks_author_profile(request) and request.method == "GET":
@@ -212,38 +206,19 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
 
     def lacks_author_profile(self, request):
         """Allowed to add articles by the group, but with no author to write as."""
-        return (
-            super().has_add_permission(request)
-            and not self.has_publish_permission(request)
-            and author_of(request.user) is None
-        )
+        return super().has_add_permission(request) and not self.policy(request).may_add()
 
     def has_view_permission(self, request, obj=None):
-        if not super().has_view_permission(request, obj):
-            return False
-        return obj is None or self.has_publish_permission(request) or self.owns(request, obj)
-
-    def may_edit(self, request, obj):
-        if obj is None or self.has_publish_permission(request):
-            return True
-        # Once an editor has published or scheduled it, only editors change it.
-        return self.owns(request, obj) and obj.status != Article.Status.PUBLISHED
+        return super().has_view_permission(request, obj) and self.policy(request).may_view(obj)
 
     def proposes_changes(self, request, obj):
-        """An author editing their published article: the edit waits for an editor."""
-        return (
-            obj is not None
-            and obj.status == Article.Status.PUBLISHED
-            and not self.has_publish_permission(request)
-            and self.owns(request, obj)
-        )
+        return self.policy(request).proposes_changes(obj)
 
     def has_change_permission(self, request, obj=None):
-        allowed = self.may_edit(request, obj) or self.proposes_changes(request, obj)
-        return super().has_change_permission(request, obj) and allowed
+        return super().has_change_permission(request, obj) and self.policy(request).may_change(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self.may_edit(request, obj)
+        return super().has_delete_permission(request, obj) and self.policy(request).may_edit(obj)
 
     def get_readonly_fields(self, request, obj=None):
         if self.has_publish_permission(request):
@@ -332,17 +307,18 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         )
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not self.has_publish_permission(request):
+        policy = self.policy(request)
+        if db_field.name == "status" and not policy.publishes:
             kwargs["choices"] = [
                 (value, label)
                 for value, label in Article.Status.choices
-                if value != Article.Status.PUBLISHED
+                if policy.may_set_status(value)
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        author = author_of(request.user)
+        author = self.policy(request).author
         if author is not None:
             initial.setdefault("author", author.pk)
         return initial
@@ -398,7 +374,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
             request.changes_proposed = True
             return
         if not change and not self.has_publish_permission(request):
-            obj.author = author_of(request.user)
+            obj.author = self.policy(request).author
         super().save_model(request, obj, form, change)
         languages = dict(settings.LANGUAGES)
         for language, warnings in getattr(obj, "render_warnings", {}).items():
@@ -489,23 +465,23 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
 
     @admin.action(permissions=["change"], description=_("Mark translations as up to date"))
     def mark_translation_current(self, request, queryset):
-        marked = 0
-        for article in queryset.filter(translation_behind_since__isnull=False):
+        def mark(article):
             if not self.has_change_permission(request, article):
-                continue
+                return False
             article.mark_translation_current()
             article.save(update_fields=["translation_source", "translation_behind_since"])
-            self.log_change(request, article, gettext("Translation marked as up to date."))
-            marked += 1
-        self.message_user(
+            return True
+
+        self.act_on_each(
             request,
-            ngettext(
+            queryset.filter(translation_behind_since__isnull=False),
+            mark,
+            gettext("Translation marked as up to date."),
+            ngettext_lazy(
                 "Marked %(count)d translation as up to date.",
                 "Marked %(count)d translations as up to date.",
-                marked,
-            )
-            % {"count": marked},
-            messages.SUCCESS,
+                "count",
+            ),
         )
 
     @admin.display(description=_("Preview link"))
@@ -536,20 +512,32 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         ) % {"days": days}
         return format_html('{}<p class="help">{}</p>', links, note)
 
-    # Actions: editors only, each written to the article's history.
+    # Actions: each written to the article's history, and counted in one message.
+
+    def act_on_each(self, request, articles, change, history, summary, **params):
+        """Do `change(article)` to each article; log those it changed, then say how many.
+
+        `summary` is an ngettext_lazy message counting "count"; `params` fill its other
+        placeholders. Returns how many were changed and how many were left as they were.
+        """
+        done = left = 0
+        for article in articles:
+            if change(article):
+                self.log_change(request, article, history)
+                done += 1
+            else:
+                left += 1
+        self.message_user(request, summary % {"count": done, **params}, messages.SUCCESS)
+        return done, left
 
     @admin.action(permissions=["publish"], description=_("Publish now"))
     def publish_now(self, request, queryset):
-        published = 0
-        for article in queryset:
-            if article.publish():
-                self.log_change(request, article, gettext("Published now."))
-                published += 1
-        self.message_user(
+        self.act_on_each(
             request,
-            ngettext("Published %(count)d article.", "Published %(count)d articles.", published)
-            % {"count": published},
-            messages.SUCCESS,
+            queryset,
+            Article.publish,
+            gettext("Published now."),
+            ngettext_lazy("Published %(count)d article.", "Published %(count)d articles.", "count"),
         )
 
     @admin.action(permissions=["publish"], description=_("Schedule…"))
@@ -557,28 +545,22 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
         form = ScheduleForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             moment = form.cleaned_data["publish_at"]
-            local = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-            scheduled = skipped = 0
-            for article in queryset:
-                if not article.publish(at=moment):
-                    skipped += 1
-                    continue
-                message = gettext("Scheduled for %(when)s (%(zone)s).") % {
-                    "when": local,
-                    "zone": timezone.get_current_timezone_name(),
-                }
-                self.log_change(request, article, message)
-                scheduled += 1
-            self.message_user(
+            when = {
+                "when": formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT"),
+                "zone": timezone.get_current_timezone_name(),
+            }
+            _scheduled, skipped = self.act_on_each(
                 request,
+                queryset,
+                lambda article: article.publish(at=moment),
+                gettext("Scheduled for %(when)s (%(zone)s).") % when,
                 # The zone in brackets also keeps "p.m." from ending in a double full stop.
-                ngettext(
+                ngettext_lazy(
                     "Scheduled %(count)d article for %(when)s (%(zone)s).",
                     "Scheduled %(count)d articles for %(when)s (%(zone)s).",
-                    scheduled,
-                )
-                % {"count": scheduled, "when": local, "zone": timezone.get_current_timezone_name()},
-                messages.SUCCESS,
+                    "count",
+                ),
+                **when,
             )
             if skipped:
                 self.message_user(
@@ -607,38 +589,30 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, MarkdownxModelAdmin):
 
     @admin.action(permissions=["publish"], description=_("Unpublish"))
     def unpublish(self, request, queryset):
-        unpublished = 0
-        for article in queryset.filter(status=Article.Status.PUBLISHED):
-            article.unpublish()
-            self.log_change(request, article, gettext("Unpublished: back to draft."))
-            unpublished += 1
-        self.message_user(
+        self.act_on_each(
             request,
-            ngettext(
-                "Unpublished %(count)d article.", "Unpublished %(count)d articles.", unpublished
-            )
-            % {"count": unpublished},
-            messages.SUCCESS,
+            queryset,
+            Article.unpublish,
+            gettext("Unpublished: back to draft."),
+            ngettext_lazy(
+                "Unpublished %(count)d article.", "Unpublished %(count)d articles.", "count"
+            ),
         )
 
     @admin.action(permissions=["publish"], description=_("Revoke preview links"))
     def revoke_preview_links(self, request, queryset):
-        revoked = 0
-        for article in queryset:
-            article.revoke_preview_links()
-            self.log_change(request, article, gettext("Preview links revoked."))
-            revoked += 1
-        self.message_user(
+        self.act_on_each(
             request,
-            ngettext(
+            queryset,
+            Article.revoke_preview_links,
+            gettext("Preview links revoked."),
+            ngettext_lazy(
                 "Every preview link to %(count)d article stopped working; "
                 "the article page has a new one.",
                 "Every preview link to %(count)d articles stopped working; "
                 "each article page has a new one.",
-                revoked,
-            )
-            % {"count": revoked},
-            messages.SUCCESS,
+                "count",
+            ),
         )
 
     # The publishing calendar.

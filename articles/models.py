@@ -496,8 +496,10 @@ class Article(ChangeAnnouncing):
         return cls.objects.exclude(renderer_version=RENDERER_VERSION).exists()
 
     def revoke_preview_links(self):
+        """Every preview link made so far stops working; returns True (something changed)."""
         Article.objects.filter(pk=self.pk).update(preview_version=F("preview_version") + 1)
         self.refresh_from_db(fields=["preview_version"])
+        return True
 
     @classmethod
     def update_cover_renditions(cls, pk):
