@@ -328,7 +328,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         (their profile), else the admin's."""
         if article is not None and len(article.languages) == 1:
             return article.languages[0]
-        author = article.author if article is not None else author_of(request.user)
+        author = article.author if article is not None else self.policy(request).author
         if author is not None and author.language:
             return author.language
         return current_language()
