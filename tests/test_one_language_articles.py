@@ -273,3 +273,28 @@ def test_the_series_hub_says_a_part_is_missing_from_this_edition(client, case):
 def test_kept_off_means_off_the_listings_whatever_the_language(make_article):
     make_article(slug="both", title_ru="Оба", body_ru="Текст.", hidden_languages=[SECOND])
     assert Article.objects.filter(hidden_languages__includes=SECOND).count() == 1
+
+
+def test_the_content_api_serves_it_only_where_it_is_listed_naming_its_language(client, case):
+    posts = json.loads(get(client, "/api/v1/posts/?lang={lang}", case))["posts"]
+    found = [post for post in posts if post["slug"] == SLUG]
+    assert len(found) == case.listed
+    if found:
+        assert found[0]["title"] == case.title
+        assert found[0]["language"] == case.shown
+    one = client.get(f"/api/v1/posts/{SLUG}/?lang={case.edition}")
+    assert one.status_code == (200 if case.listed else 404)
+
+
+def test_translation_drift_is_only_between_languages_that_exist(make_article):
+    russian_first = make_article(slug="russian-first", **fields_for((SECOND,)))
+    assert russian_first.translation_behind_since is None
+    # English added later translates the Russian original: nothing is behind.
+    russian_first.title_en, russian_first.body_en = "Harbour lights", "Lanterns."
+    russian_first.save()
+    assert russian_first.translation_behind_since is None
+    assert russian_first.translation_source == russian_first.english_text()
+    # From then on the English is followed as for any translated article.
+    russian_first.body_en = "Lanterns, counted."
+    russian_first.save()
+    assert russian_first.translation_behind_since is not None
