@@ -7,8 +7,8 @@ from django.db.models.functions import Coalesce, ExtractYear, Lower, NullIf
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language_info, override
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django.views.decorators.cache import never_cache
 from modeltranslation.utils import build_localized_fieldname as localized
 
@@ -77,7 +77,7 @@ def not_in_this_edition(request, article):
         "original_url": url,
         "original_title": title,
         "original_language": original,
-        "original_language_name": get_language_info(original)["name_local"],
+        "original_language_name": dict(settings.LANGUAGES)[original],
         "alternate_languages": article.languages,
     }
     return render(request, "articles/not_in_edition.html", context, status=404)

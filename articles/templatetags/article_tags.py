@@ -1,7 +1,6 @@
 from django import template
 from django.conf import settings
 from django.utils.html import format_html
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from sitewide.languages import current_language, shown_language
@@ -34,9 +33,9 @@ def fallback_badge(obj, field):
 
 @register.simple_tag
 def language_name_of(obj, field):
-    """The name, in itself, of the language `obj.field` is shown in («Русский», «English»)."""
+    """The name, in the page's language, of the language `obj.field` is shown in."""
     shown = shown_language(obj, field)
-    return get_language_info(shown)["name_local"] if shown else ""
+    return dict(settings.LANGUAGES)[shown] if shown else ""
 
 
 @register.simple_tag(takes_context=True)
