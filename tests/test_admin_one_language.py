@@ -102,3 +102,15 @@ def test_an_article_in_one_language_opens_in_that_language(staff_client, make_ar
                               f"body_{DEFAULT}": "", f"body_{OTHER}": "Текст."})  # fmt: skip
     page = staff_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert desk(page)[0] == OTHER
+
+
+def test_editors_find_the_articles_missing_the_default_language(staff_client, make_article):
+    make_article(slug="both", **{f"title_{OTHER}": "Обе", f"body_{OTHER}": "Текст."})
+    only_other = {f"title_{DEFAULT}": "", f"body_{DEFAULT}": ""}
+    only_other |= {f"title_{OTHER}": "Только", f"body_{OTHER}": "Текст."}
+    make_article(slug="other-only", **only_other)
+    listing = staff_client.get("/admin/articles/article/").content.decode()
+    assert f"?translation=-{DEFAULT}" in listing  # offered, as for every other language
+    page = staff_client.get(f"/admin/articles/article/?translation=-{DEFAULT}").content.decode()
+    assert "Только" in page
+    assert "Обе" not in page
