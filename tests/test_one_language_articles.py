@@ -298,3 +298,25 @@ def test_translation_drift_is_only_between_languages_that_exist(make_article):
     russian_first.body_en = "Lanterns, counted."
     russian_first.save()
     assert russian_first.translation_behind_since is not None
+
+
+@pytest.mark.parametrize("edition", LANGUAGES[:2])
+def test_a_series_and_a_tag_named_in_one_language_are_marked_on_the_other_edition(
+    client, make_series, make_tag, make_article, author, edition
+):
+    own = SECOND if edition == FIRST else FIRST
+    titles = {f"title_{code}": "" for code in LANGUAGES} | {f"title_{own}": TEXT[own]["title"]}
+    series = make_series(parts=1, slug="one-language", **titles)
+    names = {f"name_{code}": "" for code in LANGUAGES} | {f"name_{own}": TEXT[own]["word"]}
+    tag = make_tag(slug="one-language", **names)
+    series.parts.get().article.tags.add(tag)
+    for path, name in [
+        (f"/{edition}/series/", TEXT[own]["title"]),
+        (f"/{edition}/series/one-language/", TEXT[own]["title"]),
+        (f"/{edition}/tags/", TEXT[own]["word"]),
+        (f"/{edition}/tags/one-language/", TEXT[own]["word"]),
+    ]:
+        page = lxml_html.fromstring(client.get(path).content.decode())
+        [node] = page.xpath(f'//main//*[normalize-space(text())="{name}"]')
+        # The language a reader's browser and screen reader take: the nearest lang attribute.
+        assert node.xpath("ancestor-or-self::*[@lang][1]/@lang") == [own], path
