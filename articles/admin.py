@@ -450,6 +450,9 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
     @admin.display(description=_("English changes since the translation"))
     def english_diff(self, article):
+        if not article.is_in_two_languages():
+            # Drift exists only between languages that exist.
+            return gettext("Written in one language: there is no translation to follow.")
         if not article.translation_behind_since:
             return gettext("The Russian translation follows the current English text.")
         lines = article.english_changes().splitlines()

@@ -114,3 +114,10 @@ def test_editors_find_the_articles_missing_the_default_language(staff_client, ma
     page = staff_client.get(f"/admin/articles/article/?translation=-{DEFAULT}").content.decode()
     assert "Только" in page
     assert "Обе" not in page
+
+
+def test_an_article_in_one_language_has_no_translation_to_follow(staff_client, make_article):
+    article = make_article(**{f"title_{DEFAULT}": "", f"body_{DEFAULT}": "",
+                              f"title_{OTHER}": "Статья", f"body_{OTHER}": "Текст."})  # fmt: skip
+    page = staff_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert "Written in one language: there is no translation to follow." in page
