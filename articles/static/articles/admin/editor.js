@@ -474,5 +474,8 @@
     document.querySelectorAll(".writing-desk").forEach((root) => new Desk(root));
     enhanceCopyFields();
   });
-  window.addEventListener("load", openWritingLanguage);
+  // After every ready handler (modeltranslation makes the tabs in one): a timeout queued from
+  // the ready callbacks runs once they all have.
+  const jq = window.jQuery || (window.django && window.django.jQuery);
+  if (jq) jq(() => setTimeout(openWritingLanguage, 0));
 })();
