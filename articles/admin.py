@@ -123,7 +123,10 @@ class AuthorAdmin(TabbedTranslationAdmin):
 class TagAdmin(TabbedTranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name_en", "name_ru"]
-    prepopulated_fields = {"slug": ["name_en"]}
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # From the name in the admin's language, the tab that opens first (Cyrillic → Latin).
+        return {"slug": [localized("name", current_language())]}
 
 
 @admin.register(SlugRedirect)

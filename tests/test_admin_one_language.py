@@ -121,3 +121,12 @@ def test_an_article_in_one_language_has_no_translation_to_follow(staff_client, m
                               f"title_{OTHER}": "Статья", f"body_{OTHER}": "Текст."})  # fmt: skip
     page = staff_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert "Written in one language: there is no translation to follow." in page
+
+
+@pytest.mark.parametrize("path", ["/admin/articles/tag/add/", "/admin/series/series/add/"])
+def test_a_tag_or_series_slug_follows_the_name_in_the_admins_language(staff_client, path):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = OTHER
+    page = staff_client.get(path).content.decode()
+    constants = re.search(r'data-prepopulated-fields="([^"]*)"', page).group(1)
+    [field] = json.loads(constants.replace("&quot;", '"'))
+    assert field["dependency_ids"][0].endswith(f"_{OTHER}")
