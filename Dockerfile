@@ -17,10 +17,15 @@ WORKDIR /app
 RUN useradd --create-home --uid 1000 blog
 
 COPY pyproject.toml README.md ./
+# Every app in INSTALLED_APPS (tests/test_deploy_supervisor.py checks the list).
 COPY blogsite ./blogsite
+COPY sitewide ./sitewide
 COPY articles ./articles
 COPY series ./series
 COPY newsletter ./newsletter
+COPY federation ./federation
+COPY portability ./portability
+COPY hugo_import ./hugo_import
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale

@@ -48,8 +48,10 @@ nginx:
 
 # The production topology on this machine: nginx on http://127.0.0.1:8080 caching in front of
 # two gunicorn app servers, PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), the task worker.
+# A Redis without a memory cap gets one (PROD_REDIS_MAXMEMORY, evicting least recently used).
+PROD_REDIS_MAXMEMORY ?= 256mb
 prod: install nginx
-	$(BIN)/python deploy/prod.py --demo
+	$(BIN)/python deploy/prod.py --demo --redis-maxmemory $(PROD_REDIS_MAXMEMORY)
 
 # Browser tests drive Debian's Chromium; install it when it is missing (needs root).
 chromium:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article
+from sitewide.images import content_addressed_storage
 
 
 def png_bytes(image):
@@ -58,7 +59,11 @@ def load_article(data, author, posts_dir):
         "body_ru": bodies.get("ru", ""),
     }
     if data.get("cover"):
-        defaults["cover_image"] = save_once(f"covers/demo-{slug}.png", lambda: cover_image(slug))
+        # Named as an uploaded cover is (a keyed hash of its bytes), not after the slug: a
+        # scheduled article's cover must not be found before the article is out.
+        defaults["cover_image"] = content_addressed_storage().save(
+            "covers/cover.png", ContentFile(cover_image(slug), name="cover.png")
+        )
         defaults["cover_alt_en"] = "Abstract colour gradient"
         defaults["cover_alt_ru"] = "Абстрактный цветовой градиент"
     article, _created = Article.objects.update_or_create(slug=slug, defaults=defaults)

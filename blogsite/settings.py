@@ -238,7 +238,8 @@ PREVIEW_LINK_MAX_AGE_DAYS = int(os.environ.get("PREVIEW_LINK_MAX_AGE_DAYS", "7")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend, telling the newsletter when a message's final dot goes out.
+    "newsletter.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
@@ -276,9 +277,10 @@ NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "100"))
 NEWSLETTER_RETRY_DELAY = int(os.environ.get("NEWSLETTER_RETRY_DELAY", "60"))
 NEWSLETTER_RETRY_MAX_DELAY = int(os.environ.get("NEWSLETTER_RETRY_MAX_DELAY", "1800"))
 NEWSLETTER_RETRY_WINDOW = int(os.environ.get("NEWSLETTER_RETRY_WINDOW", str(6 * 60 * 60)))
-# How long a worker's claim on a batch lasts; after a crash (kill -9) the next worker takes
-# the sending over this many seconds later, by itself.
-NEWSLETTER_LEASE_SECONDS = int(os.environ.get("NEWSLETTER_LEASE_SECONDS", "120"))
+# How long a worker's claim on a batch lasts without renewal (a live worker renews it every
+# third of it); after a crash (kill -9) the next worker takes the sending over at most this
+# many seconds later, by itself.
+NEWSLETTER_LEASE_SECONDS = int(os.environ.get("NEWSLETTER_LEASE_SECONDS", "20"))
 NEWSLETTER_SOFT_BOUNCE_LIMIT = int(os.environ.get("NEWSLETTER_SOFT_BOUNCE_LIMIT", "3"))
 # At most one confirmation email per address in this window, whatever the number of signups.
 NEWSLETTER_CONFIRMATION_WINDOW = int(os.environ.get("NEWSLETTER_CONFIRMATION_WINDOW", "3600"))

@@ -43,6 +43,11 @@ def arguments(argv=None):
     parser.add_argument(
         "--demo", action="store_true", help="load the demo content into an empty database"
     )
+    parser.add_argument(
+        "--redis-maxmemory",
+        default=os.environ.get("PROD_REDIS_MAXMEMORY", ""),
+        help="give a Redis without a memory cap this one (e.g. 256mb), evicting with LRU",
+    )
     return parser.parse_args(argv)
 
 
@@ -88,8 +93,40 @@ def create_database(url):
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def prepare(env, demo):
+def cap_redis_memory(url, maxmemory):
+    """What the page cache needs of Redis: a memory cap, evicting the least recently used.
+
+    Without one, anyone can fill Redis with pages (each URL is an entry) until it refuses
+    writes. The cap is set only where none is (`maxmemory` 0 or a no-eviction policy) and
+    `maxmemory` is given; otherwise a line says what to set. Returns that line.
+    """
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=5)
+    try:
+        config = client.config_get("maxmemory*")
+        if int(config.get("maxmemory", 0)) and config.get("maxmemory-policy") != "noeviction":
+            return None
+        if not maxmemory:
+            return (
+                "Redis has no memory cap with eviction: set maxmemory (e.g. 256mb) and "
+                "maxmemory-policy allkeys-lru (see README, Caching)."
+            )
+        client.config_set("maxmemory", maxmemory)
+        client.config_set("maxmemory-policy", "allkeys-lru")
+        return f"Redis: maxmemory {maxmemory}, maxmemory-policy allkeys-lru."
+    except redis.RedisError as error:  # CONFIG refused (a managed Redis) or Redis away
+        return f"Redis's memory cap could not be checked ({error}); see README, Caching."
+    finally:
+        client.close()
+
+
+def prepare(env, demo, redis_maxmemory=""):
     create_database(env["DATABASE_URL"])
+    if env["REDIS_URL"].startswith(("redis://", "rediss://")):
+        said = cap_redis_memory(env["REDIS_URL"], redis_maxmemory)
+        if said:
+            print(said, flush=True)
     for command in (
         ["collectstatic", "--noinput", "-v0"],
         ["migrate", "--noinput", "-v0"],
@@ -151,8 +188,10 @@ def app_server(args, port):
     return command
 
 
-# A process that exits is started again, at most this often in a minute; past that, something
-# is wrong that a restart will not fix, and the site stops with the process's output above.
+# A process that exits is started again at once, up to this many times in a minute; past
+# that, something is wrong that an immediate restart will not fix: it waits until its last
+# start is a minute old, with a line saying so, while the other processes go on serving
+# (nginx serves cached pages without the app servers; the site never stops for its worker).
 RESTART_BUDGET = 5
 RESTART_WINDOW = 60.0
 
@@ -222,9 +261,13 @@ def wait_until_up(url, seconds=60):
     return False
 
 
-def keep_running(processes, restarts, env):
-    """Start again what exited (a database blip kills the worker); False past the budget."""
-    now = time.monotonic()
+def keep_running(processes, restarts, env, now=None, start=spawn):
+    """Start again what exited (a crash, kill -9); `restarts` keeps each one's start times.
+
+    Within the budget at once; past it, when its last start is a minute old, with one line
+    saying so: the other processes never stop for it.
+    """
+    now = time.monotonic() if now is None else now
     for index, process in enumerate(processes):
         code = process.poll()
         if code is None:
@@ -232,12 +275,18 @@ def keep_running(processes, restarts, env):
         recent = [at for at in restarts.get(index, []) if now - at < RESTART_WINDOW]
         name = Path(process.args[0]).name + " " + " ".join(process.args[1:3])
         if len(recent) >= RESTART_BUDGET:
-            print(f"{name} exited {len(recent) + 1} times within a minute.", flush=True)
-            return False
+            if not getattr(process, "held", False):
+                process.held = True
+                wait = recent[-1] + RESTART_WINDOW - now
+                print(
+                    f"{name} exited {len(recent) + 1} times within a minute (last with "
+                    f"{code}): next start in {wait:.0f} s; the other processes go on serving.",
+                    flush=True,
+                )
+            continue
         print(f"Restarting {name}: it exited with {code}.", flush=True)
-        processes[index] = spawn(process.args, env)
+        processes[index] = start(process.args, env)
         restarts[index] = [*recent, now]
-    return True
 
 
 def main(argv=None):
@@ -245,7 +294,7 @@ def main(argv=None):
     args.run_dir = args.run_dir.resolve()
     args.run_dir.mkdir(parents=True, exist_ok=True)
     env = production_env(args)
-    prepare(env, args.demo)
+    prepare(env, args.demo, args.redis_maxmemory)
     stopping = []
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.append(True))
@@ -261,14 +310,10 @@ def main(argv=None):
         )
         restarts = {}
         while not stopping:
-            if not keep_running(processes, restarts, env):
-                break
+            keep_running(processes, restarts, env)
             time.sleep(0.2)
     finally:
         stop(processes)
-    if not stopping:
-        print("Stopped: a process kept exiting; its output is above.", flush=True)
-        return 1
     print("Stopped.", flush=True)
     return 0
 

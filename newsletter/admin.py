@@ -211,12 +211,13 @@ class IssueAdmin(TabbedTranslationAdmin):
                 format_html(
                     "<p>{}</p>",
                     ngettext(
-                        "%(count)d delivery was interrupted when a worker stopped during its "
-                        "SMTP conversation: the message may or may not have arrived. It was "
-                        "not sent again, so that nobody gets a second copy.",
-                        "%(count)d deliveries were interrupted when a worker stopped during "
-                        "their SMTP conversation: each message may or may not have arrived. "
-                        "They were not sent again, so that nobody gets a second copy.",
+                        "%(count)d message was sent to its end, but the mail server's answer "
+                        "never came (a worker stopped or the line broke): it may or may not "
+                        "have arrived. It was not sent again, so that nobody gets a second copy.",
+                        "%(count)d messages were sent to their end, but the mail server's "
+                        "answer never came (a worker stopped or the line broke): each may or "
+                        "may not have arrived. They were not sent again, so that nobody gets a "
+                        "second copy.",
                         counts[Delivery.Status.UNKNOWN],
                     )
                     % {"count": counts[Delivery.Status.UNKNOWN]},
@@ -383,8 +384,9 @@ class DeliveryAdmin(admin.ModelAdmin):
     def reason(self, delivery):
         if delivery.status == Delivery.Status.UNKNOWN:
             return gettext(
-                "The worker stopped during the SMTP conversation: the message may or may not "
-                "have arrived. Not sent again, so that nobody gets a second copy."
+                "The message was sent to its end, but the mail server's answer never came "
+                "(the worker stopped or the line broke): it may or may not have arrived. Not "
+                "sent again, so that nobody gets a second copy."
             )
         return delivery.error
 

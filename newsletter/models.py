@@ -244,18 +244,23 @@ class Issue(models.Model):
 class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("To go")
-        # In the middle of its SMTP conversation; only ever one per worker.
+        # In its SMTP conversation before the message's final dot; only one per worker.
         SENDING = "sending", _("Being sent")
+        # The final dot is going or went; the server's answer has not been recorded yet.
+        AWAITING_REPLY = "awaiting_reply", _("Awaiting the mail server's answer")
         RETRYING = "retrying", _("Retrying")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped (unsubscribed)")
         SUPPRESSED = "suppressed", _("Suppressed")
-        # The worker died during the SMTP conversation: the message may or may not have left.
+        # The final dot went and no answer came (the worker died, the line broke): the
+        # message may or may not have arrived, so it is not sent again.
         UNKNOWN = "unknown", _("Unknown (interrupted)")
 
     # Not finished: the sending goes on while any delivery is in one of these.
-    OPEN = [Status.PENDING, Status.SENDING, Status.RETRYING]
+    OPEN = [Status.PENDING, Status.SENDING, Status.AWAITING_REPLY, Status.RETRYING]
+    # A worker is talking to the mail server about these.
+    IN_CONVERSATION = [Status.SENDING, Status.AWAITING_REPLY]
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
     # Deleting a subscriber for good takes its delivery log with it.

@@ -1,11 +1,15 @@
 """Sending an issue so that every confirmed reader gets it exactly once.
 
 Every (issue, subscriber) pair has one Delivery row under a unique constraint. A worker
-claims a batch of due rows for a lease (`NEWSLETTER_LEASE_SECONDS`), and marks each row
-"being sent" just before its SMTP conversation; a claim whose worker died simply expires.
-A row still "being sent" after its lease belonged to a worker killed mid-conversation:
-nobody can know whether that message left, so it becomes "unknown" and is not sent again
-(a second copy is the worse mistake; the admin counts these).
+claims a batch of due rows for a lease (`NEWSLETTER_LEASE_SECONDS`, renewed while it works),
+marks each row "being sent" just before its SMTP conversation, and "awaiting the answer"
+just before the message's final dot (see newsletter/smtp.py); a claim whose worker died
+simply expires. After the lease, a row still "being sent" belonged to a worker killed before
+the dot: the server has nothing (it drops an unfinished message), so the row is due again. A
+row still "awaiting the answer" had its dot sent and no answer recorded: nobody can know
+whether that message left, so it becomes "unknown" and is not sent again (a second copy is
+the worse mistake; the admin counts these). Every step is a write conditional on the claim, so
+a worker whose row was taken over (it was slow, not dead) abandons the message before its dot.
 
 Errors are judged per message: a 4xx is retried with a doubling delay for
 `NEWSLETTER_RETRY_WINDOW`, a 5xx fails that one delivery with the server's reason, and a
@@ -14,7 +18,7 @@ waits and tries again later. Nothing is ever marked failed against a dead connec
 
 Which task goes on with an issue is decided by `Issue.turn` (see `take_turn`): before a
 task starts work it queues its own successor for when its lease ends, so a killed worker's
-sending resumes by itself as soon as any worker runs.
+sending resumes by itself as soon as any worker runs, at most a lease after the kill.
 """
 
 import contextlib
@@ -23,17 +27,19 @@ import smtplib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as database
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Case, Min, Q, Value, When
 from django.utils import timezone
 
 from newsletter.emails import IssueRenderer
 from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.smtp import FinalDotWithheld
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +48,8 @@ logger = logging.getLogger(__name__)
 PERMANENT = "permanent"  # this message will never go: fail the delivery
 TEMPORARY = "temporary"  # this message may go later: retry the delivery
 CONNECTION = "connection"  # the server is gone or refuses everyone: reconnect or wait
+TAKEN_OVER = "taken over"  # another worker has the row now: leave it alone
+UNANSWERED = "unanswered"  # the final dot went, the answer never came: fate unknown
 
 
 @dataclass
@@ -115,30 +123,54 @@ def _due(now):
 
 
 def mark_interrupted(issue):
-    """Rows left "being sent" by a worker that died: whether they left is unknowable."""
-    return issue.deliveries.filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=timezone.now()),
-        status=Delivery.Status.SENDING,
-    ).update(status=Delivery.Status.UNKNOWN)
+    """Rows a worker left mid-conversation when it died (its claim expired).
+
+    Before the final dot the server kept nothing: the row is due again. After it, whether the
+    message left is unknowable: "unknown", keeping the claim's owner so that a worker that was
+    only slow may still record the answer it gets.
+    """
+    now = timezone.now()
+    expired = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    rows = issue.deliveries.filter(expired)
+    unknown = rows.filter(status=Delivery.Status.AWAITING_REPLY).update(
+        status=Delivery.Status.UNKNOWN, claimed_until=None
+    )
+    rows.filter(status=Delivery.Status.SENDING).update(
+        status=Case(
+            When(first_failed_at__isnull=True, then=Value(Delivery.Status.PENDING)),
+            default=Value(Delivery.Status.RETRYING),
+        ),
+        next_attempt_at=now,
+        claimed_by="",
+        claimed_until=None,
+    )
+    return unknown
 
 
 @contextlib.contextmanager
-def commits_without_flush_wait():
-    """Two commits a message (start, outcome) without waiting for PostgreSQL's disk flush.
+def sending_session():
+    """PostgreSQL settings for the sending, undone after it.
 
-    Safe against a killed worker: a commit the server has answered survives its client.
-    Only a crash of PostgreSQL itself could forget the last moments of bookkeeping.
+    Three commits a message (start, final dot, outcome) without waiting for the disk flush:
+    safe against a killed worker, since a commit the server has answered survives its
+    client; only a crash of PostgreSQL itself could forget the last moments of bookkeeping.
+
+    A statement of a killed worker that is still waiting (for a row lock) is cancelled once
+    the server sees the client gone, instead of running afterwards: otherwise a worker killed
+    before its final dot could still mark that message "awaiting the answer" after its death.
     """
     if database.vendor != "postgresql":
         yield
         return
     with database.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
+        cursor.execute(
+            "SET synchronous_commit TO OFF; SET client_connection_check_interval TO '1s'"
+        )
     try:
         yield
     finally:
         with database.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
+            cursor.execute("RESET synchronous_commit; RESET client_connection_check_interval")
 
 
 class Batch:
@@ -158,6 +190,7 @@ class Batch:
         Delivery.objects.filter(*due, pk__in=candidates).update(
             claimed_by=worker, claimed_until=self.lease_ends
         )
+        self.renewed_at = now
         self.deliveries = list(
             Delivery.objects.filter(pk__in=candidates, claimed_by=worker)
             .select_related("subscriber")
@@ -167,7 +200,7 @@ class Batch:
 
     def send(self, renderer):
         """Send every claimed delivery; False when the mail server could not be reached."""
-        with commits_without_flush_wait():
+        with sending_session():
             try:
                 return self._send_all(renderer)
             finally:
@@ -175,10 +208,7 @@ class Batch:
 
     def _send_all(self, renderer):
         for index, delivery in enumerate(self.deliveries):
-            # Stop while the claim still holds, leaving the rest to whoever comes next.
-            if index and timezone.now() > self.lease_ends - lease() / 4:
-                self.release(self.deliveries[index:])
-                return True
+            self._renew_claims(self.deliveries[index:])
             if not self._start(delivery):
                 continue  # its claim expired and another worker took it
             subscriber = delivery.subscriber
@@ -190,9 +220,13 @@ class Batch:
                 )
                 self._finish(delivery, status=status, error=subscriber.suppressed_reason)
                 continue
-            outcome = self._deliver(renderer.message(subscriber))
+            outcome = self._deliver(delivery, renderer.message(subscriber))
             if outcome is None:
                 self._finish(delivery, status=Delivery.Status.SENT, sent_at=timezone.now())
+            elif outcome.kind == TAKEN_OVER:
+                continue
+            elif outcome.kind == UNANSWERED:
+                self._finish(delivery, status=Delivery.Status.UNKNOWN, error=outcome.reason)
             elif outcome.kind == PERMANENT:
                 self._fail(delivery, outcome.reason)
             else:
@@ -203,24 +237,62 @@ class Batch:
                     return False
         return True
 
-    def _deliver(self, message):
+    def _renew_claims(self, deliveries):
+        """Keep the claim on what is left while this worker lives: a third of a lease at most
+        passes between renewals, so a killed worker's rows are free a lease after the kill."""
+        now = timezone.now()
+        if now < self.renewed_at + lease() / 3:
+            return
+        self.renewed_at = now
+        Delivery.objects.filter(
+            pk__in=[delivery.pk for delivery in deliveries], claimed_by=self.worker
+        ).update(claimed_until=now + lease())
+
+    def _deliver(self, delivery, message):
         """None when the message left; else what went wrong, after one reconnection."""
         for _try in range(2):
+            self.dot_sent = False
             try:
                 if self.connection is None:
                     self.connection = get_connection()
                     self.connection.open()
                 message.connection = self.connection
+                if hasattr(self.connection, "before_final_dot"):
+                    self.connection.before_final_dot = partial(self._final_dot, delivery)
+                else:
+                    # A backend that cannot say when its message is handed over (an HTTP
+                    # API): if the worker dies from here on, the message may have left.
+                    self._final_dot(delivery)
                 self.connection.send_messages([message])
+            except FinalDotWithheld:
+                self.close()
+                return Outcome(TAKEN_OVER, "")
             except SEND_ERRORS as error:
                 outcome = classify(error)
                 logger.warning("Issue %s: %s (%s)", self.issue.pk, outcome.reason, outcome.kind)
+                if self.dot_sent and not isinstance(error, smtplib.SMTPResponseException):
+                    # The dot went and the line broke before the answer: it may have arrived.
+                    self.close()
+                    return Outcome(UNANSWERED, outcome.reason)
                 if outcome.kind != CONNECTION:
                     return outcome
                 self.close()
             else:
                 return None
         return outcome
+
+    def _final_dot(self, delivery):
+        """Record that the message is being handed over, or refuse if the row is not ours.
+
+        From here on the message may have left: if this worker dies now, the row becomes
+        "unknown" instead of being sent again.
+        """
+        handed_over = Delivery.objects.filter(
+            pk=delivery.pk, claimed_by=self.worker, status__in=Delivery.IN_CONVERSATION
+        ).update(status=Delivery.Status.AWAITING_REPLY, claimed_until=timezone.now() + lease())
+        if not handed_over:
+            raise FinalDotWithheld(delivery.pk)
+        self.dot_sent = True
 
     def close(self):
         if self.connection is None:
@@ -241,6 +313,7 @@ class Batch:
         )
 
     def _finish(self, delivery, **fields):
+        # Also over "unknown": a slow worker's late answer is still the truth about its row.
         Delivery.objects.filter(pk=delivery.pk, claimed_by=self.worker).update(
             claimed_by="", claimed_until=None, **fields
         )
@@ -267,7 +340,7 @@ class Batch:
     def release(self, deliveries):
         Delivery.objects.filter(
             pk__in=[delivery.pk for delivery in deliveries], claimed_by=self.worker
-        ).exclude(status=Delivery.Status.SENDING).update(claimed_by="", claimed_until=None)
+        ).exclude(status__in=Delivery.IN_CONVERSATION).update(claimed_by="", claimed_until=None)
 
 
 def server_unreachable(issue, reason):

@@ -6,7 +6,7 @@ from markdownx.admin import MarkdownxModelAdmin
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname as localized
 
-from articles.admin import ArticleAdmin
+from articles.admin import IMAGE_FIELDS, ArticleAdmin
 from series.models import Series, SeriesPart
 from sitewide.languages import current_language
 
@@ -46,6 +46,8 @@ class SeriesAdmin(TabbedTranslationAdmin, MarkdownxModelAdmin):
         # From the title in the admin's language, the tab that opens first (Cyrillic → Latin).
         return {"slug": [localized("title", current_language())]}
     inlines = [SeriesPartInline]
+    # The cover is checked by content as an article's is (it is stored the same way).
+    formfield_overrides = {**MarkdownxModelAdmin.formfield_overrides, **IMAGE_FIELDS}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(part_count=Count("parts"))

@@ -11,6 +11,7 @@ from articles.models import Article, require_one_language
 from articles.querysets import CARD_SKIPS, live_q
 from articles.rendering import render_article_body
 from sitewide.changes import ChangeAnnouncing, changed, list_keys
+from sitewide.images import content_addressed_storage
 from sitewide.languages import fallback_order
 
 # Renumbering first moves every part past this, so no two parts ever share a position.
@@ -48,7 +49,9 @@ class Series(ChangeAnnouncing):
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     intro = MarkdownxField(_("introduction"), blank=True)
     intro_html = models.TextField(editable=False, blank=True)
-    cover_image = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
+    cover_image = models.ImageField(
+        _("cover image"), upload_to="covers/", storage=content_addressed_storage, blank=True
+    )
     cover_alt = models.CharField(_("cover image description"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -1,7 +1,6 @@
-"""Uploaded images: checked by content, stripped to their pixels, stored under their content
-hash, resized to WebP."""
+"""Uploaded images: checked by content, stripped to their pixels, stored under a keyed hash of
+their content, resized to WebP."""
 
-import hashlib
 import io
 import logging
 import posixpath
@@ -14,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.template.defaultfilters import filesizeformat
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -128,8 +128,14 @@ def stripped(content):
 
 
 def content_name(folder, content):
-    """`folder/<sha256>.<ext>`: the same image uploaded twice gets the same name."""
-    digest = hashlib.sha256()
+    """`folder/<keyed hash>.<ext>`: the same image uploaded twice gets the same name.
+
+    Keyed with the site's secret, so a name cannot be worked out from the picture: media
+    are public files (nginx serves them without asking the app), and an article's images must
+    not be found before the article is published, even where their content can be known (the
+    demo's covers are drawn from their slug).
+    """
+    digest = salted_hmac("sitewide.images.content_name", b"", algorithm="sha256")
     content.seek(0)
     for chunk in content.chunks() if hasattr(content, "chunks") else iter(content.read, b""):
         digest.update(chunk)

@@ -8,8 +8,8 @@ from django.db.migrations.executor import MigrationExecutor
 from articles.models import Article
 
 BEFORE = [
-    ("articles", "0011_article_renderer_version"),
-    ("series", "0002_i15_editors_manage_series"),
+    ("articles", "0012_i28_demo_covers_unguessable"),
+    ("series", "0003_i28_series_cover_by_content"),
 ]
 KEPT_OFF = {0: "ru", 1: "en", 2: "en,ru", 3: ""}
 

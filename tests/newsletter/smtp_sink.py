@@ -26,6 +26,9 @@ class Sink:
         self.hang_up_after = None  # drop the line at the next message after this many
         self.delay = 0.0  # seconds to take over each message
         self.greetings = 0  # EHLOs: one per connection
+        # addresses whose next message is taken at its final dot and never answered: the
+        # line drops instead
+        self.silent_after_dot = set()
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
         self.greetings += 1
@@ -55,6 +58,10 @@ class Sink:
             await asyncio.sleep(self.delay)
         for address in envelope.rcpt_tos:
             self.received[address] += 1
+        if self.silent_after_dot & set(envelope.rcpt_tos):
+            self.silent_after_dot -= set(envelope.rcpt_tos)
+            server.transport.close()
+            return "250 never heard"
         if self.hang_up_after:
             self.hang_up_after -= 1
         return "250 Message accepted for delivery"

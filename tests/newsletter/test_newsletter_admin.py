@@ -245,7 +245,7 @@ def test_the_issue_page_explains_unknown_deliveries_and_an_outage(
 
     page = client.get(f"/admin/newsletter/issue/{issue.pk}/change/").content.decode()
 
-    assert "1 delivery was interrupted" in page
+    assert "1 message was sent to its end, but the mail server&#x27;s answer never came" in page
     assert "not sent again" in page
     assert "The mail server cannot be reached since" in page
     assert "Connection refused" in page

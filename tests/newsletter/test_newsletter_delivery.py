@@ -167,6 +167,22 @@ def test_a_5xx_fails_that_one_reader_and_the_rest_arrive(
     assert (issue.sent_count, issue.failed_count) == (5, 1)
 
 
+def test_a_line_lost_after_the_final_dot_is_unknown_and_not_sent_twice(
+    issue, readers, smtp_server, quick_retries
+):
+    everyone = readers(3)
+    lost = everyone[1].email
+    # The server took the message at its dot, and the line broke before its answer.
+    smtp_server.sink.silent_after_dot.add(lost)
+    issue.send_now()
+
+    run_worker_until_sent(issue)
+
+    assert smtp_server.sink.received == everyone_once(everyone)
+    assert Delivery.objects.get(subscriber__email=lost).status == Delivery.Status.UNKNOWN
+    assert states() == Counter({Delivery.Status.SENT: 2, Delivery.Status.UNKNOWN: 1})
+
+
 def database_url():
     settings = connection.settings_dict
     if connection.vendor == "sqlite":

@@ -129,10 +129,28 @@ def test_a_sending_resumed_after_a_crash_sends_nobody_twice_and_skips_nobody(
     assert issue.sent_count == 7
 
 
-def test_a_message_interrupted_mid_send_is_not_sent_again_and_says_so(issue, make_subscriber):
+def test_a_message_cut_off_before_its_final_dot_is_sent_again(issue, make_subscriber):
     first, second = make_subscriber(), make_subscriber()
     sending.add_recipients(issue)
-    Delivery.objects.filter(subscriber=first).update(status=Delivery.Status.SENDING)
+    # A worker died in the SMTP conversation before the dot: the server kept nothing.
+    Delivery.objects.filter(subscriber=first).update(
+        status=Delivery.Status.SENDING, claimed_by="dead-worker"
+    )
+
+    sending.send_issue_now(issue)
+
+    assert recipients() == Counter({first.email: 1, second.email: 1})
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
+
+
+def test_a_message_whose_final_dot_went_unanswered_is_not_sent_again_and_says_so(
+    issue, make_subscriber
+):
+    first, second = make_subscriber(), make_subscriber()
+    sending.add_recipients(issue)
+    Delivery.objects.filter(subscriber=first).update(
+        status=Delivery.Status.AWAITING_REPLY, claimed_by="dead-worker"
+    )
 
     sending.send_issue_now(issue)
 
@@ -199,6 +217,35 @@ def test_a_worker_that_died_before_taking_its_turn_is_covered_by_the_backup(
     call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
 
     assert recipients() == Counter({reader.email: 1})
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
+
+
+class Killed(BaseException):
+    """kill -9, as far as this process can play it: nothing after it runs."""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_workers_sending_resumes_by_itself_within_30_seconds(
+    issue, make_subscriber, clock, monkeypatch
+):
+    readers = [make_subscriber() for _ in range(3)]
+    issue.send_now()
+    real_start = sending.Batch._start
+
+    def start_then_die(self, delivery):
+        real_start(self, delivery)
+        raise Killed  # in its first message's SMTP conversation, before the final dot
+
+    monkeypatch.setattr(sending.Batch, "_start", start_then_die)
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    monkeypatch.undo()
+    assert recipients() == Counter()
+
+    clock.shift(timedelta(seconds=30))  # with the default lease
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+    assert recipients() == Counter({reader.email: 1 for reader in readers})
     issue.refresh_from_db()
     assert issue.status == Issue.Status.SENT
 

@@ -14,7 +14,8 @@ from django_tasks_db.management.commands import db_worker
 logger = logging.getLogger(__name__)
 
 FIRST_DELAY = 1.0
-MAX_DELAY = 30.0
+# Short enough that a newsletter resumes within seconds of the database coming back.
+MAX_DELAY = 5.0
 
 
 class Command(db_worker.Command):

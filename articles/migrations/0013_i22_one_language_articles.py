@@ -26,7 +26,7 @@ def list_to_text(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0011_article_renderer_version"),
+        ("articles", "0012_i28_demo_covers_unguessable"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('series', '0002_i15_editors_manage_series'),
+        ('series', '0003_i28_series_cover_by_content'),
     ]
 
     operations = [
