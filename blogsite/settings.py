@@ -332,6 +332,31 @@ CONTENT_CHANGE_TASKS = "default"
 # because no proxy can be told of a change: see deploy/nginx.conf for why this is enough.
 SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "1"))
 SHARED_CACHE_STALE_SECONDS = int(os.environ.get("SHARED_CACHE_STALE_SECONDS", "1"))
+# How long proxies may keep a 404 or 301 (a withdrawn or moved page): short, so a publish
+# replaces it at once even where no purge reaches, long enough that a hot 404 costs nothing.
+SHARED_CACHE_ERROR_SECONDS = int(os.environ.get("SHARED_CACHE_ERROR_SECONDS", "1"))
+# The query parameters some view reads (pagination, search, the Content API, WebFinger, the
+# login's and language switcher's next). Any other (utm_*, cache busters) is dropped from an
+# anonymous read before the cache or a view sees it: the canonical page is answered, and no
+# new cache entry is made. A view that reads a new parameter adds it here (and to the same
+# list in deploy/nginx.conf, which lets nginx keep only addresses made of these).
+PAGE_CACHE_QUERY_PARAMETERS = frozenset(
+    {
+        "page",
+        "q",
+        "next",
+        "lang",
+        "fields",
+        "include",
+        "formats",
+        "limit",
+        "tag",
+        "series",
+        "author",
+        "published_after",
+        "resource",
+    }
+)
 
 # The Content API (/api/v1/) is public and read-only: any site may GET it from a browser.
 CORS_URLS_REGEX = r"^/api/"

@@ -75,11 +75,13 @@ def test_the_sweep_covers_the_public_pages():
 def test_hostile_input_never_gets_a_server_error(client, site):
     failures = {}
     for kind, value in HOSTILE.items():
-        for language in ["en", "ru"]:
-            for address in addresses(value, language):
-                status = client.get(address).status_code
-                if status >= 500:
-                    failures[f"{kind}: {address[:100]}"] = status
+        # A route outside the language prefixes (the API, federation, mail webhooks) is the same
+        # address in both languages: asked once.
+        every = {address for language in ["en", "ru"] for address in addresses(value, language)}
+        for address in sorted(every):
+            status = client.get(address).status_code
+            if status >= 500:
+                failures[f"{kind}: {address[:100]}"] = status
     assert not failures
 
 
