@@ -355,6 +355,8 @@ PAGE_CACHE_QUERY_PARAMETERS = frozenset(
         "author",
         "published_after",
         "resource",
+        # The hub's note for a reader the switcher brought from an article not in the edition.
+        "not_in_edition",
     }
 )
 
