@@ -45,6 +45,7 @@ class SeriesAdmin(TabbedTranslationAdmin, MarkdownxModelAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         # From the title in the admin's language, the tab that opens first (Cyrillic → Latin).
         return {"slug": [localized("title", current_language())]}
+
     inlines = [SeriesPartInline]
     # The cover is checked by content as an article's is (it is stored the same way).
     formfield_overrides = {**MarkdownxModelAdmin.formfield_overrides, **IMAGE_FIELDS}

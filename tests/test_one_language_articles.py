@@ -320,3 +320,14 @@ def test_a_series_and_a_tag_named_in_one_language_are_marked_on_the_other_editio
         [node] = page.xpath(f'//main//*[normalize-space(text())="{name}"]')
         # The language a reader's browser and screen reader take: the nearest lang attribute.
         assert node.xpath("ancestor-or-self::*[@lang][1]/@lang") == [own], path
+
+
+def test_the_series_strip_leads_to_a_neighbour_where_the_reader_can_read_it(client, case):
+    series = Series.objects.create(slug="harbours", title_en="Harbours", title_ru="Гавани")
+    first = Article.objects.get(slug="neighbour")
+    SeriesPart.objects.create(series=series, article=first, position=1)
+    SeriesPart.objects.create(series=series, article=case.article, position=2)
+    page = lxml_html.fromstring(get(client, "/{lang}/posts/neighbour/", case))
+    [following] = set(page.xpath('//a[@rel="next"]/@href'))
+    shown_here = case.exists or case.listed
+    assert following == (case.url if shown_here else f"/{case.original}/posts/{SLUG}/")
