@@ -62,7 +62,9 @@ def article_meta(request, site, article, part=None):
         with override(text_language):
             url = request.build_absolute_uri(article.get_absolute_url())
     description = article.summary or site.tagline
-    image = social_image(request, "article", article.pk, article.title, article.updated_at)
+    image = social_image(
+        request, "article", article.pk, article.title, article.updated_at, text_language
+    )
     posting = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",

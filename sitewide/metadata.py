@@ -76,9 +76,13 @@ def locales(text_language=None, languages=None):
     return locale_of(current), [locale_of(code) for code in others if code != current]
 
 
-def social_image(request, kind, pk, alt, version=None):
+def social_image(request, kind, pk, alt, version=None, text_language=None):
+    """The preview card; in the language of the text it shows (an article read in another
+    edition than its own shares its own card)."""
     return {
-        "url": request.build_absolute_uri(image_url(kind, pk, language(), version)),
+        "url": request.build_absolute_uri(
+            image_url(kind, pk, text_language or language(), version)
+        ),
         "width": WIDTH,
         "height": HEIGHT,
         "alt": alt,

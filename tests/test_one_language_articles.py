@@ -211,6 +211,8 @@ def test_its_page_tells_search_engines_and_sharing_sites_the_language_of_its_tex
     assert posting["inLanguage"] == case.shown
     locale = page.xpath('//meta[@property="og:locale"]/@content')[0]
     assert locale.lower().startswith(case.shown)
+    image = page.xpath('//meta[@property="og:image"]/@content')[0]
+    assert f"/article-{case.article.pk}-{case.shown}-" in image
     alternates = page.xpath('//meta[@property="og:locale:alternate"]/@content')
     assert sorted(code[:2].lower() for code in alternates) == sorted(
         code for code in case.languages if code != case.shown
