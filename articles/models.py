@@ -150,10 +150,14 @@ class Article(ChangeAnnouncing):
         upload_to="covers/",
         storage=content_addressed_storage,
         blank=True,
+        width_field="cover_width",
+        height_field="cover_height",
     )
-    # Filled when the renditions are made; srcset needs the original's width.
+    # Django reads them from the file's header when a cover is set (nothing is drawn).
     cover_width = models.PositiveIntegerField(editable=False, null=True)
     cover_height = models.PositiveIntegerField(editable=False, null=True)
+    # The cover whose renditions the worker has made; srcset is offered for that cover only.
+    cover_renditions_of = models.CharField(max_length=100, blank=True, editable=False)
     cover_alt = models.CharField(_("cover image description"), max_length=200, blank=True)
     author = models.ForeignKey(
         Author, on_delete=models.PROTECT, related_name="articles", verbose_name=_("author")
@@ -242,7 +246,6 @@ class Article(ChangeAnnouncing):
                     "slug",
                     "status",
                     "published_at",
-                    "cover_image",
                     "preview_version",
                     *TRACKED_TEXT,
                 )
@@ -255,9 +258,6 @@ class Article(ChangeAnnouncing):
                     # Unpublished by any path (the change form too): links given out stop.
                     self.preview_version = before.preview_version + 1
             self.track_translation(before)
-            if (before.cover_image.name if before else "") != (self.cover_image.name or ""):
-                # The worker makes the new cover's renditions; until then pages show the original.
-                self.cover_width = self.cover_height = None
             super().save(*args, **kwargs)
             self.keep_slug_history(before)
 
@@ -501,16 +501,23 @@ class Article(ChangeAnnouncing):
         self.refresh_from_db(fields=["preview_version"])
         return True
 
+    @property
+    def cover_renditions_missing(self):
+        return bool(self.cover_image) and self.cover_renditions_of != self.cover_image.name
+
     @classmethod
     def update_cover_renditions(cls, pk):
-        article = cls.objects.filter(pk=pk).only("cover_image", "cover_width").first()
-        if article is None or (article.cover_width and article.cover_image):
+        # The size fields too: without them Django would read the cover's size again.
+        fields = ["cover_image", "cover_width", "cover_height", "cover_renditions_of"]
+        article = cls.objects.filter(pk=pk).only(*fields).first()
+        if article is None or not article.cover_renditions_missing:
             return
-        if not article.cover_image:
-            return
-        size = make_renditions(article.cover_image) if article.cover_image else None
-        width, height = size or (None, None)
-        cls.objects.filter(pk=pk).update(cover_width=width, cover_height=height)
+        if make_renditions(article.cover_image) is None:
+            return  # unreadable: the page keeps the original, the next change tries again
+        # Unless the cover was replaced meanwhile: then the new one still needs its own.
+        cls.objects.filter(pk=pk, cover_image=article.cover_image.name).update(
+            cover_renditions_of=article.cover_image.name
+        )
         changed(f"rendition:article:{pk}")
 
     @classmethod
@@ -593,7 +600,7 @@ class Article(ChangeAnnouncing):
 
     @property
     def cover_srcset(self):
-        if not (self.cover_image and self.cover_width):
+        if not self.cover_image or self.cover_renditions_missing or not self.cover_width:
             return ""
         return srcset(self.cover_image.name, self.cover_width)
 

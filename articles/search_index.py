@@ -18,7 +18,7 @@ from modeltranslation.utils import build_localized_fieldname as localized
 from articles.models import Article
 from articles.rendering import formulas_as_tex
 from articles.stemming import stems
-from sitewide.changes import changed
+from sitewide.changes import ids
 from sitewide.languages import fallback_order
 
 CONFIGS = {"en": "english", "ru": "russian"}
@@ -146,10 +146,18 @@ def rebuild(model=Article):
     return len(ids)
 
 
-def refresh_and_expire_pages(article_ids):
-    refresh(article_ids)
-    # A search page rendered between the save and this refresh showed the old index.
-    changed("search")
+def refresh_changed(keys):
+    """The entries a change made stale (titles, summaries, bodies and tag names are indexed).
+
+    Run by the page invalidation before it moves the version (CONTENT_CHANGE_REFRESHES): a
+    search page rendered from the old index is then dropped by that one bump.
+    """
+    article_ids = set(ids(keys, "article"))
+    tag_ids = ids(keys, "tag")
+    if tag_ids:
+        article_ids.update(Article.objects.filter(tags__in=tag_ids).values_list("pk", flat=True))
+    if article_ids:
+        refresh(sorted(article_ids))
 
 
 def create_storage(schema_editor):

@@ -1,5 +1,3 @@
-from datetime import MAXYEAR, MINYEAR
-
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import CharField, Count, F, QuerySet, Value
@@ -10,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.cache import never_cache
+from django.views.generic.dates import YearArchiveView
 from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles import extensions
@@ -176,6 +175,8 @@ def tag_detail(request, slug):
 
 
 def archive_index(request):
+    # Not ArchiveIndexView: that lists the newest articles and the years as bare dates; this
+    # page lists each year with its count, which is one grouped query.
     years = (
         Article.objects.live()
         .listed()
@@ -194,26 +195,44 @@ def archive_index(request):
     return render(request, "articles/archive_index.html", {"years": years, "meta": meta})
 
 
-def archive_year(request, year):
-    if not MINYEAR <= year <= MAXYEAR:
-        raise Http404("No such year.")
-    articles = Article.objects.listing().filter(published_at__year=year)
-    page = paginate(request, articles)
-    if not page.paginator.count:
-        raise Http404("Nothing was published that year.")
-    meta = listing_meta(
-        request,
-        SiteSettings.load(),
-        str(year),
-        _("Articles published in %(year)s.") % {"year": year},
-        page=page,
-        trail=[
-            (_("Archive"), reverse("articles:archive")),
-            (str(year), reverse("articles:archive_year", args=[year])),
-        ],
-    )
-    context = {"year": year, "page": page, "meta": meta}
-    return render(request, "articles/archive_year.html", context)
+class ArchiveYear(YearArchiveView):
+    """One year's live articles, newest first, paged like every listing; an empty year is 404."""
+
+    date_field = "published_at"
+    make_object_list = True
+    paginate_by = PAGE_SIZE
+    # Allowed here so Django asks no extra query to find out; paginate() answers 404 below.
+    allow_empty = True
+    template_name = "articles/archive_year.html"
+
+    def get_queryset(self):
+        # A fresh queryset per request: listed() reads the request's language.
+        return Article.objects.listing()
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        return None  # the page lists no months: no query for them
+
+    def paginate_queryset(self, queryset, page_size):
+        page = paginate(self.request, queryset, page_size)
+        if not page.paginator.count:
+            raise Http404("Nothing was published that year.")
+        return page.paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page, year = context["page_obj"], context["year"].year
+        meta = listing_meta(
+            self.request,
+            SiteSettings.load(),
+            str(year),
+            _("Articles published in %(year)s.") % {"year": year},
+            page=page,
+            trail=[
+                (_("Archive"), reverse("articles:archive")),
+                (str(year), reverse("articles:archive_year", args=[year])),
+            ],
+        )
+        return {**context, "page": page, "meta": meta}
 
 
 def author_detail(request, slug):

@@ -320,12 +320,15 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # given the changed keys. Named here, on top of every app, so no app reaches up for them.
 CONTENT_CHANGE_CONSUMERS = [
     "sitewide.tasks.invalidate_pages",
-    "articles.tasks.refresh_search",
     "articles.tasks.make_article_renditions",
     "articles.tasks.draw_article_cards",
     "series.tasks.draw_series_cards",
     "sitewide.tasks.draw_site_cards",
+    "federation.tasks.federate_changes",
 ]
+# Brought up to date by invalidate_pages before it moves the version: what pages read besides
+# the rows. Refreshed first, one bump drops the pages rendered from the old index.
+CONTENT_CHANGE_REFRESHES = ["articles.search_index.refresh_changed"]
 # The task backend they go to (tests run them at once on their own backend).
 CONTENT_CHANGE_TASKS = "default"
 # What public pages allow proxies and CDNs (s-maxage, then stale-while-revalidate). Short,

@@ -1,3 +1,4 @@
+import functools
 import os
 import re
 from datetime import timedelta
@@ -11,7 +12,7 @@ from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone, translation
-from factories import new_article, new_author, new_tag
+from factories import new_article, new_author, new_series, new_tag
 
 from articles.models import Article
 from sitewide.cache import UNREACHABLE
@@ -93,6 +94,38 @@ def _cache_clear_keeps_to_this_worker():
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(type(caches["default"]), "clear", clear)
+        yield
+
+
+WHITENOISE_SETTINGS = [
+    "DEBUG", "STATIC_URL", "STATICFILES_DIRS", "STATICFILES_FINDERS", "INSTALLED_APPS",
+    "WHITENOISE_STATIC_PREFIX", "WHITENOISE_MAX_AGE", "WHITENOISE_ALLOW_ALL_ORIGINS",
+    "WHITENOISE_CHARSET", "WHITENOISE_MIMETYPES", "WHITENOISE_ADD_HEADERS_FUNCTION",
+    "WHITENOISE_INDEX_FILE", "WHITENOISE_IMMUTABLE_FILE_TEST",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once():
+    """WhiteNoise serves the static folders through the finders here (as under `make run`),
+    and its middleware lists and stats every static file when it is made: for every test
+    client, a dozen milliseconds each, thousands of times a run. The files do not change
+    while the tests run, so the list is made once for each set of settings it depends on."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    list_files = WhiteNoiseMiddleware.add_files_from_finders
+    listed = {}
+
+    def add_files_from_finders(self):
+        key = repr([getattr(settings, name, None) for name in WHITENOISE_SETTINGS])
+        if key not in listed:
+            before = dict(self.files)
+            list_files(self)
+            listed[key] = {url: file for url, file in self.files.items() if url not in before}
+        self.files.update(listed[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoiseMiddleware, "add_files_from_finders", add_files_from_finders)
         yield
 
 
@@ -216,24 +249,7 @@ def scheduled_article(make_article, author):
 @pytest.fixture
 def make_series(db, make_article, author):
     """A series of live parts, one day apart, in reading order."""
-    from series.models import Series, SeriesPart
-
-    def make(parts=4, slug="guide", **fields):
-        fields.setdefault("title_en", "The guide")
-        fields.setdefault("intro_en", "A guide in **several** parts.")
-        series = Series.objects.create(slug=slug, **fields)
-        start = timezone.now() - timedelta(days=parts + 1)
-        for number in range(1, parts + 1):
-            article = make_article(
-                title_en=f"Guide part {number}",
-                slug=f"{slug}-part-{number}",
-                author=author,
-                published_at=start + timedelta(days=number),
-            )
-            SeriesPart.objects.create(series=series, article=article, position=number)
-        return series
-
-    return make
+    return functools.partial(new_series, author=author)
 
 
 def load_demo():

@@ -41,3 +41,22 @@ def new_article(tags=(), **fields):
         article = Article.objects.create(**fields)
         article.tags.set(tags)
     return article
+
+
+def new_series(parts=4, slug="guide", author=None, **fields):
+    """A series of live parts, one day apart, in reading order."""
+    from series.models import Series, SeriesPart
+
+    fields.setdefault("title_en", "The guide")
+    fields.setdefault("intro_en", "A guide in **several** parts.")
+    series = Series.objects.create(slug=slug, **fields)
+    start = timezone.now() - timedelta(days=parts + 1)
+    for number in range(1, parts + 1):
+        article = new_article(
+            title_en=f"Guide part {number}",
+            slug=f"{slug}-part-{number}",
+            author=author,
+            published_at=start + timedelta(days=number),
+        )
+        SeriesPart.objects.create(series=series, article=article, position=number)
+    return series

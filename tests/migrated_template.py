@@ -4,7 +4,8 @@ Every xdist worker used to run all the migrations into its own empty file at the
 every run: seconds of CPU for the same result each time. The first run after a migration
 changes saves the migrated file in pytest's cache; later runs copy it instead. The key is
 every migration file of every installed app (ours and the libraries'), so a changed or
-added migration makes a new template. Django's setup still runs `migrate` over the copy (a
+added migration, or a change to the project's code a migration imports (the helpers its data
+steps run), makes a new template. Django's setup still runs `migrate` over the copy (a
 few queries when nothing is new) and the post-migrate steps (content types, permissions).
 
 The migrations themselves still run from an empty database: whenever the key changes, and
@@ -14,6 +15,7 @@ tests/sitewide/test_sitewide_settings_move.py runs them backwards and forwards.
 
 import hashlib
 import os
+import re
 import sqlite3
 from importlib import import_module
 from importlib.util import find_spec
@@ -27,16 +29,43 @@ from django.db import connections
 CACHE_DIRECTORY = "sqlite-migrated-template"
 
 
+IMPORT = re.compile(r"^(?:from\s+([\w.]+)\s+import\s+([\w, ]+)|import\s+([\w.]+))", re.MULTILINE)
+
+
+def project_modules_used_by(source):
+    """The project's own modules a migration imports (the code its RunPython steps run)."""
+    root = Path(settings.BASE_DIR).resolve()
+    for package, names, module in IMPORT.findall(source):
+        candidates = (
+            [module] if module else [package, *(f"{package}.{n.strip()}" for n in names.split(","))]
+        )
+        for name in candidates:
+            try:
+                spec = find_spec(name)
+            except (ImportError, ValueError):
+                continue
+            origin = Path(spec.origin).resolve() if spec and spec.has_location else None
+            if origin and origin.is_relative_to(root) and ".venv" not in origin.parts:
+                yield origin
+
+
 def migrations_key():
+    """Every migration file of every installed app, and the project's modules they import."""
     digest = hashlib.sha256(django.get_version().encode())
+    used = set()
     for app_config in sorted(apps.get_app_configs(), key=lambda config: config.label):
         name = f"{app_config.name}.migrations"
         if find_spec(app_config.name) is None or find_spec(name) is None:
             continue
         folder = Path(import_module(name).__file__).parent
         for path in sorted(folder.rglob("*.py")):
+            source = path.read_bytes()
             digest.update(f"{app_config.label}/{path.relative_to(folder)}\0".encode())
-            digest.update(path.read_bytes())
+            digest.update(source)
+            used.update(project_modules_used_by(source.decode()))
+    for path in sorted(used):
+        digest.update(f"{path}\0".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:24]
 
 

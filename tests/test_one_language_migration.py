@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 from articles.models import Article
 
 BEFORE = [
-    ("articles", "0012_i28_demo_covers_unguessable"),
+    ("articles", "0013_cover_size_from_the_image_field"),
     ("series", "0003_i28_series_cover_by_content"),
 ]
 KEPT_OFF = {0: "ru", 1: "en", 2: "en,ru", 3: ""}

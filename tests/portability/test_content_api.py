@@ -8,14 +8,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from factories import new_article, new_author, new_series, new_tag
 
-from articles.models import Article
+from articles.models import Article, Author
 
 
-@pytest.fixture
-def site(make_series, make_tag, make_article, author):
-    tag = make_tag(slug="databases", name_en="Databases", name_ru="Базы данных")
-    series = make_series(parts=3, slug="guide", title_ru="Руководство")
+def build_site():
+    author = new_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")
+    tag = new_tag(slug="databases", name_en="Databases", name_ru="Базы данных")
+    series = new_series(parts=3, slug="guide", title_ru="Руководство", author=author)
     for part in series.parts.all():
         part.article.tags.add(tag)
     first = series.parts.get(position=1).article
@@ -27,8 +28,23 @@ def site(make_series, make_tag, make_article, author):
         "in-review": {"status": Article.Status.REVIEW},
     }
     for slug, fields in hidden.items():
-        make_article(slug=slug, title_en=f"Secret {slug}", author=author, tags=[tag], **fields)
+        new_article(slug=slug, title_en=f"Secret {slug}", author=author, tags=[tag], **fields)
     return series
+
+
+@pytest.fixture
+def site(db, made_once):
+    # Made once for the module and copied into each of the hundred tests that read it.
+    return made_once("site", build_site)
+
+
+@pytest.fixture
+def author(request, make_author):
+    """The site's author where a test has the site (made with it), else a new one."""
+    if "site" in request.fixturenames:
+        request.getfixturevalue("site")
+        return Author.objects.get(slug="ada-writer")
+    return make_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")
 
 
 def get(client, url, status=200, **headers):

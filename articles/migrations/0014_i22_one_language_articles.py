@@ -26,7 +26,7 @@ def list_to_text(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0012_i28_demo_covers_unguessable"),
+        ("articles", "0013_cover_size_from_the_image_field"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_i22_one_language_articles'),
+        ('articles', '0014_i22_one_language_articles'),
     ]
 
     operations = [
