@@ -14,6 +14,7 @@ from markdownx.models import MarkdownxField
 from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles import extensions
+from articles.fields import LanguageCodesField
 from articles.querysets import ArticleQuerySet
 from articles.rendering import (
     IMAGE_WITHOUT_ALT,
@@ -23,11 +24,23 @@ from articles.rendering import (
 )
 from sitewide.changes import ChangeAnnouncing, changed, list_keys
 from sitewide.images import content_addressed_storage, make_renditions, srcset
+from sitewide.languages import site_languages
 from sitewide.renditions import make_body_renditions
 
 # The English fields a Russian translation follows.
 TRACKED_FIELDS = ("title", "summary", "body")
-TRACKED_TEXT = [f"{field}_{lang}" for field in TRACKED_FIELDS for lang in ("en", "ru")]
+TRACKED_TEXT = [localized(field, lang) for field in TRACKED_FIELDS for lang in site_languages()]
+
+
+def written_languages(instance, field):
+    """The site languages `field` is filled in, in settings' order: where the thing exists."""
+    return [code for code in site_languages() if getattr(instance, localized(field, code), None)]
+
+
+def require_one_language(instance, field, message):
+    """No language is required, but a thing with no name in any language is nothing."""
+    if not written_languages(instance, field):
+        raise ValidationError({localized(field, code): message for code in site_languages()})
 
 
 def validate_links(value):
@@ -35,6 +48,14 @@ def validate_links(value):
     for line in value.splitlines():
         if line.strip():
             check(line.strip())
+
+
+def language_list(value):
+    """Stored language codes as a list in settings' order; older revisions kept "en,ru"."""
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    chosen = set(value or ())
+    return [code for code in site_languages() if code in chosen]
 
 
 class Author(ChangeAnnouncing):
@@ -57,6 +78,13 @@ class Author(ChangeAnnouncing):
         validators=[validate_links],
         help_text=_("One URL per line: website, GitHub, Mastodon…"),
     )
+    language = models.CharField(
+        _("writes in"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language the writing desk starts in; empty: the admin's language."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -77,7 +105,7 @@ class Author(ChangeAnnouncing):
 
 
 class Tag(ChangeAnnouncing):
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("name"), max_length=60, blank=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
 
     class Meta:
@@ -95,6 +123,9 @@ class Tag(ChangeAnnouncing):
         # The lists too: the tag lists kept for search name it (blogsite/search.py).
         return [f"tag:{self.pk}", *list_keys()]
 
+    def clean(self):
+        require_one_language(self, "name", _("Name the tag in at least one language."))
+
 
 class Article(ChangeAnnouncing):
     class Status(models.TextChoices):
@@ -110,7 +141,8 @@ class Article(ChangeAnnouncing):
         SCHEDULED = "scheduled", _("Scheduled")
         LIVE = "live", _("Live")
 
-    title = models.CharField(_("title"), max_length=200)
+    # Blank: an article may be written in one language only (clean() asks for one).
+    title = models.CharField(_("title"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     summary = models.TextField(
         _("answer-first summary"),
@@ -146,10 +178,8 @@ class Article(ChangeAnnouncing):
         db_index=True,
         help_text=_("A time in the future schedules the article."),
     )
-    hidden_languages = models.CharField(
+    hidden_languages = LanguageCodesField(
         _("not listed in"),
-        max_length=20,
-        blank=True,
         help_text=_("Languages whose listings, search and feeds leave this article out."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -212,6 +242,7 @@ class Article(ChangeAnnouncing):
 
     def save(self, *args, **kwargs):
         self.apply_defaults()
+        self.hidden_languages = language_list(self.hidden_languages)
         self.render()
         with transaction.atomic():
             before = (
@@ -359,6 +390,7 @@ class Article(ChangeAnnouncing):
         return diffs
 
     def clean(self):
+        require_one_language(self, "title", _("Give the article a title in at least one language."))
         errors = {}
         for lang, _name in settings.LANGUAGES:
             body_field = localized("body", lang)
@@ -369,16 +401,37 @@ class Article(ChangeAnnouncing):
                 )
         if errors:
             raise ValidationError(errors)
-        alt_field = localized("cover_alt", settings.LANGUAGE_CODE)
-        if self.cover_image and not getattr(self, alt_field):
-            raise ValidationError({alt_field: _("Describe the cover image for screen readers.")})
+        languages = self.languages or [settings.LANGUAGE_CODE]
+        if self.cover_image and not any(
+            getattr(self, localized("cover_alt", code)) for code in languages
+        ):
+            raise ValidationError(
+                {
+                    localized("cover_alt", languages[0]): _(
+                        "Describe the cover image for screen readers."
+                    )
+                }
+            )
 
     def text_in(self, language):
         """Title, summary and body in one language, as one text to compare and diff."""
-        return "\n\n".join(getattr(self, f"{field}_{language}") or "" for field in TRACKED_FIELDS)
+        return "\n\n".join(
+            getattr(self, localized(field, language), None) or "" for field in TRACKED_FIELDS
+        )
 
     def english_text(self):
-        return self.text_in("en")
+        return self.text_in(settings.LANGUAGE_CODE)
+
+    def translations_text(self):
+        return "\n\n".join(
+            self.text_in(code) for code in site_languages() if code != settings.LANGUAGE_CODE
+        )
+
+    def is_in_two_languages(self):
+        """Drift exists only between languages that exist: the default one and another."""
+        return self.is_translated(settings.LANGUAGE_CODE) and any(
+            self.is_translated(code) for code in site_languages() if code != settings.LANGUAGE_CODE
+        )
 
     def track_translation(self, before):
         """Note when the English moves on from the text the Russian translation was made from."""
@@ -386,10 +439,15 @@ class Article(ChangeAnnouncing):
         english = self.english_text()
         if before is None or before.english_text() != english:
             self.english_updated_at = now
-        if not self.is_translated("ru"):
+        if not self.is_in_two_languages():
             self.translation_source, self.translation_behind_since = "", None
-        elif before is None or before.text_in("ru") != self.text_in("ru"):
-            # Saving the translation means a translator has looked at it: it follows this English.
+        elif (
+            before is None
+            or not before.is_in_two_languages()
+            or before.translations_text() != self.translations_text()
+        ):
+            # Saving the translation means a translator has looked at it: it follows this
+            # English. So does English added to an article first written in another language.
             self.mark_translation_current()
         elif self.translation_source != english and self.translation_behind_since is None:
             self.translation_behind_since = now
@@ -544,11 +602,29 @@ class Article(ChangeAnnouncing):
         return self.State.LIVE if self.is_live else self.State.SCHEDULED
 
     def is_translated(self, language):
-        """Title and body are written in that language (not just falling back to English)."""
+        """Title and body are written in that language (not just falling back to another)."""
         return bool(
-            getattr(self, localized("title", language))
-            and getattr(self, localized("body", language))
+            getattr(self, localized("title", language), None)
+            and getattr(self, localized("body", language), None)
         )
+
+    @property
+    def languages(self):
+        """The languages the article is written in (has a title in), in settings' order."""
+        return written_languages(self, "title")
+
+    @property
+    def original_language(self):
+        """Where a reader of a language the article lacks is sent: its first language."""
+        languages = self.languages
+        return languages[0] if languages else settings.LANGUAGE_CODE
+
+    def exists_in(self, language):
+        return language in self.languages
+
+    def shown_in(self, language):
+        """Whether `language`'s edition shows it: written in it, or listed there in another."""
+        return self.exists_in(language) or language not in self.hidden_languages
 
     @property
     def translations(self):

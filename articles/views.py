@@ -2,23 +2,25 @@ import hashlib
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, QuerySet, Value
 from django.db.models.functions import Coalesce, ExtractYear, Lower, NullIf
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic.dates import YearArchiveView
+from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles import extensions
 from articles.meta import article_meta, author_meta
 from articles.models import Article, Author, SlugRedirect, Tag
 from articles.preview import preview_key_from_token
-from articles.querysets import live_q
+from articles.querysets import listed_q, live_q
 from articles.related import related_articles
+from sitewide.languages import current_language, fallback_order
 from sitewide.metadata import listing_meta
 from sitewide.models import SiteSettings
 from sitewide.pagestore import kept, shows_only_what_it_loads
@@ -74,12 +76,37 @@ def article_detail(request, slug):
     ).first()
     if article is None:
         return redirect_old_slug(slug)
+    language = current_language()
+    if not article.shown_in(language):
+        # Not written in this language and kept off its edition: say where it is.
+        return not_in_this_edition(request, article)
     # Kept off this language's listings by an editor: readable, but not for search engines.
-    unlisted = get_language() in article.hidden_languages.split(",")
-    context = {"article": article, "unlisted": unlisted, **extensions.page_context(article)}
+    unlisted = language in article.hidden_languages
+    context = {
+        "article": article,
+        "unlisted": unlisted,
+        # hreflang alternates: only the languages it is written in.
+        "alternate_languages": article.languages,
+        **extensions.page_context(article),
+    }
     context["meta"] = article_meta(request, SiteSettings.load(), article, context.get("part"))
     context["related"] = related_articles(article)
     return render(request, "article.html", context)
+
+
+def not_in_this_edition(request, article):
+    original = article.original_language
+    with override(original):
+        url = article.get_absolute_url()
+        title = article.title
+    context = {
+        "original_url": url,
+        "original_title": title,
+        "original_language": original,
+        "original_language_name": dict(settings.LANGUAGES)[original],
+        "alternate_languages": article.languages,
+    }
+    return render(request, "articles/not_in_edition.html", context, status=404)
 
 
 def redirect_old_slug(slug):
@@ -118,19 +145,15 @@ def article_preview(request, token):
 
 
 def shown_field(field):
-    """The field in the page's language, falling back to English, as an ORM expression."""
-    language = get_language() or settings.LANGUAGE_CODE
-    english = F(f"{field}_{settings.LANGUAGE_CODE}")
-    if language == settings.LANGUAGE_CODE:
-        return english
-    translated = NullIf(F(f"{field}_{language}"), Value(""))
-    return Coalesce(translated, english, output_field=CharField())
+    """The field in the page's language, else in the first other language that has it (as the
+    page shows it), as an ORM expression."""
+    columns = [NullIf(F(localized(field, code)), Value("")) for code in fallback_order()]
+    return Coalesce(*columns, output_field=CharField()) if len(columns) > 1 else columns[0]
 
 
 def live_count(prefix="articles__"):
     """Live articles listed in this language, counted through a relation."""
-    hidden = Q(**{f"{prefix}hidden_languages__contains": get_language() or "en"})
-    return Count(f"{prefix}pk", filter=live_q(prefix) & ~hidden, distinct=True)
+    return Count(f"{prefix}pk", filter=live_q(prefix) & listed_q(prefix), distinct=True)
 
 
 def tag_index(request):

@@ -184,7 +184,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Languages: English is the default and the fallback for untranslated fields.
+# Languages: English is the default and the fallback for untranslated site texts; content
+# (articles, series, tags, authors) exists in one language or both (sitewide.languages).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -364,6 +365,8 @@ PAGE_CACHE_QUERY_PARAMETERS = frozenset(
         "author",
         "published_after",
         "resource",
+        # The hub's note for a reader the switcher brought from an article not in the edition.
+        "not_in_edition",
     }
 )
 

@@ -18,9 +18,7 @@ from federation.models import Activity, Actor, ArticleState, content_hash
 
 def shown_in(article, language):
     """Whether the edition in `language` carries the article: written in it and listed."""
-    hidden = article.hidden_languages
-    hidden = hidden if isinstance(hidden, list | set | tuple) else (hidden or "").split(",")
-    return article.is_translated(language) and language not in hidden
+    return article.is_translated(language) and language not in article.hidden_languages
 
 
 def is_old_news(article):

@@ -109,7 +109,7 @@ WHITENOISE_SETTINGS = [
 def _static_files_listed_once():
     """WhiteNoise serves the static folders through the finders here (as under `make run`),
     and its middleware lists and stats every static file when it is made: for every test
-    client, a dozen milliseconds each, thousands of times a run. The files do not change
+    client, some 25 ms each, thousands of times a run. The files do not change
     while the tests run, so the list is made once for each set of settings it depends on."""
     from whitenoise.middleware import WhiteNoiseMiddleware
 
@@ -285,7 +285,7 @@ def made_once(django_db_setup, django_db_blocker, tmp_path_factory):
     """Rows that many tests of a module start from, made once for the module.
 
     `made_once(key, make)` runs `make()` the first time (with the plain factories
-    `new_article`, `new_author`, `new_tag`), keeps the rows it wrote (tests/demo_snapshot.py)
+    in tests/factories.py), keeps the rows it wrote (tests/demo_snapshot.py)
     and gives each test a copy of them, rolled back with the test; it returns what `make`
     returned the first time. Call it inside a test (its `db` fixture on).
     """

@@ -117,8 +117,18 @@ def test_russian_hub_card_marks_english_fallback(client, make_article):
     assert '<p class="card-summary" lang="en">Short.</p>' in page
 
 
+@pytest.fixture
+def translated_article(live_article):
+    """Written in both languages: each is an alternate of the other."""
+    live_article.title_ru, live_article.body_ru = "Размер пула", "Текст."
+    live_article.save()
+    return live_article
+
+
 @pytest.mark.parametrize(("language", "other"), [("en", "ru"), ("ru", "en")])
-def test_every_page_has_html_lang_and_hreflang_alternates(client, live_article, language, other):
+def test_every_page_has_html_lang_and_hreflang_alternates(
+    client, translated_article, language, other
+):
     page = client.get(f"/{language}/posts/pool-sizing/").content.decode()
     assert f'<html lang="{language}">' in page
     assert f'hreflang="{other}" href="http://testserver/{other}/posts/pool-sizing/"' in page
@@ -161,7 +171,7 @@ def test_feeds_list_live_articles(client, live_article, scheduled_article):
     assert b"/ru/posts/pool-sizing/" in atom.content
 
 
-def test_sitemap_lists_both_languages(client, live_article):
+def test_sitemap_lists_both_languages(client, translated_article):
     xml = client.get("/sitemap.xml").content.decode()
     assert "http://testserver/en/posts/pool-sizing/" in xml
     assert 'hreflang="ru" href="http://testserver/ru/posts/pool-sizing/"' in xml

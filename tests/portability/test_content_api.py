@@ -92,7 +92,7 @@ def test_an_unpublished_post_is_not_found(client, site, slug):
 
 def test_an_article_kept_off_a_language_is_not_in_that_edition(client, site):
     article = Article.objects.get(slug="guide-part-2")
-    article.hidden_languages = ["ru"]  # a list: the field is becoming a set of codes
+    article.hidden_languages = ["ru"]
     article.save()
     russian = get(client, "/api/v1/posts/?lang=ru")
     assert "guide-part-2" not in [post["slug"] for post in russian["posts"]]

@@ -169,4 +169,7 @@ def test_an_untranslated_article_says_its_text_is_english(client, make_article):
     make_article(slug="english", title_en="Only in English")
     page = client.get("/ru/posts/english/").content.decode()
     assert of_type(json_ld(page), "BlogPosting")["inLanguage"] == "en"
-    assert meta_tags(page)["og:locale"] == ["ru_RU"]  # the page itself is the Russian edition
+    # Open Graph's locale is that of the tags' text (its English title and summary), and no
+    # alternate locale is named: the article exists in English only.
+    assert meta_tags(page)["og:locale"] == ["en_US"]
+    assert "og:locale:alternate" not in meta_tags(page)

@@ -147,7 +147,7 @@ def test_the_index_follows_saves_tags_translations_and_deletes(
 def test_scheduled_drafts_and_kept_off_articles_are_not_found(
     client, make_article, scheduled_article, draft_article
 ):
-    make_article(slug="english-only", title_en="Coming wording", hidden_languages="ru")
+    make_article(slug="english-only", title_en="Coming wording", hidden_languages=["ru"])
     Article.objects.filter(pk__in=[scheduled_article.pk, draft_article.pk])  # indexed all the same
     assert slugs(client, "coming") == ["english-only"]  # "Coming next week" is scheduled
     assert slugs(client, "unfinished") == []
