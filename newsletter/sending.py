@@ -258,11 +258,12 @@ class Batch:
                     self.connection.open()
                 message.connection = self.connection
                 if hasattr(self.connection, "before_final_dot"):
-                    self.connection.before_final_dot = partial(self._final_dot, delivery)
+                    self.connection.before_final_dot = partial(self._dot_goes, delivery)
                 else:
                     # A backend that cannot say when its message is handed over (an HTTP
-                    # API): if the worker dies from here on, the message may have left.
-                    self._final_dot(delivery)
+                    # API): if the worker dies from here on, the message may have left. An
+                    # error it raises is its answer, judged as before.
+                    self._hand_over(delivery)
                 self.connection.send_messages([message])
             except FinalDotWithheld:
                 self.close()
@@ -281,7 +282,7 @@ class Batch:
                 return None
         return outcome
 
-    def _final_dot(self, delivery):
+    def _hand_over(self, delivery):
         """Record that the message is being handed over, or refuse if the row is not ours.
 
         From here on the message may have left: if this worker dies now, the row becomes
@@ -292,6 +293,10 @@ class Batch:
         ).update(status=Delivery.Status.AWAITING_REPLY, claimed_until=timezone.now() + lease())
         if not handed_over:
             raise FinalDotWithheld(delivery.pk)
+
+    def _dot_goes(self, delivery):
+        """The SMTP backend's moment before the final dot (see newsletter/smtp.py)."""
+        self._hand_over(delivery)
         self.dot_sent = True
 
     def close(self):

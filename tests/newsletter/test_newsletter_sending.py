@@ -2,7 +2,9 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from anymail.exceptions import AnymailAPIError
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -157,6 +159,29 @@ def test_a_message_whose_final_dot_went_unanswered_is_not_sent_again_and_says_so
     assert recipients() == Counter({second.email: 1})
     interrupted = Delivery.objects.get(subscriber=first)
     assert interrupted.status == Delivery.Status.UNKNOWN
+
+
+class UnreachableProvider(BaseEmailBackend):
+    """A provider's HTTP API that cannot be reached: its request never left."""
+
+    def send_messages(self, messages):
+        raise AnymailAPIError("Connection refused")
+
+
+def test_an_unreachable_providers_messages_wait_for_a_retry_not_unknown(
+    issue, make_subscriber, settings
+):
+    make_subscriber(), make_subscriber()
+    settings.EMAIL_BACKEND = f"{__name__}.UnreachableProvider"
+
+    sending.send_issue_now(issue)
+
+    assert set(Delivery.objects.values_list("status", flat=True)) <= {
+        Delivery.Status.RETRYING,
+        Delivery.Status.PENDING,
+    }
+    issue.refresh_from_db()
+    assert issue.outage_error == "Connection refused"
 
 
 def test_a_reader_who_unsubscribed_after_the_sending_began_is_skipped(issue, make_subscriber):
