@@ -314,3 +314,24 @@ def test_a_sending_stuck_before_this_release_is_queued_again_by_the_migration(is
     issue.refresh_from_db()
     assert issue.turn
     assert DBTaskResult.objects.filter(args_kwargs__args=[issue.pk, issue.turn]).count() == 2
+
+
+def test_a_row_an_older_worker_left_being_sent_becomes_unknown_on_upgrade(issue, make_subscriber):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "newsletter.migrations.0008_i28_rows_sending_before_the_final_dot"
+    )
+    reader = make_subscriber()
+    sending.add_recipients(issue)
+    Delivery.objects.filter(subscriber=reader).update(
+        status=Delivery.Status.SENDING, claimed_by="old-worker"
+    )
+
+    migration.old_conversations_are_unknown(apps, None)
+    sending.send_issue_now(issue)
+
+    assert mail.outbox == []
+    assert Delivery.objects.get(subscriber=reader).status == Delivery.Status.UNKNOWN
