@@ -24,6 +24,7 @@ sending resumes by itself as soon as any worker runs, at most a lease after the 
 import contextlib
 import logging
 import smtplib
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -412,14 +413,18 @@ def next_run(issue):
     return max(min(candidates), now) if candidates else now
 
 
-def send_issue_now(issue, worker=""):
-    """Send everything due now; True when nothing is left open (the issue is then sent)."""
+def send_issue_now(issue, worker="", seconds=None):
+    """Send everything due now, or batches for about `seconds`; True when nothing is left
+    open (the issue is then sent)."""
     worker = worker or uuid.uuid4().hex
+    started = time.monotonic()
     add_recipients(issue)
     mark_interrupted(issue)
     while True:
         found = send_batch(issue, worker)
         if not found:  # nothing due, or the server is unreachable
+            break
+        if seconds is not None and time.monotonic() - started >= seconds:
             break
     mark_interrupted(issue)
     if issue.deliveries.filter(status__in=Delivery.OPEN).exists():
@@ -457,9 +462,12 @@ def take_turn(issue_id, turn, enqueue):
             return False
         enqueue(watchdog, now + lease())
     issue = Issue.objects.get(pk=issue_id)
-    if send_issue_now(issue):
+    # A slice at a time: the page invalidation a change queues meanwhile runs between two
+    # slices (newsletter tasks go after other work, see tasks.queue_turn), not after the
+    # whole sending on a site with one worker.
+    if send_issue_now(issue, seconds=settings.NEWSLETTER_SLICE_SECONDS):
         return True
-    # Something waits for a retry or a reconnection: queue the turn for then.
+    # Readers still due now, or waiting for a retry or a reconnection: queue the turn.
     follow_up = new_turn()
     with transaction.atomic():
         if Issue.objects.filter(pk=issue_id, turn=watchdog).update(turn=follow_up):

@@ -335,3 +335,35 @@ def test_a_row_an_older_worker_left_being_sent_becomes_unknown_on_upgrade(issue,
 
     assert mail.outbox == []
     assert Delivery.objects.get(subscriber=reader).status == Delivery.Status.UNKNOWN
+
+
+@pytest.mark.django_db(transaction=True)
+def test_work_queued_during_a_sending_runs_before_the_rest_of_it(issue, make_subscriber, settings):
+    """One worker, a long sending, an unpublish meanwhile: its page invalidation must not wait
+    for the whole sending. Here a slice is one batch of two."""
+    from newsletter.tasks import send_confirmation
+
+    settings.NEWSLETTER_BATCH_SIZE = 2
+    settings.NEWSLETTER_SLICE_SECONDS = 0
+    for _ in range(6):
+        make_subscriber()
+    issue.send_now()
+
+    def run_one_task():
+        call_command(
+            "db_worker", batch=True, max_tasks=1, reload=False, startup_delay=False, verbosity=0
+        )
+
+    run_one_task()
+    assert len(mail.outbox) == 2  # one slice, and the sending's next turn is queued
+    # Other work arrives (a stand-in for a change's page invalidation: a no-op task).
+    other = send_confirmation.enqueue(0)
+
+    run_one_task()
+
+    assert DBTaskResult.objects.get(pk=other.id).status == "SUCCESSFUL"
+    assert len(mail.outbox) == 2
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    assert len(mail.outbox) == 6
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
