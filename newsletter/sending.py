@@ -108,7 +108,13 @@ def lease():
 
 def add_recipients(issue):
     """A pending delivery for every confirmed subscriber; repeating it adds only newcomers."""
-    subscribers = Subscriber.objects.confirmed().values_list("pk", flat=True).iterator()
+    # Only those without a row yet: every slice of a sending asks again (usually for none).
+    subscribers = (
+        Subscriber.objects.confirmed()
+        .exclude(deliveries__issue=issue)
+        .values_list("pk", flat=True)
+        .iterator()
+    )
     Delivery.objects.bulk_create(
         (Delivery(issue=issue, subscriber_id=pk) for pk in subscribers),
         ignore_conflicts=True,
