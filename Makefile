@@ -74,13 +74,18 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # One pytest worker per core (pytest-xdist); a module runs on one worker, so what it sets up
-# once (an import, a server) is set up once. PYTEST_WORKERS= runs in one process.
-PYTEST_WORKERS ?= -n auto --dist loadscope
+# once (an import, a server) is set up once. Modules start longest first, by the last run's
+# times (tests/module_order.py), not by xdist's count of tests. PYTEST_WORKERS= runs in one
+# process.
+PYTEST_WORKERS ?= -n auto --dist loadscope --no-loadscope-reorder
 
+# Compiled modules are kept for the test run even where PYTHONDONTWRITEBYTECODE is set (as on
+# the shared machines): every worker and every process a test starts would otherwise compile
+# the project, and pytest rewrite every test module, again.
 test: install chromium hugo node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext, ngettext, ngettext_l
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.utils import build_localized_fieldname as localized
 from reversion.admin import VersionAdmin
 
 from articles.admin_filters import StateFilter, TranslationFilter
@@ -28,6 +29,7 @@ from articles.preview import preview_url
 from articles.widgets import EditorWidget
 from sitewide.images import CheckedImageField
 from sitewide.invitations import ROLES, InvitationForm
+from sitewide.languages import current_language
 
 UPCOMING_WEEKS = 6
 DIFF_CLASSES = {"+": "added", "-": "removed", "@": "hunk"}
@@ -121,7 +123,10 @@ class AuthorAdmin(TabbedTranslationAdmin):
 class TagAdmin(TabbedTranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name_en", "name_ru"]
-    prepopulated_fields = {"slug": ["name_en"]}
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # From the name in the admin's language, the tab that opens first (Cyrillic → Latin).
+        return {"slug": [localized("name", current_language())]}
 
 
 @admin.register(SlugRedirect)
@@ -138,7 +143,6 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     list_filter = [StateFilter, "author", "tags", TranslationFilter]
     search_fields = ["title_en", "title_ru", "summary_en", "summary_ru", "slug"]
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["title_en"]}
     autocomplete_fields = ["author"]
     filter_horizontal = ["tags"]
     list_select_related = ["author"]
@@ -236,7 +240,9 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         # A live article keeps its address; the slug is not the author's to change there.
         if self.proposes_changes(request, obj):
             return {}
-        return super().get_prepopulated_fields(request, obj)
+        # The slug follows the title in the language the author writes in (Django's URLify
+        # transliterates a Russian title to Latin); it stays editable.
+        return {"slug": [localized("title", self.writing_language(request, obj))]}
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -320,7 +326,18 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
             initial.setdefault("author", author.pk)
         return initial
 
+    def writing_language(self, request, article=None):
+        """The language the desk opens in: an article's only language, else its author's
+        (their profile), else the admin's."""
+        if article is not None and len(article.languages) == 1:
+            return article.languages[0]
+        author = article.author if article is not None else self.policy(request).author
+        if author is not None and author.language:
+            return author.language
+        return current_language()
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["writing_language"] = self.writing_language(request, obj)
         context["show_submit_for_review"] = context.get("has_change_permission", True) and (
             obj is None or obj.status == Article.Status.DRAFT
         )
@@ -436,6 +453,9 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
     @admin.display(description=_("English changes since the translation"))
     def english_diff(self, article):
+        if not article.is_in_two_languages():
+            # Drift exists only between languages that exist.
+            return gettext("Written in one language: there is no translation to follow.")
         if not article.translation_behind_since:
             return gettext("The Russian translation follows the current English text.")
         lines = article.english_changes().splitlines()

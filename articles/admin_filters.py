@@ -41,9 +41,8 @@ class TranslationFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         choices = []
+        # Every language, the default one too: an article may be written in any one of them.
         for code, _name in settings.LANGUAGES:
-            if code == settings.LANGUAGE_CODE:
-                continue  # The default language is required, so it is always there.
             name = get_language_info(code)["name_translated"]
             choices.append((code, _("%(language)s ✓") % {"language": name}))
             choices.append((f"-{code}", _("%(language)s ✗") % {"language": name}))

@@ -6,10 +6,12 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname as localized
 from PIL import Image
 
 from articles.models import Article
 from sitewide.images import content_addressed_storage
+from sitewide.languages import site_languages
 
 
 def png_bytes(image):
@@ -38,7 +40,7 @@ def load_article(data, author, posts_dir):
     slug = data["slug"]
     bodies = {
         lang: path.read_text(encoding="utf-8")
-        for lang in ("en", "ru")
+        for lang in site_languages()
         if (path := posts_dir / f"{slug}.{lang}.md").exists()
     }
     if "publish_in_days" in data:
@@ -51,12 +53,13 @@ def load_article(data, author, posts_dir):
         "author": author,
         "status": data.get("status", Article.Status.PUBLISHED),
         "published_at": published_at,
-        "title_en": data["title_en"],
-        "summary_en": data.get("summary_en", ""),
-        "body_en": bodies["en"],
-        "title_ru": data.get("title_ru", ""),
-        "summary_ru": data.get("summary_ru", ""),
-        "body_ru": bodies.get("ru", ""),
+        # An article may be written in one language only: any language's fields may be missing.
+        **{
+            localized(field, lang): data.get(localized(field, lang), "")
+            for field in ("title", "summary")
+            for lang in site_languages()
+        },
+        **{localized("body", lang): bodies.get(lang, "") for lang in site_languages()},
     }
     if data.get("cover"):
         # Named as an uploaded cover is (a keyed hash of its bytes), not after the slug: a

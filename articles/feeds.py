@@ -13,17 +13,19 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.models import Article, Author, Tag
 from articles.rendering import with_absolute_urls
+from sitewide.languages import shown_language, site_languages
 from sitewide.models import SiteSettings
 from sitewide.validators import NOT_XML
 
 FEED_SIZE = 20
 # What an entry never needs: the Markdown sources and the contents lists.
-ENTRY_SKIPS = [f"{field}_{lang}" for field in ("body", "toc_html") for lang in ("en", "ru")] + [
-    "translation_source"
-]
+ENTRY_SKIPS = [
+    localized(field, lang) for field in ("body", "toc_html") for lang in site_languages()
+] + ["translation_source"]
 
 
 def xml_safe(value):
@@ -69,6 +71,12 @@ class FullContentRss(SafeFeedMixin, Rss201rev2Feed):
 
 
 class FullContentAtom(SafeFeedMixin, Atom1Feed):
+    def item_attributes(self, item):
+        # An entry in another language than the feed's says so (xml:lang), as the page does.
+        if item.get("language") and item["language"] != self.feed["language"]:
+            return {**super().item_attributes(item), "xml:lang": item["language"]}
+        return super().item_attributes(item)
+
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("content", item["content_html"], {"type": "html"})
@@ -130,7 +138,11 @@ class LatestArticlesFeed(Feed):
 
     def item_extra_kwargs(self, article):
         page_url = self.request.build_absolute_uri(article.get_absolute_url())
-        return {"content_html": with_absolute_urls(article.body_html, page_url)}
+        return {
+            "content_html": with_absolute_urls(article.body_html, page_url),
+            # The language of the entry's text: another one's for an untranslated article.
+            "language": shown_language(article, "title"),
+        }
 
 
 class AtomMixin:

@@ -7,21 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LanguagesField(forms.MultipleChoiceField):
-    """Site languages as checkboxes, stored comma-separated in a CharField."""
+    """Site languages as checkboxes, for a list of language codes."""
 
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, **kwargs):
         super().__init__(choices=settings.LANGUAGES, **kwargs)
 
-    def prepare_value(self, value):
-        return [code for code in value.split(",") if code] if isinstance(value, str) else value
-
     def clean(self, value):
-        return ",".join(super().clean(value))
+        chosen = set(super().clean(value))
+        # Settings' order, so an unchanged choice compares equal to what is stored.
+        return [code for code, _name in settings.LANGUAGES if code in chosen]
 
     def has_changed(self, initial, data):
-        return ",".join(self.prepare_value(initial or "")) != ",".join(data or [])
+        return set(initial or ()) != set(data or ())
 
 
 def next_full_hour_tomorrow():

@@ -1,9 +1,10 @@
 """What article and author pages say about themselves to search engines and sharing sites."""
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
+from sitewide.languages import shown_language
 from sitewide.metadata import (
     PageMeta,
     breadcrumbs,
@@ -51,10 +52,19 @@ def author_meta(request, site, author, page=None):
 def article_meta(request, site, article, part=None):
     """BlogPosting with its author, dates, image, language and, given its part, its series."""
     series = part.series if part is not None else None
-    current, alternates = locales()
-    url = canonical_url(request)
+    # The language of the text (an article missing in the page's language shows another's):
+    # what JSON-LD and Open Graph say, and where the canonical address is.
+    text_language = shown_language(article, "title") or language()
+    current, alternates = locales(text_language, article.languages)
+    if text_language == language():
+        url = canonical_url(request)
+    else:
+        with override(text_language):
+            url = request.build_absolute_uri(article.get_absolute_url())
     description = article.summary or site.tagline
-    image = social_image(request, "article", article.pk, article.title, article.updated_at)
+    image = social_image(
+        request, "article", article.pk, article.title, article.updated_at, text_language
+    )
     posting = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
@@ -64,8 +74,7 @@ def article_meta(request, site, article, part=None):
         "datePublished": article.published_at,
         "dateModified": article.updated_at,
         "image": {"@type": "ImageObject", "url": image["url"], "width": WIDTH, "height": HEIGHT},
-        # The language of the text: an untranslated article shows its English on every page.
-        "inLanguage": language() if article.is_translated(language()) else settings.LANGUAGE_CODE,
+        "inLanguage": text_language,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "keywords": [tag.name for tag in article.tags.all()],

@@ -1,12 +1,14 @@
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname as localized
+
+from sitewide.languages import current_language, site_languages
 
 # Long texts a card never shows; loading them made the hub noticeably slower.
 CARD_SKIPS = [
-    f"{field}_{language}"
+    localized(field, language)
     for field in ("body", "body_html", "toc_html")
-    for language in ("en", "ru")
+    for language in site_languages()
 ] + ["translation_source"]
 
 
@@ -20,6 +22,22 @@ def live_q(prefix=""):
     )
 
 
+def listed_q(prefix="", language=None):
+    """Shown on the listings of `language` (the page's): not kept off them by an editor.
+
+    An article missing in that language is listed too, marked with its own language, unless
+    the editor keeps it off; the same rule in both directions.
+    """
+    code = language or current_language()
+    return ~models.Q(**{f"{prefix}hidden_languages__includes": code})
+
+
+def written_in_q(language, prefix=""):
+    """Has a title in `language`: it exists in that language."""
+    field = f"{prefix}{localized('title', language)}"
+    return models.Q(**{f"{field}__gt": ""})
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self):
         """Published and due: the only articles the public may see."""
@@ -27,7 +45,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def listed(self):
         """Leave out the articles an editor keeps off this language's listings."""
-        return self.exclude(hidden_languages__contains=get_language() or "en")
+        return self.filter(listed_q())
+
+    def written_in(self, language):
+        return self.filter(written_in_q(language))
 
     def scheduled(self):
         return self.filter(status="published", published_at__gt=timezone.now())

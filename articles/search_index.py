@@ -3,8 +3,8 @@
 PostgreSQL keeps a weighted `tsvector` per language on the article (GIN-indexed), built by
 the language's own text-search configuration. SQLite keeps an FTS5 table per language whose
 text is already stemmed (`articles.stemming`), since SQLite has no Russian stemmer of its own.
-Either way the entry holds what the page in that language shows: the translation where there
-is one, else the English text.
+Either way the entry holds what the page in that language shows: its own text where there is
+one, else the text of the language it falls back to.
 """
 
 import html
@@ -13,11 +13,13 @@ import re
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Value
+from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.models import Article
 from articles.rendering import formulas_as_tex
 from articles.stemming import stems
-from sitewide.changes import changed
+from sitewide.changes import ids
+from sitewide.languages import fallback_order
 
 CONFIGS = {"en": "english", "ru": "russian"}
 # Title above tags above summary above body, on both databases.
@@ -50,11 +52,16 @@ def plain_text(body_html):
 
 
 def shown(obj, field, language):
-    """The field as the page in `language` shows it: the translation, else the English.
+    """The field as the page in `language` shows it: its own text, else the first other
+    language's (an article written in Russian only is found on the English edition too).
 
     Read from the per-language columns, so it works on the migrations' historical models too.
     """
-    return getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_en", None) or ""
+    for code in fallback_order(language):
+        value = getattr(obj, localized(field, code), None)
+        if value:
+            return value
+    return ""
 
 
 def texts(article, language):
@@ -139,10 +146,18 @@ def rebuild(model=Article):
     return len(ids)
 
 
-def refresh_and_expire_pages(article_ids):
-    refresh(article_ids)
-    # A search page rendered between the save and this refresh showed the old index.
-    changed("search")
+def refresh_changed(keys):
+    """The entries a change made stale (titles, summaries, bodies and tag names are indexed).
+
+    Run by the page invalidation before it moves the version (CONTENT_CHANGE_REFRESHES): a
+    search page rendered from the old index is then dropped by that one bump.
+    """
+    article_ids = set(ids(keys, "article"))
+    tag_ids = ids(keys, "tag")
+    if tag_ids:
+        article_ids.update(Article.objects.filter(tags__in=tag_ids).values_list("pk", flat=True))
+    if article_ids:
+        refresh(sorted(article_ids))
 
 
 def create_storage(schema_editor):

@@ -1,14 +1,16 @@
-"""Every public address, per language, with hreflang alternates; what an editor keeps off a
-language's listings (the page then says noindex) stays out of that language's sitemap."""
+"""Every public address, per language, with hreflang alternates; an article only in the
+languages it is written in, and not in one whose listings an editor keeps it off (the page then
+says noindex)."""
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Count, Max
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
+from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.models import Article, Author, Tag
 from articles.querysets import live_q
+from sitewide.languages import site_languages
 
 
 class I18nSitemap(Sitemap):
@@ -19,11 +21,17 @@ class I18nSitemap(Sitemap):
 
 class ArticleSitemap(I18nSitemap):
     def items(self):
-        return Article.objects.live().only("slug", "updated_at", "hidden_languages").order_by("pk")
+        titles = [localized("title", code) for code in site_languages()]
+        return (
+            Article.objects.live()
+            .only("slug", "updated_at", "hidden_languages", *titles)
+            .order_by("pk")
+        )
 
     def get_languages_for_item(self, article):
-        hidden = set(article.hidden_languages.split(","))
-        return [code for code, _name in settings.LANGUAGES if code not in hidden]
+        # Only the languages it is written in: a page showing another language's text is
+        # not an alternate, and one kept off a language's listings says noindex.
+        return [code for code in article.languages if code not in article.hidden_languages]
 
     def lastmod(self, article):
         return article.updated_at

@@ -1,23 +1,15 @@
-"""The articles' consumers of `content_changed` (see sitewide/changes.py)."""
+"""The articles' consumers of `content_changed` (see sitewide/changes.py).
+
+The search index is refreshed by the page invalidation itself, before its one bump
+(articles.search_index.refresh_changed, in CONTENT_CHANGE_REFRESHES).
+"""
 
 from django.conf import settings
 
-from articles import search_index
 from articles.models import Article
 from articles.social import make_article_images
 from sitewide.changes import consumer, ids
 from sitewide.social import delete_images
-
-
-@consumer
-def refresh_search(keys):
-    """Index entries hold titles, summaries, bodies and tag names."""
-    article_ids = set(ids(keys, "article"))
-    tag_ids = ids(keys, "tag")
-    if tag_ids:
-        article_ids.update(Article.objects.filter(tags__in=tag_ids).values_list("pk", flat=True))
-    if article_ids:
-        search_index.refresh_and_expire_pages(sorted(article_ids))
 
 
 @consumer
@@ -35,7 +27,7 @@ def draw_article_cards(keys):
 def make_article_renditions(keys):
     """Cover and body renditions; a page shows the original until they exist."""
     for article in Article.objects.filter(pk__in=ids(keys, "article")):
-        if article.cover_image and not article.cover_width:
+        if article.cover_renditions_missing:
             Article.update_cover_renditions(article.pk)
         # Rendered bodies point at an original only while its renditions are missing.
         if article.body_images():

@@ -16,7 +16,7 @@ urlpatterns = [
     path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
     path("authors/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author_atom_feed"),
     path("archive/", views.archive_index, name="archive"),
-    path("archive/<int:year>/", views.archive_year, name="archive_year"),
+    path("archive/<int:year>/", views.ArchiveYear.as_view(), name="archive_year"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom_feed"),
 ]

@@ -1,22 +1,23 @@
-from datetime import MAXYEAR, MINYEAR
-
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, QuerySet, Value
 from django.db.models.functions import Coalesce, ExtractYear, Lower, NullIf
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django.views.decorators.cache import never_cache
+from django.views.generic.dates import YearArchiveView
+from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles import extensions
 from articles.meta import article_meta, author_meta
 from articles.models import Article, Author, SlugRedirect, Tag
 from articles.preview import preview_key_from_token
-from articles.querysets import live_q
+from articles.querysets import listed_q, live_q
 from articles.related import related_articles
+from sitewide.languages import current_language, fallback_order
 from sitewide.metadata import listing_meta
 from sitewide.models import SiteSettings
 
@@ -48,12 +49,37 @@ def article_detail(request, slug):
     ).first()
     if article is None:
         return redirect_old_slug(slug)
+    language = current_language()
+    if not article.shown_in(language):
+        # Not written in this language and kept off its edition: say where it is.
+        return not_in_this_edition(request, article)
     # Kept off this language's listings by an editor: readable, but not for search engines.
-    unlisted = get_language() in article.hidden_languages.split(",")
-    context = {"article": article, "unlisted": unlisted, **extensions.page_context(article)}
+    unlisted = language in article.hidden_languages
+    context = {
+        "article": article,
+        "unlisted": unlisted,
+        # hreflang alternates: only the languages it is written in.
+        "alternate_languages": article.languages,
+        **extensions.page_context(article),
+    }
     context["meta"] = article_meta(request, SiteSettings.load(), article, context.get("part"))
     context["related"] = related_articles(article)
     return render(request, "article.html", context)
+
+
+def not_in_this_edition(request, article):
+    original = article.original_language
+    with override(original):
+        url = article.get_absolute_url()
+        title = article.title
+    context = {
+        "original_url": url,
+        "original_title": title,
+        "original_language": original,
+        "original_language_name": dict(settings.LANGUAGES)[original],
+        "alternate_languages": article.languages,
+    }
+    return render(request, "articles/not_in_edition.html", context, status=404)
 
 
 def redirect_old_slug(slug):
@@ -92,19 +118,15 @@ def article_preview(request, token):
 
 
 def shown_field(field):
-    """The field in the page's language, falling back to English, as an ORM expression."""
-    language = get_language() or settings.LANGUAGE_CODE
-    english = F(f"{field}_{settings.LANGUAGE_CODE}")
-    if language == settings.LANGUAGE_CODE:
-        return english
-    translated = NullIf(F(f"{field}_{language}"), Value(""))
-    return Coalesce(translated, english, output_field=CharField())
+    """The field in the page's language, else in the first other language that has it (as the
+    page shows it), as an ORM expression."""
+    columns = [NullIf(F(localized(field, code)), Value("")) for code in fallback_order()]
+    return Coalesce(*columns, output_field=CharField()) if len(columns) > 1 else columns[0]
 
 
 def live_count(prefix="articles__"):
     """Live articles listed in this language, counted through a relation."""
-    hidden = Q(**{f"{prefix}hidden_languages__contains": get_language() or "en"})
-    return Count(f"{prefix}pk", filter=live_q(prefix) & ~hidden, distinct=True)
+    return Count(f"{prefix}pk", filter=live_q(prefix) & listed_q(prefix), distinct=True)
 
 
 def tag_index(request):
@@ -153,6 +175,8 @@ def tag_detail(request, slug):
 
 
 def archive_index(request):
+    # Not ArchiveIndexView: that lists the newest articles and the years as bare dates; this
+    # page lists each year with its count, which is one grouped query.
     years = (
         Article.objects.live()
         .listed()
@@ -171,26 +195,44 @@ def archive_index(request):
     return render(request, "articles/archive_index.html", {"years": years, "meta": meta})
 
 
-def archive_year(request, year):
-    if not MINYEAR <= year <= MAXYEAR:
-        raise Http404("No such year.")
-    articles = Article.objects.listing().filter(published_at__year=year)
-    page = paginate(request, articles)
-    if not page.paginator.count:
-        raise Http404("Nothing was published that year.")
-    meta = listing_meta(
-        request,
-        SiteSettings.load(),
-        str(year),
-        _("Articles published in %(year)s.") % {"year": year},
-        page=page,
-        trail=[
-            (_("Archive"), reverse("articles:archive")),
-            (str(year), reverse("articles:archive_year", args=[year])),
-        ],
-    )
-    context = {"year": year, "page": page, "meta": meta}
-    return render(request, "articles/archive_year.html", context)
+class ArchiveYear(YearArchiveView):
+    """One year's live articles, newest first, paged like every listing; an empty year is 404."""
+
+    date_field = "published_at"
+    make_object_list = True
+    paginate_by = PAGE_SIZE
+    # Allowed here so Django asks no extra query to find out; paginate() answers 404 below.
+    allow_empty = True
+    template_name = "articles/archive_year.html"
+
+    def get_queryset(self):
+        # A fresh queryset per request: listed() reads the request's language.
+        return Article.objects.listing()
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        return None  # the page lists no months: no query for them
+
+    def paginate_queryset(self, queryset, page_size):
+        page = paginate(self.request, queryset, page_size)
+        if not page.paginator.count:
+            raise Http404("Nothing was published that year.")
+        return page.paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page, year = context["page_obj"], context["year"].year
+        meta = listing_meta(
+            self.request,
+            SiteSettings.load(),
+            str(year),
+            _("Articles published in %(year)s.") % {"year": year},
+            page=page,
+            trail=[
+                (_("Archive"), reverse("articles:archive")),
+                (str(year), reverse("articles:archive_year", args=[year])),
+            ],
+        )
+        return {**context, "page": page, "meta": meta}
 
 
 def author_detail(request, slug):

@@ -184,7 +184,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Languages: English is the default and the fallback for untranslated fields.
+# Languages: English is the default and the fallback for untranslated site texts; content
+# (articles, series, tags, authors) exists in one language or both (sitewide.languages).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -322,18 +323,48 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # given the changed keys. Named here, on top of every app, so no app reaches up for them.
 CONTENT_CHANGE_CONSUMERS = [
     "sitewide.tasks.invalidate_pages",
-    "articles.tasks.refresh_search",
     "articles.tasks.make_article_renditions",
     "articles.tasks.draw_article_cards",
     "series.tasks.draw_series_cards",
     "sitewide.tasks.draw_site_cards",
+    "federation.tasks.federate_changes",
 ]
+# Brought up to date by invalidate_pages before it moves the version: what pages read besides
+# the rows. Refreshed first, one bump drops the pages rendered from the old index.
+CONTENT_CHANGE_REFRESHES = ["articles.search_index.refresh_changed"]
 # The task backend they go to (tests run them at once on their own backend).
 CONTENT_CHANGE_TASKS = "default"
 # What public pages allow proxies and CDNs (s-maxage, then stale-while-revalidate). Short,
 # because no proxy can be told of a change: see deploy/nginx.conf for why this is enough.
 SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "1"))
 SHARED_CACHE_STALE_SECONDS = int(os.environ.get("SHARED_CACHE_STALE_SECONDS", "1"))
+# How long proxies may keep a 404 or 301 (a withdrawn or moved page): short, so a publish
+# replaces it at once even where no purge reaches, long enough that a hot 404 costs nothing.
+SHARED_CACHE_ERROR_SECONDS = int(os.environ.get("SHARED_CACHE_ERROR_SECONDS", "1"))
+# The query parameters some view reads (pagination, search, the Content API, WebFinger, the
+# login's and language switcher's next). Any other (utm_*, cache busters) is dropped from an
+# anonymous read before the cache or a view sees it: the canonical page is answered, and no
+# new cache entry is made. A view that reads a new parameter adds it here (and to the same
+# list in deploy/nginx.conf, which lets nginx keep only addresses made of these).
+PAGE_CACHE_QUERY_PARAMETERS = frozenset(
+    {
+        "page",
+        "q",
+        "next",
+        "lang",
+        "fields",
+        "include",
+        "formats",
+        "limit",
+        "tag",
+        "series",
+        "author",
+        "published_after",
+        "resource",
+        # The hub's note for a reader the switcher brought from an article not in the edition.
+        "not_in_edition",
+    }
+)
 
 # The Content API (/api/v1/) is public and read-only: any site may GET it from a browser.
 CORS_URLS_REGEX = r"^/api/"

@@ -1,4 +1,5 @@
 from functools import wraps
+from urllib.parse import urlsplit
 
 from anymail import urls as anymail_urls
 from anymail.exceptions import AnymailConfigurationError
@@ -14,17 +15,20 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, reverse
+from django.urls import Resolver404, URLPattern, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import override
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
+from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.models import Article
 from articles.views import paginate
 from blogsite.languages import url_in_language
 from series.models import Series
 from sitewide.cache import UNREACHABLE
+from sitewide.languages import site_languages
 from sitewide.metadata import listing_meta
 from sitewide.models import SiteSettings
 
@@ -40,6 +44,7 @@ def home(request):
         "meta": listing_meta(request, site, site.name, site.tagline, page=page, schema_type="Blog"),
         "series_list": Series.objects.with_live_stats()[:HUB_SERIES],
         "show_series": True,
+        "not_in_edition": NOT_IN_EDITION in request.GET,
     }
     return render(request, "home.html", context)
 
@@ -54,7 +59,7 @@ def switch_language(request, language):
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = "/"
-    response = HttpResponseRedirect(url_in_language(next_url, language))
+    response = HttpResponseRedirect(landing_in(language, next_url))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -63,6 +68,33 @@ def switch_language(request, language):
         secure=settings.LANGUAGE_COOKIE_SECURE,
     )
     return response
+
+
+# The hub's note for a reader who switched from an article the edition does not carry.
+NOT_IN_EDITION = "not_in_edition"
+
+
+def landing_in(language, next_url):
+    """The same page in `language`; for an article that edition does not carry (written in
+    another language and kept off it), that edition's hub, which says so."""
+    url = url_in_language(next_url, language)
+    try:
+        with override(language):
+            match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return url
+    if match.view_name != "articles:detail":
+        return url
+    article = (
+        Article.objects.live()
+        .filter(slug=match.kwargs["slug"])
+        .only("hidden_languages", *(localized("title", code) for code in site_languages()))
+        .first()
+    )
+    if article is None or article.shown_in(language):
+        return url
+    with override(language):
+        return f"{reverse('home')}?{NOT_IN_EDITION}=1"
 
 
 def provider_of(pattern):

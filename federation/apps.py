@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class FederationConfig(AppConfig):
     name = "federation"
     verbose_name = _("Fediverse")
-
-    def ready(self):
-        from federation import publishing  # noqa: F401  (connects the article receivers)

@@ -9,20 +9,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 from articles.models import Article
 from federation import delivery, documents
-from federation.models import Activity, Actor, ArticleState, Follower, content_hash
+from federation.models import Activity, Actor, ArticleState, content_hash
 
 
 def shown_in(article, language):
     """Whether the edition in `language` carries the article: written in it and listed."""
-    hidden = article.hidden_languages
-    hidden = hidden if isinstance(hidden, list | set | tuple) else (hidden or "").split(",")
-    return article.is_translated(language) and language not in hidden
+    return article.is_translated(language) and language not in article.hidden_languages
 
 
 def is_old_news(article):
@@ -85,24 +81,3 @@ def _bring_in_line(actor, article_pk, article, enqueue):
         targets = delivery.inboxes(actor)
     delivery.fan_out(activity, targets, enqueue)
     return activity
-
-
-def queue_federation(article_pk):
-    """After the commit, on the worker; a scheduled article's run queues one for its second.
-    Without followers there is nobody to tell."""
-    from federation.tasks import Queue
-
-    if Follower.objects.exists():
-        transaction.on_commit(lambda: Queue.federate(article_pk), robust=True)
-
-
-@receiver(post_save, sender=Article, dispatch_uid="federation-article-saved")
-def article_saved(sender, instance, raw=False, **kwargs):
-    if not raw and settings.FEDERATION_ENABLED:
-        queue_federation(instance.pk)
-
-
-@receiver(post_delete, sender=Article, dispatch_uid="federation-article-deleted")
-def article_deleted(sender, instance, **kwargs):
-    if settings.FEDERATION_ENABLED:
-        queue_federation(instance.pk)

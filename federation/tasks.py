@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
 from federation import delivery, publishing
+from federation.models import Follower
+from sitewide.changes import consumer, ids
 
 
 class Queue:
@@ -22,6 +25,20 @@ class Queue:
 
 def _future(when):
     return when if when and when > timezone.now() else None
+
+
+@consumer
+def federate_changes(keys):
+    """The consumer of `content_changed`: each changed article gets its own federation task.
+
+    One task per article, so one article's failure holds up no other; federate() sends only
+    what differs from what each edition last sent, so a retry of this consumer or a second
+    change sends nothing twice. Without followers there is nobody to tell.
+    """
+    if not settings.FEDERATION_ENABLED or not Follower.objects.exists():
+        return
+    for article_pk in ids(keys, "article"):
+        Queue.federate(article_pk)
 
 
 @task()

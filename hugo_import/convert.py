@@ -271,6 +271,9 @@ class BodyConverter:
             lines[number] = "".join(out)
 
     def repoint_html(self, lines, first, last, html):
+        # Raw HTML is not Markdown's tree: a pattern on the block's own lines rewrites only a
+        # double-quoted src and leaves every other byte as the author wrote it, which an HTML
+        # parser's re-serialisation would not.
         for number in range(first, min(last, len(lines))):
             if "<img" not in lines[number].lower():
                 continue

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.images import get_image_dimensions
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
@@ -480,7 +481,9 @@ class Importer:
         self.set_publishing(article, english)
         article.author = self.author(english)
         self.set_cover(article, post)
-        article.clean_fields()
+        # The cover passed the editor's checks in set_cover, and its file is written on commit:
+        # cleaning it again would make Django read its size from a file not stored yet.
+        article.clean_fields(exclude=["cover_image"])
         article.save()
         tags = self.tags(english)
         self.name_tags_in_translations(tags, post)
@@ -694,7 +697,11 @@ class Importer:
             return
         name = self.keep_file(article._meta.get_field("cover_image").upload_to.rstrip("/"), upload)
         if not self.dry_run:
-            article.cover_image = name
+            # The file is written when the post commits: its size is read from the upload now,
+            # and the name set on the field's file, which (unlike assigning the field) does not
+            # make Django read a file that is not stored yet.
+            article.cover_width, article.cover_height = get_image_dimensions(upload)
+            article.cover_image.name = name
         for language in LANGUAGES:
             page = post.pages.get(language)
             page_found = self.cover_source(page) if page and page is not english else found

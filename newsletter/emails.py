@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from articles.templatetags.article_tags import fallback_lang
 from newsletter.tokens import confirm_token, unsubscribe_token
+from sitewide.languages import shown_language
 from sitewide.models import SiteSettings
 
 _inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
@@ -87,11 +88,16 @@ def _cards(articles):
             "author": article.author.name,
             "published_at": article.published_at,
             "minutes": article.reading_minutes,
-            # English shown in a Russian email is marked so, as on the site.
+            # Another language's text in this reader's email is marked so, as on the site.
             "title_lang": fallback_lang(article, "title"),
             "summary_lang": fallback_lang(article, "summary"),
+            "badge": (shown_language(article, "title") or "").upper()
+            if fallback_lang(article, "title")
+            else "",
         }
+        # As the edition's pages: what an editor keeps off this language stays out.
         for article in articles
+        if translation.get_language() not in article.hidden_languages
     ]
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
-from sitewide.caching import bump_content_version
+from sitewide.changes import changed
 
 # Bump when the signup block's promise changes: each consent records the wording it saw.
 SIGNUP_WORDING_VERSION = "2026-11"
@@ -31,7 +31,7 @@ def refresh_confirmed_count():
     shown = cache.get(CONFIRMED_COUNT_KEY)
     cache.set(CONFIRMED_COUNT_KEY, count, None)
     if shown is not None and shown != count:
-        bump_content_version()  # cached pages show the count in their signup block
+        changed("subscribers")  # cached pages show the count in their signup block
     return count
 
 

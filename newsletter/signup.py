@@ -29,7 +29,12 @@ class Refusal:
 
 
 def refusal(request):
-    """Why this client may not sign up now, or None."""
+    """Why this client may not sign up now, or None.
+
+    Not django-ratelimit: when the cache cannot count, it takes the failed count for a first
+    attempt (or, with RATELIMIT_FAIL_OPEN, for no limit), while here signups wait with their
+    own answer until it can (Refusal.UNCOUNTED); the rest is the same add-and-incr window.
+    """
     key = f"newsletter:signups:{client_ip(request)}"
     cache.add(key, 0, RATE_WINDOW)
     try:

@@ -29,7 +29,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 from portability import serializers
-from sitewide.caching import bump_content_version
+from sitewide.changes import changed
 
 register_serializer(serializers.FORMAT, "portability.serializers")
 
@@ -274,7 +274,7 @@ def load(dump, staging, root):
 def after_restore():
     """What the database does not hold: SQLite's search tables, and cached pages of before."""
     call_command("rebuild_search_index", verbosity=0, stdout=io.StringIO())
-    bump_content_version()
+    changed("all")
 
 
 def summary(manifest):

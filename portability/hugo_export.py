@@ -100,10 +100,7 @@ def hugo_date(moment):
 
 
 def hidden_languages(article):
-    value = article.hidden_languages or ()
-    if isinstance(value, str):
-        value = value.replace(",", " ").split()
-    return set(value)
+    return set(article.hidden_languages)
 
 
 def old_addresses(article):

@@ -4,9 +4,11 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.admin import IMAGE_FIELDS, ArticleAdmin
 from series.models import Series, SeriesPart
+from sitewide.languages import current_language
 
 
 class SeriesPartForm(forms.ModelForm):
@@ -39,7 +41,11 @@ class SeriesPartInline(admin.TabularInline):
 class SeriesAdmin(TabbedTranslationAdmin, MarkdownxModelAdmin):
     list_display = ["title", "slug", "part_count"]
     search_fields = ["title_en", "title_ru"]
-    prepopulated_fields = {"slug": ["title_en"]}
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # From the title in the admin's language, the tab that opens first (Cyrillic → Latin).
+        return {"slug": [localized("title", current_language())]}
+
     inlines = [SeriesPartInline]
     # The cover is checked by content as an article's is (it is stored the same way).
     formfield_overrides = {**MarkdownxModelAdmin.formfield_overrides, **IMAGE_FIELDS}

@@ -3,29 +3,29 @@ from django.db import models, transaction
 from django.db.models import Count, F, Max, Sum
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 from modeltranslation.utils import build_localized_fieldname as localized
 
-from articles.models import Article
+from articles.models import Article, require_one_language
 from articles.querysets import CARD_SKIPS, live_q
 from articles.rendering import render_article_body
 from sitewide.changes import ChangeAnnouncing, changed, list_keys
 from sitewide.images import content_addressed_storage
+from sitewide.languages import fallback_order
 
 # Renumbering first moves every part past this, so no two parts ever share a position.
 RENUMBER_OFFSET = 1_000_000
 
 
 def reading_minutes_expression(prefix):
-    """Reading time in the active language, falling back to English as the page does."""
-    english = F(f"{prefix}{localized('reading_minutes', settings.LANGUAGE_CODE)}")
-    language = get_language() or settings.LANGUAGE_CODE
-    if language == settings.LANGUAGE_CODE:
-        return english
-    translated = NullIf(F(f"{prefix}{localized('reading_minutes', language)}"), 0)
-    return Coalesce(translated, english, output_field=models.IntegerField())
+    """Reading time in the active language, else in the language the page falls back to."""
+    columns = [
+        NullIf(F(f"{prefix}{localized('reading_minutes', code)}"), 0) for code in fallback_order()
+    ]
+    if len(columns) == 1:
+        return columns[0]
+    return Coalesce(*columns, output_field=models.IntegerField())
 
 
 class SeriesQuerySet(models.QuerySet):
@@ -44,7 +44,8 @@ class SeriesQuerySet(models.QuerySet):
 
 
 class Series(ChangeAnnouncing):
-    title = models.CharField(_("title"), max_length=200)
+    # Blank: a series may exist in one language only (clean() asks for one).
+    title = models.CharField(_("title"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     intro = MarkdownxField(_("introduction"), blank=True)
     intro_html = models.TextField(editable=False, blank=True)
@@ -74,6 +75,9 @@ class Series(ChangeAnnouncing):
 
     def change_keys(self):
         return [f"series:{self.pk}", *list_keys()]
+
+    def clean(self):
+        require_one_language(self, "title", _("Give the series a title in at least one language."))
 
     def render(self):
         for lang, _name in settings.LANGUAGES:

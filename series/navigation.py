@@ -1,7 +1,10 @@
 from dataclasses import dataclass
 
+from django.utils.translation import override
+
 from articles.models import Article
 from series.models import Series, SeriesPart
+from sitewide.languages import current_language
 
 
 @dataclass(frozen=True)
@@ -13,6 +16,25 @@ class SeriesStrip:
     total: int
     previous: Article | None
     next: Article | None
+
+    @property
+    def previous_url(self):
+        return address_here(self.previous)
+
+    @property
+    def next_url(self):
+        return address_here(self.next)
+
+
+def address_here(article):
+    """A neighbour's address from this edition: its page here, or, when this edition does not
+    carry it (written in another language and kept off), its page in its own language."""
+    if article is None:
+        return ""
+    if article.shown_in(current_language()):
+        return article.get_absolute_url()
+    with override(article.original_language):
+        return article.get_absolute_url()
 
 
 def series_strip(article, part=None):

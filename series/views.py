@@ -4,8 +4,10 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from series.models import Series
+from sitewide.languages import current_language
 from sitewide.metadata import listing_meta, social_image
 from sitewide.models import SiteSettings
 
@@ -27,6 +29,14 @@ def series_detail(request, slug):
     parts = list(series.live_parts())
     if not parts:
         raise Http404("This series has no published part yet.")
+    language = current_language()
+    for part in parts:
+        # A part this edition does not carry is said so, with a link to where it is.
+        part.in_this_edition = part.article.shown_in(language)
+        if not part.in_this_edition:
+            part.original_language = part.article.original_language
+            with override(part.original_language):
+                part.original_url = part.article.get_absolute_url()
     context = {
         "series": series,
         "parts": parts,

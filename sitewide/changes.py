@@ -2,7 +2,8 @@
 
 A change to what public pages show (a save, delete, publish, reorder, a tag added) sends one
 `content_changed` signal once its transaction commits, with the keys of what changed:
-`article:42`, `series:7`, `tag:3`, `author:2`, `settings`, `list:<lang>`, `search`. Every
+`article:42`, `series:7`, `tag:3`, `author:2`, `settings`, `list:<lang>`, `search`,
+`subscribers` (the signup block's count), `all` (a restore: anything may differ). Every
 consumer is a task on the worker, listed in `settings.CONTENT_CHANGE_CONSUMERS` (the project,
 on top of every app, names them; this app imports none of them), enqueued once per change with
 the keys, idempotent, and retried with a growing delay when it fails.
@@ -14,7 +15,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import Signal, receiver
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -114,6 +115,11 @@ def consumers():
     return [import_string(path) for path in settings.CONTENT_CHANGE_CONSUMERS]
 
 
+def refreshes():
+    """Plain functions of the keys that the page invalidation runs before it bumps."""
+    return [import_string(path) for path in getattr(settings, "CONTENT_CHANGE_REFRESHES", [])]
+
+
 @receiver(content_changed, dispatch_uid="enqueue-change-consumers")
 def enqueue_consumers(sender, *, keys, **kwargs):
     for consume in consumers():
@@ -130,14 +136,15 @@ class ChangeAnnouncing(models.Model):
         super().save(*args, **kwargs)
         changed(*self.change_keys())
 
-    def delete(self, *args, **kwargs):
-        keys = self.change_keys()
-        result = super().delete(*args, **kwargs)
-        changed(*keys)
-        return result
-
     def change_keys(self):
         return [f"{self._meta.model_name}:{self.pk}"]
+
+
+@receiver(post_delete, dispatch_uid="delete-announces-change")
+def deleted(sender, instance, **kwargs):
+    """Deleted one by one or in bulk (the admin's "delete selected" deletes a queryset)."""
+    if isinstance(instance, ChangeAnnouncing):
+        changed(*instance.change_keys())
 
 
 @receiver(m2m_changed, dispatch_uid="m2m-announces-change")

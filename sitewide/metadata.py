@@ -64,14 +64,25 @@ def language():
     return get_language() or settings.LANGUAGE_CODE
 
 
-def locales():
-    current = LOCALES[language()]
-    return current, [locale for locale in LOCALES.values() if locale != current]
+def locale_of(code):
+    return LOCALES.get(code, code)
 
 
-def social_image(request, kind, pk, alt, version=None):
+def locales(text_language=None, languages=None):
+    """Open Graph's locale of the text, and those of the other languages it exists in
+    (all the site's, for a page every edition has)."""
+    current = text_language or language()
+    others = languages if languages is not None else [code for code, _name in settings.LANGUAGES]
+    return locale_of(current), [locale_of(code) for code in others if code != current]
+
+
+def social_image(request, kind, pk, alt, version=None, text_language=None):
+    """The preview card; in the language of the text it shows (an article read in another
+    edition than its own shares its own card)."""
     return {
-        "url": request.build_absolute_uri(image_url(kind, pk, language(), version)),
+        "url": request.build_absolute_uri(
+            image_url(kind, pk, text_language or language(), version)
+        ),
         "width": WIDTH,
         "height": HEIGHT,
         "alt": alt,

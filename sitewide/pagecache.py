@@ -14,10 +14,11 @@ with a per-reader page say `never_cache` (or set a CSRF cookie, which rules them
 import hashlib
 import math
 import time
+from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language, get_language_from_path
@@ -34,6 +35,11 @@ FRESH_HEADERS = {"cache-control", "expires", "set-cookie", "x-page-cache"}
 
 YEAR = 365 * 24 * 3600
 
+# Answers every anonymous reader of an address gets alike, that proxies may keep for a second
+# (SHARED_CACHE_ERROR_SECONDS): a withdrawn article's 404 then replaces nginx's copy of it at
+# its next revalidation, and a URL asked for by many costs one render a second.
+SHORT_LIVED_STATUSES = {301, 308, 404, 410}
+
 
 def next_publication_timestamp(version, now):
     """When the next scheduled article goes live (inf when none), remembered per version."""
@@ -45,6 +51,35 @@ def next_publication_timestamp(version, now):
         if version is not None:
             cache.set(key, stored, settings.PAGE_CACHE_SECONDS or 60)
     return stored
+
+
+def forget_unknown_session(request):
+    """A session cookie naming no live session (forged, expired, signed out) is dropped before
+    anything reads it: that reader is anonymous, served from and stored in the caches like any
+    other, instead of costing a full render on every request."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if key is None or request.method not in ("GET", "HEAD"):
+        return
+    store = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    # A malformed key is refused without a query; a well-formed one costs one indexed read.
+    if store.session_key is None or not store.load():
+        del request.COOKIES[settings.SESSION_COOKIE_NAME]
+
+
+def canonicalize_query(request):
+    """Drops the query parameters no view reads (utm_*, cache busters) from an anonymous read,
+    so every spelling of an address is answered and stored as its canonical page: they can
+    neither fill the cache nor put themselves into its links."""
+    known = settings.PAGE_CACHE_QUERY_PARAMETERS
+    if all(name in known for name in request.GET):
+        return
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if name in known:
+            kept.setlist(name, values)
+    canonical = kept.urlencode()
+    request.META["QUERY_STRING"] = canonical
+    request.GET = QueryDict(canonical)
 
 
 def is_anonymous_read(request):
@@ -88,6 +123,16 @@ def set_http_caching(response, expires, now):
     patch_cache_control(response, **directives)
 
 
+def set_short_lived(response, expires, now):
+    """A 404 or 301 kept by proxies for a second at most (never past a scheduled publication:
+    the 404 of an article due then must not outlive it)."""
+    seconds = max(0, math.floor(min(expires - now, settings.SHARED_CACHE_ERROR_SECONDS)))
+    if seconds:
+        patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
+    else:
+        patch_cache_control(response, no_cache=True)
+
+
 def look_up(request, language):
     """(key, content version, stored copy) for this request, in one round trip to the cache."""
     key = page_key(request, language)
@@ -124,14 +169,28 @@ class PageCacheHitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        forget_unknown_session(request)
+        if not is_anonymous_read(request):
+            return self.get_response(request)
+        canonicalize_query(request)
         language = get_language_from_path(request.path_info)
-        if language and settings.PAGE_CACHE_SECONDS and is_anonymous_read(request):
+        if language and settings.PAGE_CACHE_SECONDS:
             now = time.time()
             request.page_cache_lookup = look_up(request, language)
             _key, version, entry = request.page_cache_lookup
             if is_fresh(entry, version, now):
                 return answer_from(request, entry, now)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            response.status_code in SHORT_LIVED_STATUSES
+            and not response.cookies
+            and not response.has_header("Cache-Control")
+        ):
+            lookup = getattr(request, "page_cache_lookup", None)
+            version = lookup[1] if lookup else content_version()
+            now = time.time()
+            set_short_lived(response, next_publication_timestamp(version, now), now)
+        return response
 
 
 class PageCacheMiddleware:

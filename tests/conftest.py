@@ -1,20 +1,21 @@
-import itertools
+import functools
 import os
 import re
 from datetime import timedelta
 
 import demo_snapshot
+import migrated_template
+import module_order
 import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone, translation
+from factories import new_article, new_author, new_series, new_tag
 
-from articles.models import Article, Author, Tag
+from articles.models import Article
 from sitewide.cache import UNREACHABLE
-
-_sequence = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
@@ -26,14 +27,41 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.db")
 
 
+@pytest.fixture(scope="session")
+def django_db_keepdb(django_db_keepdb, django_db_modify_db_settings, request):
+    """On SQLite each worker starts from a copy of the database its migrations made last time
+    (tests/migrated_template.py); Django's setup then runs `migrate` over it, which finds
+    nothing to do unless a migration is new."""
+    if django_db_keepdb:  # --reuse-db
+        return True
+    return migrated_template.restore(request.config)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_keepdb, request):
+    if not django_db_keepdb:
+        migrated_template.save(request.config)
+    return django_db_setup
+
+
 def uses_redis(cache_settings):
     return str(cache_settings.get("LOCATION", "")).startswith(("redis://", "rediss://"))
 
 
+def pytest_collection_modifyitems(config, items):
+    module_order.reorder(config, items)
+
+
 def pytest_configure(config):
+    if module_order.records(config):
+        config.pluginmanager.register(module_order.Recorder(config), "module_order_recorder")
     # Parallel workers (pytest-xdist) share one Redis database: each keeps its own keys, and
     # the processes it starts (task workers, app servers) inherit them through the environment.
     worker = os.environ.get("PYTEST_XDIST_WORKER")
+    # The real hasher spends a quarter of a CPU second on each password it stores or checks,
+    # on purpose; a test user's password guards nothing. (Processes a test starts, the app
+    # servers and `createsuperuser`, keep the real hashers of blogsite.settings.)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache_settings = settings.CACHES["default"]
     if worker and uses_redis(cache_settings):
         cache_settings["KEY_PREFIX"] = f"{cache_settings.get('KEY_PREFIX', '')}-{worker}"
@@ -66,6 +94,38 @@ def _cache_clear_keeps_to_this_worker():
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(type(caches["default"]), "clear", clear)
+        yield
+
+
+WHITENOISE_SETTINGS = [
+    "DEBUG", "STATIC_URL", "STATICFILES_DIRS", "STATICFILES_FINDERS", "INSTALLED_APPS",
+    "WHITENOISE_STATIC_PREFIX", "WHITENOISE_MAX_AGE", "WHITENOISE_ALLOW_ALL_ORIGINS",
+    "WHITENOISE_CHARSET", "WHITENOISE_MIMETYPES", "WHITENOISE_ADD_HEADERS_FUNCTION",
+    "WHITENOISE_INDEX_FILE", "WHITENOISE_IMMUTABLE_FILE_TEST",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once():
+    """WhiteNoise serves the static folders through the finders here (as under `make run`),
+    and its middleware lists and stats every static file when it is made: for every test
+    client, some 25 ms each, thousands of times a run. The files do not change
+    while the tests run, so the list is made once for each set of settings it depends on."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    list_files = WhiteNoiseMiddleware.add_files_from_finders
+    listed = {}
+
+    def add_files_from_finders(self):
+        key = repr([getattr(settings, name, None) for name in WHITENOISE_SETTINGS])
+        if key not in listed:
+            before = dict(self.files)
+            list_files(self)
+            listed[key] = {url: file for url, file in self.files.items() if url not in before}
+        self.files.update(listed[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoiseMiddleware, "add_files_from_finders", add_files_from_finders)
         yield
 
 
@@ -141,13 +201,7 @@ def clock(time_machine):
 
 @pytest.fixture
 def make_author(db):
-    def make(**fields):
-        number = next(_sequence)
-        fields.setdefault("name", f"Author {number}")
-        fields.setdefault("slug", f"author-{number}")
-        return Author.objects.create(**fields)
-
-    return make
+    return new_author
 
 
 @pytest.fixture
@@ -157,39 +211,17 @@ def author(make_author):
 
 @pytest.fixture
 def make_tag(db):
-    def make(**fields):
-        number = next(_sequence)
-        fields.setdefault("name_en", f"Tag {number}")
-        fields.setdefault("slug", f"tag-{number}")
-        return Tag.objects.create(**fields)
-
-    return make
+    return new_tag
 
 
 @pytest.fixture
-def make_article(db, make_author, django_capture_on_commit_callbacks):
+def make_article(db, make_author):
     """An article, live by default; pass status/published_at for drafts and scheduled ones.
 
     What runs after the commit (the search index, the social image) runs before it returns,
     as it would outside the test's transaction.
     """
-
-    def make(tags=(), **fields):
-        number = next(_sequence)
-        fields.setdefault("title_en", f"Article {number}")
-        fields.setdefault("slug", f"article-{number}")
-        fields.setdefault("summary_en", f"Summary of article {number}.")
-        fields.setdefault("body_en", f"## First\n\nBody of article {number}.\n\n## Second\n\nMore.")
-        fields.setdefault("status", Article.Status.PUBLISHED)
-        fields.setdefault("published_at", timezone.now() - timedelta(days=number))
-        if "author" not in fields:
-            fields["author"] = make_author()
-        with django_capture_on_commit_callbacks(execute=True):
-            article = Article.objects.create(**fields)
-            article.tags.set(tags)
-        return article
-
-    return make
+    return new_article
 
 
 @pytest.fixture
@@ -217,24 +249,7 @@ def scheduled_article(make_article, author):
 @pytest.fixture
 def make_series(db, make_article, author):
     """A series of live parts, one day apart, in reading order."""
-    from series.models import Series, SeriesPart
-
-    def make(parts=4, slug="guide", **fields):
-        fields.setdefault("title_en", "The guide")
-        fields.setdefault("intro_en", "A guide in **several** parts.")
-        series = Series.objects.create(slug=slug, **fields)
-        start = timezone.now() - timedelta(days=parts + 1)
-        for number in range(1, parts + 1):
-            article = make_article(
-                title_en=f"Guide part {number}",
-                slug=f"{slug}-part-{number}",
-                author=author,
-                published_at=start + timedelta(days=number),
-            )
-            SeriesPart.objects.create(series=series, article=article, position=number)
-        return series
-
-    return make
+    return functools.partial(new_series, author=author)
 
 
 def load_demo():
@@ -242,22 +257,57 @@ def load_demo():
     call_command("load_demo_series", verbosity=0)
 
 
-@pytest.fixture(scope="session")
-def demo_content_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo content loaded once per session (per xdist worker); see tests/demo_snapshot.py."""
-    media = tmp_path_factory.mktemp("demo-media")
-    # What follows each change (the search index above all) runs at once, as in every test.
+def as_in_every_test(media):
+    """The settings each test runs with (the autouse fixtures above) for rows made outside a
+    test: what follows each change (the search index above all) runs at once."""
     tasks = {
         **settings.TASKS,
         "changes": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     }
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            MEDIA_ROOT=media, SOCIAL_IMAGES=False, TASKS=tasks, CONTENT_CHANGE_TASKS="changes"
-        ),
-    ):
+    return override_settings(
+        MEDIA_ROOT=media,
+        SOCIAL_IMAGES=False,
+        TASKS=tasks,
+        CONTENT_CHANGE_TASKS="changes",
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_content_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo content loaded once per session (per xdist worker); see tests/demo_snapshot.py."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), as_in_every_test(media):
         return demo_snapshot.take(load_demo, media)
+
+
+@pytest.fixture(scope="module")
+def made_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Rows that many tests of a module start from, made once for the module.
+
+    `made_once(key, make)` runs `make()` the first time (with the plain factories
+    in tests/factories.py), keeps the rows it wrote (tests/demo_snapshot.py)
+    and gives each test a copy of them, rolled back with the test; it returns what `make`
+    returned the first time. Call it inside a test (its `db` fixture on).
+    """
+    taken = {}
+
+    def copy_of(key, make):
+        if key not in taken:
+            media = tmp_path_factory.mktemp("made-once-media")
+            result = []
+            with (
+                django_db_blocker.unblock(),
+                as_in_every_test(media),
+                override_settings(SITE_URL="http://testserver"),
+                translation.override("en"),
+            ):
+                snapshot = demo_snapshot.take(lambda: result.append(make()), media)
+            taken[key] = snapshot, result[0]
+        snapshot, made = taken[key]
+        demo_snapshot.restore(snapshot, settings.MEDIA_ROOT)
+        return made
+
+    return copy_of
 
 
 @pytest.fixture

@@ -19,6 +19,10 @@ GROUP_MIGRATIONS = [
 
 
 def create_editorial_groups():
+    # Both there: the database is as migrated (only a flush removes them, and with them every
+    # change a test made to them); making them again would only repeat the same grants.
+    if apps.get_model("auth", "Group").objects.filter(name__in=["Authors", "Editors"]).count() == 2:
+        return
     for module, function in GROUP_MIGRATIONS:
         getattr(importlib.import_module(module), function)(apps, None)
     # The site settings moved to sitewide after articles 0006 granted them (as articles').

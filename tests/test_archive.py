@@ -36,3 +36,12 @@ def test_language_switcher_keeps_the_year(client, years):
         "/i18n/switch/ru/?next=/en/archive/2026/"
         in client.get("/en/archive/2026/").content.decode()
     )
+
+
+def test_a_year_page_asks_no_more_than_the_hand_written_view_did(
+    client, years, django_assert_num_queries
+):
+    # Django's YearArchiveView would also ask for the year's months; the page lists none.
+    client.get("/en/archive/2026/")
+    with django_assert_num_queries(3):
+        assert client.get("/en/archive/2026/").status_code == 200

@@ -6,7 +6,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
 
 # What the browser fetches by itself: stylesheets, icons, scripts, images, frames.
 ASSETS = [
@@ -20,8 +19,7 @@ BUDGET = 40 * 1024
 
 
 def pages(client):
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo_series", verbosity=0)
+    # The demo site (`demo_content`: loaded once per session, copied in here).
     for url in [
         "/en/",
         "/ru/posts/postgres-connection-pool-sizing/",
@@ -31,7 +29,7 @@ def pages(client):
         yield url, client.get(url).content.decode()
 
 
-def test_css_and_js_of_every_page_stay_under_40_kb_compressed(client, db):
+def test_css_and_js_of_every_page_stay_under_40_kb_compressed(client, demo_content):
     for url, html in pages(client):
         files = [css or js for css, js in STYLE_OR_SCRIPT.findall(html)]
         assert files, url
@@ -39,7 +37,7 @@ def test_css_and_js_of_every_page_stay_under_40_kb_compressed(client, db):
         assert size < BUDGET, f"{url}: {size} bytes of CSS and JS"
 
 
-def test_no_page_loads_anything_from_another_host(client, db):
+def test_no_page_loads_anything_from_another_host(client, demo_content):
     for url, html in pages(client):
         for pattern in ASSETS:
             for address in pattern.findall(html):

@@ -48,3 +48,14 @@ def test_the_copied_demo_content_is_searchable_in_both_languages(client, demo_co
 def test_an_article_made_after_the_demo_content_gets_a_fresh_id(demo_content, make_article):
     highest = Article.objects.order_by("-pk").values_list("pk", flat=True).first()
     assert make_article().pk > highest
+
+
+def test_the_demo_has_an_article_written_in_russian_only_listed_on_both_editions(
+    client, demo_content
+):
+    [only] = [article for article in Article.objects.live() if article.languages == ["ru"]]
+    english_hub = client.get("/en/").content.decode()
+    assert f'<a href="/en/posts/{only.slug}/" lang="ru">{only.title_ru}</a>' in english_hub
+    assert (
+        f'href="/ru/posts/{only.slug}/">{only.title_ru}</a>' in client.get("/ru/").content.decode()
+    )

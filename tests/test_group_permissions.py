@@ -36,4 +36,3 @@ def test_revoke_takes_back_those_permissions_and_keeps_the_rest(db):
     permissions.grant(apps, "Reviewers", "series", [*CODENAMES, "change_series"])
     permissions.revoke(apps, "Reviewers", "series", CODENAMES)
     assert granted("Reviewers") == ["change_series"]
-

@@ -54,8 +54,10 @@ for path in ("/en/no-such-page/", "/ru/posts/no-such-article/", "/static/css/sit
 """
 
 
-@pytest.fixture
-def make_run_pages(transactional_db):
+@pytest.fixture(scope="module")
+def make_run_pages(django_db_setup):
+    """The pages, asked for once for the tests below (a start-up of Django each time was the
+    cost). Between tests the database holds nothing uncommitted for the process to miss."""
     env = {
         key: value
         for key, value in os.environ.items()

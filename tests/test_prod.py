@@ -3,6 +3,7 @@
 Runs in the PostgreSQL + Redis pass (CI installs Debian's nginx); skipped elsewhere.
 """
 
+import http.client
 import json
 import os
 import secrets
@@ -111,6 +112,32 @@ def publish(env, slug, title):
     subprocess.run(manage, env=env, check=True, cwd=ROOT)
 
 
+def manage(env, code):
+    command = [sys.executable, str(ROOT / "manage.py"), "shell", "-v0", "-c", code]
+    subprocess.run(command, env=env, check=True, cwd=ROOT)
+
+
+def unpublish(env, slug):
+    manage(
+        env,
+        "from articles.models import Article; "
+        f"article = Article.objects.get(slug={slug!r}); "
+        "article.status = 'draft'; article.save()",
+    )
+
+
+def get(url, path, headers=None):
+    """(status, headers, body) without following redirects or raising on a 404."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read().decode()
+    finally:
+        connection.close()
+
+
 def test_nginx_keeps_pages_and_shows_a_publish_within_its_one_second_lifetime(prod):
     url, env, _launcher = prod
     fetch(f"{url}/en/")
@@ -172,3 +199,67 @@ def test_a_worker_killed_outright_is_started_again_and_the_site_stays_up(prod):
     headers, body = fetch(f"{url}/en/")
     assert headers["Content-Type"].startswith("text/html")
     assert "</html>" in body
+
+
+def test_a_withdrawn_article_is_gone_through_nginx_while_readers_keep_asking(prod):
+    url, env, _launcher = prod
+    publish(env, "to-withdraw", "About to be withdrawn")
+    path = "/en/posts/to-withdraw/"
+    for _ in range(3):
+        assert get(url, path)[0] == 200
+    unpublish(env, "to-withdraw")
+    withdrawn = time.monotonic()
+    statuses = []
+    # Readers keep asking: nginx's stale copy must not outlive the revalidation that says 404.
+    while time.monotonic() - withdrawn < 5:
+        statuses.append((time.monotonic() - withdrawn, get(url, path)[0]))
+        time.sleep(0.02)
+    first_404 = next(at for at, status in statuses if status == 404)
+    assert first_404 < 2.5  # at most SHARED_CACHE_SECONDS + SHARED_CACHE_STALE_SECONDS
+    assert {status for at, status in statuses if at >= first_404} == {404}
+
+
+def test_a_404_is_kept_by_nginx_for_a_second(prod):
+    url, _env, _launcher = prod
+    statuses = [get(url, "/en/posts/never-written/") for _ in range(2)]
+    assert [status for status, _headers, _body in statuses] == [404, 404]
+    assert statuses[1][1]["X-Cache-Status"] == "HIT"
+
+
+def page_entries(env):
+    import redis
+
+    client = redis.Redis.from_url(env["REDIS_URL"])
+    return set(client.scan_iter(f"{env['CACHE_KEY_PREFIX']}:*pages:*"))
+
+
+def test_unknown_query_parameters_make_no_new_copy_anywhere(prod):
+    url, env, _launcher = prod
+    _status, _headers, canonical = get(url, "/en/archive/")
+    get(url, "/en/archive/")
+    before = page_entries(env)
+    for number in range(20):
+        status, headers, body = get(url, f"/en/archive/?utm_source=mail{number}&fbclid={number}")
+        assert status == 200
+        assert headers["X-Cache-Status"] == "BYPASS"  # nginx keeps no copy of it
+        assert headers["X-Page-Cache"] == "hit"  # the app answers its canonical copy
+        assert body == canonical
+    assert page_entries(env) == before
+
+
+def test_a_forged_session_cookie_is_answered_from_the_cache(prod):
+    url, _env, _launcher = prod
+    get(url, "/en/tags/")
+    for forged in ("sessionid=forged", "sessionid=" + "a" * 32):
+        status, headers, _body = get(url, "/en/tags/", {"Cookie": forged})
+        assert status == 200
+        assert headers["X-Page-Cache"] == "hit"
+        assert headers["Set-Cookie"] is None
+
+
+def test_nginx_does_not_queue_readers_for_an_answer_it_will_not_keep(prod):
+    url, _env, _launcher = prod
+    # The bare address picks a language per reader: nginx passes it on without the lock.
+    status, headers, _body = get(url, "/", {"Accept-Language": "ru"})
+    assert status == 302
+    assert headers["X-Cache-Status"] == "BYPASS"

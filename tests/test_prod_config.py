@@ -39,3 +39,11 @@ def test_the_config_gets_this_runs_address_and_every_app_server(prod, tmp_path):
             check=False,
         )
         assert checked.returncode == 0, checked.stderr
+
+
+def test_nginx_keeps_only_addresses_made_of_the_parameters_views_read(settings):
+    import re
+
+    text = PROD.with_name("nginx.conf").read_text()
+    [pattern] = re.findall(r'"~\^\(\?:([a-z_|]+)\)=', text)
+    assert set(pattern.split("|")) == set(settings.PAGE_CACHE_QUERY_PARAMETERS)

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from factories import new_article, new_author, new_tag
 
 from articles.models import Article, Author, Tag
 from sitewide.models import SiteSettings
@@ -25,19 +26,19 @@ def newest_year():
     return Article.objects.live().first().published_at.year
 
 
-@pytest.fixture
-def site_with(make_article, make_author, make_tag):
-    def build(articles):
-        SiteSettings.load()  # The row exists on any running site (created on first use).
-        authors = [make_author() for _ in range(3)]
-        tags = [make_tag() for _ in range(4)]
-        for number in range(articles):
-            make_article(
-                slug=f"a-{number}", author=authors[number % 3], tags=tags[: number % 4 + 1]
-            )
-        return tags[0], authors[0]
+def build(articles):
+    SiteSettings.load()  # The row exists on any running site (created on first use).
+    authors = [new_author() for _ in range(3)]
+    tags = [new_tag() for _ in range(4)]
+    for number in range(articles):
+        new_article(slug=f"a-{number}", author=authors[number % 3], tags=tags[: number % 4 + 1])
+    return tags[0], authors[0]
 
-    return build
+
+@pytest.fixture
+def site_with(db, made_once):
+    # Each site is made once for the module and copied into each test that asks for it.
+    return lambda articles: made_once(articles, lambda: build(articles))
 
 
 @pytest.mark.parametrize(

@@ -1,29 +1,41 @@
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from modeltranslation.utils import build_localized_fieldname
+
+from sitewide.languages import current_language, shown_language
 
 register = template.Library()
 
 
 @register.simple_tag
 def fallback_lang(obj, field):
-    """` lang="en"` when the field shows the English fallback on a page in another language."""
-    language = get_language()
-    if language == "en" or getattr(obj, build_localized_fieldname(field, language), None):
+    """` lang="ru"` when the field shows another language's text than the page's."""
+    shown = shown_language(obj, field)
+    if shown is None or shown == current_language():
         return ""
-    return format_html(' lang="{}"', "en")
+    return format_html(' lang="{}"', shown)
 
 
 @register.simple_tag
 def fallback_badge(obj, field):
-    """A small «EN» mark beside text shown in English on a page in another language."""
-    if not fallback_lang(obj, field):
+    """A small «EN» or «RU» mark beside text shown in another language than the page's."""
+    shown = shown_language(obj, field)
+    if shown is None or shown == current_language():
         return ""
+    name = dict(settings.LANGUAGES)[shown]
     return format_html(
-        '<abbr class="lang-badge" title="{}">EN</abbr>', _("Not translated yet: in English")
+        '<abbr class="lang-badge" title="{}">{}</abbr>',
+        _("Not translated; the text is in: %(language)s") % {"language": name},
+        shown.upper(),
     )
+
+
+@register.simple_tag
+def language_name_of(obj, field):
+    """The name, in the page's language, of the language `obj.field` is shown in."""
+    shown = shown_language(obj, field)
+    return dict(settings.LANGUAGES)[shown] if shown else ""
 
 
 @register.simple_tag(takes_context=True)

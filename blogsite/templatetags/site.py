@@ -12,6 +12,9 @@ def language_links(context):
     """The current page in every language: for the switcher and the hreflang alternates."""
     request = context["request"]
     query = request.GET.urlencode()
+    # A page that exists in fewer languages (an article written in one) names only those as
+    # hreflang alternates; the switcher still offers every edition.
+    alternates = context.get("alternate_languages") or [code for code, _ in settings.LANGUAGES]
     links = []
     for code, _name in settings.LANGUAGES:
         url = url_in_language(request.path, code)
@@ -23,6 +26,8 @@ def language_links(context):
                 "name": get_language_info(code)["name_local"],
                 "url": url,
                 "absolute_url": request.build_absolute_uri(url),
+                "alternate": code in alternates,
+                "x_default": code == alternates[0],
             }
         )
     return links

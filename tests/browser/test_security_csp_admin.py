@@ -29,9 +29,9 @@ def violations(page):
     found = []
     page.on(
         "console",
-        lambda message: found.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            found.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     return found
 

@@ -59,7 +59,8 @@ def test_a_russian_only_post_is_imported_in_russian_or_waits_with_the_reason(hug
     from hugo_import.importer import ONE_LANGUAGE_ARTICLES
 
     (hugo_site / "content-ru/posts/tolko-po-russki.md").write_text(
-        "---\ntitle: Только по-русски\ndate: 2026-01-01\ntags: [Базы данных]\n---\n\nТекст.\n"
+        "---\ntitle: Только по-русски\ndate: 2026-01-01\ntags: [Базы данных]\n---\n\n"
+        "Вступление.\n\nТекст.\n"
     )
     report = run_import(hugo_site)
     reasons = {item["file"]: item["reason"] for item in report.skipped}
@@ -71,8 +72,11 @@ def test_a_russian_only_post_is_imported_in_russian_or_waits_with_the_reason(hug
     assert "content-ru/posts/tolko-po-russki.md" in report.created
     only = Article.objects.get(slug="tolko-po-russki")
     assert (only.title_en, only.title_ru) == ("", "Только по-русски")
+    # The first paragraph is the lede (as for every imported post), the rest the body.
+    assert only.summary_ru == "Вступление."
     assert "Текст." in only.body_html_ru
     assert [tag.name_ru for tag in only.tags.all()] == ["Базы данных"]
+    assert only.languages == ["ru"]
 
 
 def test_an_image_that_fails_the_upload_checks_is_reported(hugo_site, run_import):

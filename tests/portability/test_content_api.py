@@ -8,15 +8,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from openapi_spec_validator import validate
+from factories import new_article, new_author, new_series, new_tag
 
-from articles.models import Article
+from articles.models import Article, Author
 
 
-@pytest.fixture
-def site(make_series, make_tag, make_article, author):
-    tag = make_tag(slug="databases", name_en="Databases", name_ru="Базы данных")
-    series = make_series(parts=3, slug="guide", title_ru="Руководство")
+def build_site():
+    author = new_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")
+    tag = new_tag(slug="databases", name_en="Databases", name_ru="Базы данных")
+    series = new_series(parts=3, slug="guide", title_ru="Руководство", author=author)
     for part in series.parts.all():
         part.article.tags.add(tag)
     first = series.parts.get(position=1).article
@@ -28,8 +28,23 @@ def site(make_series, make_tag, make_article, author):
         "in-review": {"status": Article.Status.REVIEW},
     }
     for slug, fields in hidden.items():
-        make_article(slug=slug, title_en=f"Secret {slug}", author=author, tags=[tag], **fields)
+        new_article(slug=slug, title_en=f"Secret {slug}", author=author, tags=[tag], **fields)
     return series
+
+
+@pytest.fixture
+def site(db, made_once):
+    # Made once for the module and copied into each of the hundred tests that read it.
+    return made_once("site", build_site)
+
+
+@pytest.fixture
+def author(request, make_author):
+    """The site's author where a test has the site (made with it), else a new one."""
+    if "site" in request.fixturenames:
+        request.getfixturevalue("site")
+        return Author.objects.get(slug="ada-writer")
+    return make_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")
 
 
 def get(client, url, status=200, **headers):
@@ -77,7 +92,7 @@ def test_an_unpublished_post_is_not_found(client, site, slug):
 
 def test_an_article_kept_off_a_language_is_not_in_that_edition(client, site):
     article = Article.objects.get(slug="guide-part-2")
-    article.hidden_languages = ["ru"]  # a list: the field is becoming a set of codes
+    article.hidden_languages = ["ru"]
     article.save()
     russian = get(client, "/api/v1/posts/?lang=ru")
     assert "guide-part-2" not in [post["slug"] for post in russian["posts"]]
@@ -243,6 +258,10 @@ def test_unknown_names_are_explained(client, site):
 
 
 def test_the_openapi_document_is_valid_openapi_3_1(client, site):
+    # Imported here: it imports jsonschema, whose format checkers build their grammars on
+    # import (a second of CPU), which every xdist worker would pay while collecting.
+    from openapi_spec_validator import validate
+
     document = get(client, "/api/v1/openapi.json")
     assert document["openapi"].startswith("3.1")
     validate(document)

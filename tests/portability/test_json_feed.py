@@ -1,18 +1,27 @@
 """JSON Feed 1.1 beside every RSS and Atom feed: valid against the published schema, live
 articles only, discoverable from the pages, cached like them."""
 
+import functools
 import json
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft7Validator
 from lxml import html as lxml_html
 
 from articles.models import Article
 
 # sonicdoe/jsonfeed-schema v0.5.0 (ISC licence), schema-v1.1.json, unchanged.
 SCHEMA = json.loads((Path(__file__).parent / "jsonfeed-1.1.schema.json").read_text())
-VALIDATOR = Draft7Validator(SCHEMA, format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+@functools.cache
+def validator():
+    # Imported here: jsonschema's format checkers build their grammars on import (a second of
+    # CPU), which every xdist worker would pay while collecting, run these tests or not.
+    from jsonschema import Draft7Validator
+
+    return Draft7Validator(SCHEMA, format_checker=Draft7Validator.FORMAT_CHECKER)
+
 
 FEEDS = [
     "/{lang}/feed.json",
@@ -59,7 +68,7 @@ def feed(client, url):
 @pytest.mark.parametrize("url", FEEDS)
 def test_every_json_feed_is_valid_against_the_schema(client, site, url, lang):
     document = feed(client, url.format(lang=lang))
-    errors = [error.message for error in VALIDATOR.iter_errors(document)]
+    errors = [error.message for error in validator().iter_errors(document)]
     assert errors == []
     assert document["version"] == "https://jsonfeed.org/version/1.1"
     assert document["language"] == lang
@@ -69,10 +78,10 @@ def test_every_json_feed_is_valid_against_the_schema(client, site, url, lang):
 
 def test_the_schema_refuses_what_the_spec_refuses():
     # The schema is not a formality: a feed missing its items or with a bad date fails it.
-    assert not VALIDATOR.is_valid({"version": "https://jsonfeed.org/version/1.1", "title": "x"})
+    assert not validator().is_valid({"version": "https://jsonfeed.org/version/1.1", "title": "x"})
     item = {"id": "1", "content_html": "<p>x</p>", "date_published": "yesterday"}
     document = {"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": [item]}
-    assert not VALIDATOR.is_valid(document)
+    assert not validator().is_valid(document)
 
 
 @pytest.mark.parametrize("url", FEEDS)

@@ -107,17 +107,20 @@ def test_the_policy_is_the_same_bytes_in_every_process():
         "django.setup(); from django.conf import settings; "
         "from blogsite.csp import policy; print(policy(settings.CONTENT_SECURITY_POLICY))"
     )
-    outputs = {
-        subprocess.run(
+    # The three start together: each is a Django start-up, and none waits for another.
+    processes = [
+        subprocess.Popen(
             [sys.executable, "-c", program],
             env={**__import__("os").environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=True,
-        ).stdout
+        )
         for seed in ["1", "2", "3"]
-    }
-    assert len(outputs) == 1
+    ]
+    results = [(process.communicate(timeout=120), process.returncode) for process in processes]
+    assert [code for _output, code in results] == [0, 0, 0], [err for (_, err), _ in results]
+    assert len({out for (out, _err), _code in results}) == 1
 
 
 def assert_every_script_is_allowed(response):

@@ -18,7 +18,7 @@ HOSTILE = {
     "newline and tab": "x\r\nSet-Cookie: a=b\tc",
     "very long": "ю" * 5000,
     "long ascii": "a" * 3000,
-    "operator soup": "!(&|:*<->'\"\\)~^ -- ; /* */ \"unclosed !!! && || :* <-> <2>",
+    "operator soup": '!(&|:*<->\'"\\)~^ -- ; /* */ "unclosed !!! && || :* <-> <2>',
     "tsquery syntax": "a & !b | (c <-> d):* & 'e':A",
     "sql": "' OR '1'='1' -- ; DROP TABLE articles_article; --",
     "markup": '"><script>alert(1)</script><img src=x onerror=alert(1)>',
@@ -75,11 +75,13 @@ def test_the_sweep_covers_the_public_pages():
 def test_hostile_input_never_gets_a_server_error(client, site):
     failures = {}
     for kind, value in HOSTILE.items():
-        for language in ["en", "ru"]:
-            for address in addresses(value, language):
-                status = client.get(address).status_code
-                if status >= 500:
-                    failures[f"{kind}: {address[:100]}"] = status
+        # A route outside the language prefixes (the API, federation, mail webhooks) is the same
+        # address in both languages: asked once.
+        every = {address for language in ["en", "ru"] for address in addresses(value, language)}
+        for address in sorted(every):
+            status = client.get(address).status_code
+            if status >= 500:
+                failures[f"{kind}: {address[:100]}"] = status
     assert not failures
 
 

@@ -13,7 +13,7 @@ def site(make_article, make_tag, make_author, author):
     make_article(slug="one", tags=[python], author=author)
     make_article(slug="two", tags=[python], author=author)
     make_article(slug="draft", tags=[python, empty], author=author, status=Article.Status.DRAFT)
-    make_article(slug="off-ru", tags=[python], author=author, hidden_languages="ru")
+    make_article(slug="off-ru", tags=[python], author=author, hidden_languages=["ru"])
     make_author(name="Silent Sam", slug="silent-sam")
     return python
 

@@ -2,21 +2,30 @@
 
 import pytest
 from conftest import HOSTILE_TITLE, json_ld, meta_tags, of_type, scripts_outside_json_ld
+from factories import new_article, new_author, new_series, new_tag
 from lxml import html as lxml_html
 
 from articles.models import Article
 
 
-@pytest.fixture
-def site(make_series, make_article, make_tag, author):
-    tag = make_tag(slug="databases", name_en="Databases", name_ru="Базы данных")
-    series = make_series(parts=3, slug="guide", title_en="The guide", title_ru="Руководство")
+def build_site():
+    author = new_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")
+    tag = new_tag(slug="databases", name_en="Databases", name_ru="Базы данных")
+    series = new_series(
+        parts=3, slug="guide", title_en="The guide", title_ru="Руководство", author=author
+    )
     part = Article.objects.get(slug="guide-part-2")
     part.tags.add(tag)
     part.title_ru, part.body_ru, part.summary_ru = "Часть вторая", "Текст.", "Кратко о главном."
     part.save()
-    make_article(slug="solo", title_en="Standalone", author=author, tags=[tag])
+    new_article(slug="solo", title_en="Standalone", author=author, tags=[tag])
     return series, tag
+
+
+@pytest.fixture
+def site(db, made_once):
+    # Made once for the module, copied into each test that reads it.
+    return made_once("site", build_site)
 
 
 PAGES = {
@@ -160,4 +169,7 @@ def test_an_untranslated_article_says_its_text_is_english(client, make_article):
     make_article(slug="english", title_en="Only in English")
     page = client.get("/ru/posts/english/").content.decode()
     assert of_type(json_ld(page), "BlogPosting")["inLanguage"] == "en"
-    assert meta_tags(page)["og:locale"] == ["ru_RU"]  # the page itself is the Russian edition
+    # Open Graph's locale is that of the tags' text (its English title and summary), and no
+    # alternate locale is named: the article exists in English only.
+    assert meta_tags(page)["og:locale"] == ["en_US"]
+    assert "og:locale:alternate" not in meta_tags(page)

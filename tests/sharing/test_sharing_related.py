@@ -64,7 +64,7 @@ def test_articles_kept_off_a_language_are_not_suggested_in_it(
 ):
     tag = make_tag()
     make_article(slug="here", tags=[tag], author=author)
-    make_article(slug="english-only", tags=[tag], author=author, hidden_languages="ru")
+    make_article(slug="english-only", tags=[tag], author=author, hidden_languages=["ru"])
     assert "english-only" in related(client, "here", "en")
     assert "english-only" not in related(client, "here", "ru")
 

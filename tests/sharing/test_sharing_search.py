@@ -2,14 +2,15 @@
 
 import pytest
 from conftest import count_cold
+from factories import new_article, new_author, new_tag
 
 from articles.models import Article
 from blogsite.middleware import CONTROL_CHARACTERS
 
 
-@pytest.fixture
-def library(make_article, make_tag, author):
-    make_article(
+def make_library():
+    author = new_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")
+    new_article(
         slug="indexes",
         title_en="How indexes speed up reads",
         body_en="An index is a sorted copy of some columns. Indexing every column slows writes.",
@@ -18,13 +19,19 @@ def library(make_article, make_tag, author):
         summary_ru="Коротко: индекс помогает, но не бесплатно.",
         author=author,
     )
-    make_article(
+    new_article(
         slug="pools",
         title_en="Connection pools",
         body_en="How many connections does a service need? Not many indexes here.",
-        tags=[make_tag(slug="postgres", name_en="PostgreSQL", name_ru="ПостгреСКЛ")],
+        tags=[new_tag(slug="postgres", name_en="PostgreSQL", name_ru="ПостгреСКЛ")],
         author=author,
     )
+
+
+@pytest.fixture
+def library(db, made_once):
+    # Made once for the module, copied into each of the hundred tests that search it.
+    made_once("library", make_library)
 
 
 def slugs(client, query, lang="en"):
@@ -140,7 +147,7 @@ def test_the_index_follows_saves_tags_translations_and_deletes(
 def test_scheduled_drafts_and_kept_off_articles_are_not_found(
     client, make_article, scheduled_article, draft_article
 ):
-    make_article(slug="english-only", title_en="Coming wording", hidden_languages="ru")
+    make_article(slug="english-only", title_en="Coming wording", hidden_languages=["ru"])
     Article.objects.filter(pk__in=[scheduled_article.pk, draft_article.pk])  # indexed all the same
     assert slugs(client, "coming") == ["english-only"]  # "Coming next week" is scheduled
     assert slugs(client, "unfinished") == []

@@ -18,8 +18,11 @@ NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.or
 def site(make_series, make_article, make_tag, author, scheduled_article, draft_article):
     tag = make_tag(slug="databases")
     make_series(parts=2, slug="guide")
-    make_article(slug="everywhere", tags=[tag], author=author)
-    make_article(slug="english-only", tags=[tag], author=author, hidden_languages="ru")
+    part = Article.objects.get(slug="guide-part-1")
+    part.title_ru, part.body_ru = "Часть первая", "Текст."
+    part.save()
+    make_article(slug="everywhere", title_ru="Везде", body_ru="Текст.", tags=[tag], author=author)
+    make_article(slug="english-only", tags=[tag], author=author, hidden_languages=["ru"])
     make_article(slug="last-year", author=author, published_at=timezone.now() - timedelta(days=400))
     return tag
 

@@ -454,9 +454,28 @@
     });
   }
 
+  // The language tabs (modeltranslation's, made when the page is ready) open in the language
+  // the author writes in, unless a tab shows an error: that one stays open.
+  function openWritingLanguage() {
+    const marker = document.getElementById("writing-language");
+    const $ = window.jQuery || (window.django && window.django.jQuery);
+    if (!marker || !marker.dataset.language || !$ || !$.fn.tabs) return;
+    $(".ui-tabs").each(function () {
+      const tabs = $(this);
+      if (tabs.find(".ui-tab-has-errors").length) return;
+      const links = tabs.find("> ul > li > a").toArray();
+      const index = links.findIndex((link) => link.hash.endsWith("_" + marker.dataset.language));
+      if (index >= 0) tabs.tabs("option", "active", index);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     try { forgetSavedDrafts(); } catch (error) { /* storage disabled */ }
     document.querySelectorAll(".writing-desk").forEach((root) => new Desk(root));
     enhanceCopyFields();
   });
+  // After every ready handler (modeltranslation makes the tabs in one): a timeout queued from
+  // the ready callbacks runs once they all have.
+  const jq = window.jQuery || (window.django && window.django.jQuery);
+  if (jq) jq(() => setTimeout(openWritingLanguage, 0));
 })();

@@ -1,0 +1,34 @@
+"""The site's languages (settings.LANGUAGES decides) and the order a missing text is looked
+for in: the page's own language first, then the others as settings list them."""
+
+from django.conf import settings
+from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname as localized
+
+
+def site_languages():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+# modeltranslation's fallback for content that exists in one language or more (articles,
+# series, tags, authors): a text missing in the page's language is looked for in every other.
+CONTENT_FALLBACK = {"default": tuple(site_languages())}
+
+
+def current_language():
+    language = get_language()
+    return language if language in site_languages() else settings.LANGUAGE_CODE
+
+
+def fallback_order(language=None):
+    language = language or current_language()
+    return [language, *(code for code in site_languages() if code != language)]
+
+
+def shown_language(obj, field):
+    """The language whose text `obj.field` shows on this page: its own, or the first other
+    language that has it (modeltranslation's fallback order); None when none has."""
+    for code in fallback_order():
+        if getattr(obj, localized(field, code), None):
+            return code
+    return None
