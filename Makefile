@@ -4,7 +4,7 @@ BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint messages migrate demo reset clean chromium audit screenshots bench vendor \
-	bench-newsletter bench-federation bench-search prod nginx hugo
+	bench-newsletter bench-newsletter-kill bench-federation bench-search prod nginx hugo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -123,6 +123,10 @@ bench: install nginx
 # bench/RESULTS.md. Give it a PostgreSQL database of its own in DATABASE_URL.
 bench-newsletter: install
 	$(BIN)/python bench/newsletter.py
+
+# The newsletter's worker killed with -9 mid-sending, a few rounds (bench/newsletter_kill.py).
+bench-newsletter-kill: install
+	$(BIN)/python bench/newsletter_kill.py
 
 # One article to 2,000 fediverse followers on 200 inboxes (fake servers on loopback) through
 # db_worker, with the page latency measured meanwhile; its own section of bench/RESULTS.md.

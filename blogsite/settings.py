@@ -281,6 +281,9 @@ NEWSLETTER_RETRY_WINDOW = int(os.environ.get("NEWSLETTER_RETRY_WINDOW", str(6 * 
 # third of it); after a crash (kill -9) the next worker takes the sending over at most this
 # many seconds later, by itself.
 NEWSLETTER_LEASE_SECONDS = int(os.environ.get("NEWSLETTER_LEASE_SECONDS", "20"))
+# How long one task sends before the worker takes other work (a change's page invalidation)
+# waiting meanwhile; the sending goes on in the next task.
+NEWSLETTER_SLICE_SECONDS = float(os.environ.get("NEWSLETTER_SLICE_SECONDS", "10"))
 NEWSLETTER_SOFT_BOUNCE_LIMIT = int(os.environ.get("NEWSLETTER_SOFT_BOUNCE_LIMIT", "3"))
 # At most one confirmation email per address in this window, whatever the number of signups.
 NEWSLETTER_CONFIRMATION_WINDOW = int(os.environ.get("NEWSLETTER_CONFIRMATION_WINDOW", "3600"))

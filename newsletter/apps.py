@@ -7,4 +7,9 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
+        from django.core import checks
+
         from newsletter import bounces  # noqa: F401  (connects the webhook receiver)
+        from newsletter.smtp import check_email_backend
+
+        checks.register(check_email_backend, checks.Tags.compatibility)

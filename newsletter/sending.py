@@ -24,6 +24,7 @@ sending resumes by itself as soon as any worker runs, at most a lease after the 
 import contextlib
 import logging
 import smtplib
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -107,7 +108,13 @@ def lease():
 
 def add_recipients(issue):
     """A pending delivery for every confirmed subscriber; repeating it adds only newcomers."""
-    subscribers = Subscriber.objects.confirmed().values_list("pk", flat=True).iterator()
+    # Only those without a row yet: every slice of a sending asks again (usually for none).
+    subscribers = (
+        Subscriber.objects.confirmed()
+        .exclude(deliveries__issue=issue)
+        .values_list("pk", flat=True)
+        .iterator()
+    )
     Delivery.objects.bulk_create(
         (Delivery(issue=issue, subscriber_id=pk) for pk in subscribers),
         ignore_conflicts=True,
@@ -258,11 +265,12 @@ class Batch:
                     self.connection.open()
                 message.connection = self.connection
                 if hasattr(self.connection, "before_final_dot"):
-                    self.connection.before_final_dot = partial(self._final_dot, delivery)
+                    self.connection.before_final_dot = partial(self._dot_goes, delivery)
                 else:
                     # A backend that cannot say when its message is handed over (an HTTP
-                    # API): if the worker dies from here on, the message may have left.
-                    self._final_dot(delivery)
+                    # API): if the worker dies from here on, the message may have left. An
+                    # error it raises is its answer, judged as before.
+                    self._hand_over(delivery)
                 self.connection.send_messages([message])
             except FinalDotWithheld:
                 self.close()
@@ -281,7 +289,7 @@ class Batch:
                 return None
         return outcome
 
-    def _final_dot(self, delivery):
+    def _hand_over(self, delivery):
         """Record that the message is being handed over, or refuse if the row is not ours.
 
         From here on the message may have left: if this worker dies now, the row becomes
@@ -292,6 +300,10 @@ class Batch:
         ).update(status=Delivery.Status.AWAITING_REPLY, claimed_until=timezone.now() + lease())
         if not handed_over:
             raise FinalDotWithheld(delivery.pk)
+
+    def _dot_goes(self, delivery):
+        """The SMTP backend's moment before the final dot (see newsletter/smtp.py)."""
+        self._hand_over(delivery)
         self.dot_sent = True
 
     def close(self):
@@ -407,14 +419,18 @@ def next_run(issue):
     return max(min(candidates), now) if candidates else now
 
 
-def send_issue_now(issue, worker=""):
-    """Send everything due now; True when nothing is left open (the issue is then sent)."""
+def send_issue_now(issue, worker="", seconds=None):
+    """Send everything due now, or batches for about `seconds`; True when nothing is left
+    open (the issue is then sent)."""
     worker = worker or uuid.uuid4().hex
+    started = time.monotonic()
     add_recipients(issue)
     mark_interrupted(issue)
     while True:
         found = send_batch(issue, worker)
         if not found:  # nothing due, or the server is unreachable
+            break
+        if seconds is not None and time.monotonic() - started >= seconds:
             break
     mark_interrupted(issue)
     if issue.deliveries.filter(status__in=Delivery.OPEN).exists():
@@ -452,9 +468,12 @@ def take_turn(issue_id, turn, enqueue):
             return False
         enqueue(watchdog, now + lease())
     issue = Issue.objects.get(pk=issue_id)
-    if send_issue_now(issue):
+    # A slice at a time: the page invalidation a change queues meanwhile runs between two
+    # slices (newsletter tasks go after other work, see tasks.queue_turn), not after the
+    # whole sending on a site with one worker.
+    if send_issue_now(issue, seconds=settings.NEWSLETTER_SLICE_SECONDS):
         return True
-    # Something waits for a retry or a reconnection: queue the turn for then.
+    # Readers still due now, or waiting for a retry or a reconnection: queue the turn.
     follow_up = new_turn()
     with transaction.atomic():
         if Issue.objects.filter(pk=issue_id, turn=watchdog).update(turn=follow_up):

@@ -72,3 +72,23 @@ class EmailBackend(smtp.EmailBackend):
         finally:
             if self.connection is not None:
                 self.connection.before_final_dot = None
+
+
+def check_email_backend(app_configs, **kwargs):
+    """Django's own SMTP backend cannot say when a message's final dot goes out: with it, a
+    worker killed mid-message leaves that reader "unknown" instead of sending it again."""
+    from django.conf import settings
+    from django.core import checks
+
+    if settings.EMAIL_BACKEND != "django.core.mail.backends.smtp.EmailBackend":
+        return []
+    return [
+        checks.Warning(
+            "EMAIL_BACKEND is Django's SMTP backend, which cannot tell when a message's final "
+            "dot is sent: a newsletter message cut off by a worker crash is then marked "
+            "unknown instead of sent again.",
+            hint="Set EMAIL_BACKEND=newsletter.smtp.EmailBackend (the same backend, telling "
+            "the newsletter when the dot goes out), or leave it unset.",
+            id="newsletter.W001",
+        )
+    ]

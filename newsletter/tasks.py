@@ -36,8 +36,12 @@ def send_issue(issue_id, turn=""):
     return sending.take_turn(issue_id, turn, partial(queue_turn, issue_id))
 
 
+# Below other tasks: a change's page invalidation waits for one slice of a sending at most.
+PRIORITY = -10
+
+
 def queue_turn(issue_id, turn, when):
     # The same turn again when the lease ends: a worker killed after picking up the first
     # task but before taking the turn leaves it to the second.
     for at in (when, when + sending.lease()):
-        send_issue.using(run_after=at).enqueue(issue_id, turn)
+        send_issue.using(run_after=at, priority=PRIORITY).enqueue(issue_id, turn)

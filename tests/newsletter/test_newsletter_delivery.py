@@ -280,3 +280,13 @@ def test_two_workers_at_once_send_everyone_exactly_once(issue, readers, smtp_ser
 
     assert smtp_server.sink.received == everyone_once(everyone)
     assert states() == Counter({Delivery.Status.SENT: 20})
+
+
+def test_djangos_own_smtp_backend_is_flagged_by_a_system_check(settings):
+    from django.core.checks import run_checks
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert "newsletter.W001" in [message.id for message in run_checks()]
+
+    settings.EMAIL_BACKEND = "newsletter.smtp.EmailBackend"
+    assert "newsletter.W001" not in [message.id for message in run_checks()]

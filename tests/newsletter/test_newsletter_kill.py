@@ -204,7 +204,8 @@ def sent_by_the_next_worker(issue, start_worker, smtp_port):
     start_worker(smtp_port)
     while Issue.objects.get(pk=issue.pk).status != Issue.Status.SENT:
         waited = time.monotonic() - started
-        assert waited < 6 * LEASE + 3, f"not sent after {waited:.0f} s: {issue.progress()}"
+        # Leases of 2 s: a few seconds, plus the worker's start on a busy machine.
+        assert waited < 30, f"not sent after {waited:.0f} s: {issue.progress()}"
         time.sleep(0.1)
     return time.monotonic() - started
 
@@ -218,7 +219,7 @@ def everyone_once():
 
 
 def wait(event, what):
-    assert event.wait(15), f"the worker never reached {what}"
+    assert event.wait(30), f"the worker never reached {what}"
 
 
 def test_killed_while_connecting_the_message_is_sent_again(issue, sink, start_worker):
@@ -363,7 +364,7 @@ def test_a_database_outage_mid_sending_resumes_by_itself_within_seconds(
     restored = time.monotonic()
     while Issue.objects.get(pk=issue.pk).status != Issue.Status.SENT:
         waited = time.monotonic() - restored
-        assert waited < 20, f"not sent {waited:.0f} s after the outage: {issue.progress()}"
+        assert waited < 30, f"not sent {waited:.0f} s after the outage: {issue.progress()}"
         time.sleep(0.1)
     with open(worker.log) as log:
         assert "Database unavailable" in log.read()  # it did live through the outage

@@ -2,7 +2,9 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from anymail.exceptions import AnymailAPIError
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -159,6 +161,29 @@ def test_a_message_whose_final_dot_went_unanswered_is_not_sent_again_and_says_so
     assert interrupted.status == Delivery.Status.UNKNOWN
 
 
+class UnreachableProvider(BaseEmailBackend):
+    """A provider's HTTP API that cannot be reached: its request never left."""
+
+    def send_messages(self, messages):
+        raise AnymailAPIError("Connection refused")
+
+
+def test_an_unreachable_providers_messages_wait_for_a_retry_not_unknown(
+    issue, make_subscriber, settings
+):
+    make_subscriber(), make_subscriber()
+    settings.EMAIL_BACKEND = f"{__name__}.UnreachableProvider"
+
+    sending.send_issue_now(issue)
+
+    assert set(Delivery.objects.values_list("status", flat=True)) <= {
+        Delivery.Status.RETRYING,
+        Delivery.Status.PENDING,
+    }
+    issue.refresh_from_db()
+    assert issue.outage_error == "Connection refused"
+
+
 def test_a_reader_who_unsubscribed_after_the_sending_began_is_skipped(issue, make_subscriber):
     stays, leaves = make_subscriber(), make_subscriber()
     sending.add_recipients(issue)
@@ -289,3 +314,56 @@ def test_a_sending_stuck_before_this_release_is_queued_again_by_the_migration(is
     issue.refresh_from_db()
     assert issue.turn
     assert DBTaskResult.objects.filter(args_kwargs__args=[issue.pk, issue.turn]).count() == 2
+
+
+def test_a_row_an_older_worker_left_being_sent_becomes_unknown_on_upgrade(issue, make_subscriber):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "newsletter.migrations.0008_i28_rows_sending_before_the_final_dot"
+    )
+    reader = make_subscriber()
+    sending.add_recipients(issue)
+    Delivery.objects.filter(subscriber=reader).update(
+        status=Delivery.Status.SENDING, claimed_by="old-worker"
+    )
+
+    migration.old_conversations_are_unknown(apps, None)
+    sending.send_issue_now(issue)
+
+    assert mail.outbox == []
+    assert Delivery.objects.get(subscriber=reader).status == Delivery.Status.UNKNOWN
+
+
+@pytest.mark.django_db(transaction=True)
+def test_work_queued_during_a_sending_runs_before_the_rest_of_it(issue, make_subscriber, settings):
+    """One worker, a long sending, an unpublish meanwhile: its page invalidation must not wait
+    for the whole sending. Here a slice is one batch of two."""
+    from newsletter.tasks import send_confirmation
+
+    settings.NEWSLETTER_BATCH_SIZE = 2
+    settings.NEWSLETTER_SLICE_SECONDS = 0
+    for _ in range(6):
+        make_subscriber()
+    issue.send_now()
+
+    def run_one_task():
+        call_command(
+            "db_worker", batch=True, max_tasks=1, reload=False, startup_delay=False, verbosity=0
+        )
+
+    run_one_task()
+    assert len(mail.outbox) == 2  # one slice, and the sending's next turn is queued
+    # Other work arrives (a stand-in for a change's page invalidation: a no-op task).
+    other = send_confirmation.enqueue(0)
+
+    run_one_task()
+
+    assert DBTaskResult.objects.get(pk=other.id).status == "SUCCESSFUL"
+    assert len(mail.outbox) == 2
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    assert len(mail.outbox) == 6
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
