@@ -289,7 +289,15 @@ NEWSLETTER_SOFT_BOUNCE_LIMIT = int(os.environ.get("NEWSLETTER_SOFT_BOUNCE_LIMIT"
 NEWSLETTER_CONFIRMATION_WINDOW = int(os.environ.get("NEWSLETTER_CONFIRMATION_WINDOW", "3600"))
 
 # Background work (newsletter sending) runs in `manage.py db_worker`.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The page invalidation's own queue when a worker of its own takes it (`make prod`: "pages");
+# empty, it shares the default queue with every other task.
+PAGE_INVALIDATION_QUEUE = os.environ.get("PAGE_INVALIDATION_QUEUE", "")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": sorted({"default", PAGE_INVALIDATION_QUEUE} - {""}),
+    }
+}
 
 # Federation (ActivityPub): the editions' fediverse accounts, see README "Following from the
 # fediverse". The actors' host is SITE_URL's.

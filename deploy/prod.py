@@ -76,6 +76,7 @@ def purge_port(args):
 
 def production_env(args):
     env = dict(os.environ)
+    env.setdefault("PAGE_INVALIDATION_QUEUE", "pages")
     if PURGE_MODULE.exists():
         # nginx may keep pages for an hour: every change purges the pages that show it.
         env.setdefault("PAGE_PURGER", "sitewide.purge.NginxPurger")
@@ -227,7 +228,11 @@ def start(args, env):
     app_ports = args.app_ports.split(",")
     processes = [spawn(app_server(args, port), env) for port in app_ports]
     # Page invalidation runs on the worker (sitewide/changes.py): look for it five times a second.
-    processes.append(spawn([*MANAGE, "run_worker", "--no-reload", "--interval", "0.2"], env))
+    worker = [*MANAGE, "run_worker", "--no-reload"]
+    processes.append(spawn([*worker, "--interval", "0.2", "--queue-name", "*"], env))
+    # A second worker only for the page invalidation and purge: a withdrawal is never queued
+    # behind cards being drawn or a federation being sent (the first takes it too if need be).
+    processes.append(spawn([*worker, "--interval", "0.1", "--queue-name", "pages"], env))
     for port in app_ports:
         if not wait_until_up(f"http://127.0.0.1:{port}"):
             return processes

@@ -85,14 +85,30 @@ def ids(keys, kind):
     return sorted(int(key[len(prefix) :]) for key in keys if key.startswith(prefix))
 
 
-def consumer(function=None, *, priority=0):
+# Consumers that go to the queue a setting names rather than the default one (the page
+# invalidation: `make prod` gives it a worker of its own, so a withdrawal never waits behind
+# cards being drawn). {task function's dotted name: setting}
+_queues = {}
+
+
+def on_its_queue(task_, name):
+    setting = _queues.get(name)
+    queue = getattr(settings, setting, "") if setting else ""
+    return task_.using(queue_name=queue) if queue else task_
+
+
+def consumer(function=None, *, priority=0, queue_setting=None):
     """A task that does `function(keys)` and, when it raises, is queued again later.
 
     The function must be idempotent: a retry, or a second change, runs it again. A higher
-    priority runs before the other consumers waiting on the worker.
+    priority runs before the other consumers waiting on the worker; `queue_setting` names
+    the setting that holds its queue.
     """
     if function is None:
-        return lambda function: consumer(function, priority=priority)
+        return lambda function: consumer(function, priority=priority, queue_setting=queue_setting)
+    name = f"{function.__module__}.{function.__name__}"
+    if queue_setting:
+        _queues[name] = queue_setting
 
     @task(priority=priority)
     @wraps(function)
@@ -104,7 +120,7 @@ def consumer(function=None, *, priority=0):
             if attempt >= RETRIES:
                 raise
             logger.warning("%s failed, retry %s", function.__name__, attempt + 1, exc_info=True)
-            retry = run.using(backend=settings.CONTENT_CHANGE_TASKS)
+            retry = on_its_queue(run.using(backend=settings.CONTENT_CHANGE_TASKS), name)
             if retry.get_backend().supports_defer:
                 delay = timedelta(seconds=FIRST_RETRY_SECONDS * 2**attempt)
                 retry = retry.using(run_after=timezone.now() + delay)
@@ -125,8 +141,10 @@ def refreshes():
 
 @receiver(content_changed, dispatch_uid="enqueue-change-consumers")
 def enqueue_consumers(sender, *, keys, **kwargs):
-    for consume in consumers():
-        consume.using(backend=settings.CONTENT_CHANGE_TASKS).enqueue(sorted(keys))
+    for path, consume in zip(settings.CONTENT_CHANGE_CONSUMERS, consumers(), strict=True):
+        on_its_queue(consume.using(backend=settings.CONTENT_CHANGE_TASKS), path).enqueue(
+            sorted(keys)
+        )
 
 
 class ChangeAnnouncing(models.Model):

@@ -36,7 +36,7 @@ def page_keys(keys):
 
 # Before the cards and renditions queued by earlier changes: a withdrawal must not wait
 # behind pictures being drawn.
-@consumer(priority=50)
+@consumer(priority=50, queue_setting="PAGE_INVALIDATION_QUEUE")
 def invalidate_pages(keys):
     from sitewide.models import PendingInvalidation
 
@@ -111,6 +111,8 @@ def schedule_retry():
     if retry_at is None:
         return
     retry = retry_invalidations.using(backend=settings.CONTENT_CHANGE_TASKS)
+    if settings.PAGE_INVALIDATION_QUEUE:
+        retry = retry.using(queue_name=settings.PAGE_INVALIDATION_QUEUE)
     if retry.get_backend().supports_defer:
         retry = retry.using(run_after=retry_at)
         transaction.on_commit(retry.enqueue)

@@ -220,8 +220,13 @@ def test_nginx_keeps_an_article_html_and_its_activitypub_object_apart(prod):
         assert "<h1" in html
 
 
-def workers_of(launcher):
-    """The pids of the launcher's children running the task worker (from /proc)."""
+def queue_of(words):
+    return words[words.index("--queue-name") + 1] if "--queue-name" in words else "default"
+
+
+def workers_of(launcher, queue="*"):
+    """The pids of the launcher's children running the task worker of `queue` (from /proc):
+    `*` every queue, `pages` the page invalidation's own."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -232,7 +237,8 @@ def workers_of(launcher):
         except OSError:
             continue
         parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == launcher.pid and "run_worker" in command:
+        words = command.split()
+        if parent == launcher.pid and "run_worker" in words and queue_of(words) == queue:
             found.append(int(entry.name))
     return found
 
@@ -323,3 +329,8 @@ def test_nginx_does_not_queue_readers_for_an_answer_it_will_not_keep(prod):
     status, headers, _body = get(url, "/", {"Accept-Language": "ru"})
     assert status == 302
     assert headers["X-Cache-Status"] == "BYPASS"
+
+
+def test_the_page_invalidation_has_a_worker_of_its_own(prod):
+    _url, _env, launcher = prod
+    assert len(workers_of(launcher, "pages")) == 1
