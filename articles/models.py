@@ -8,7 +8,7 @@ from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 from modeltranslation.utils import build_localized_fieldname as localized
@@ -22,7 +22,7 @@ from articles.rendering import (
     media_image_names,
     render_article_body,
 )
-from sitewide.changes import ChangeAnnouncing, changed, list_keys
+from sitewide.changes import ChangeAnnouncing, address_keys, changed, list_keys
 from sitewide.images import content_addressed_storage, make_renditions, srcset
 from sitewide.languages import site_languages
 from sitewide.renditions import make_body_renditions
@@ -295,8 +295,8 @@ class Article(ChangeAnnouncing):
         """Pages showing the article, the site-wide lists; and, when the article joins or
         leaves lists (created, deleted, published, unpublished, rescheduled, moved to another
         author), the lists of its author, tags and series too."""
-        keys = [f"article:{self.pk}", *list_keys()]
         saved = getattr(self, "_lists_before", None)
+        keys = [f"article:{self.pk}", *list_keys(), *address_keys(self.own_paths(saved))]
         if saved is not None and saved == self.lists_state(self):
             return keys
         before_author = saved[self.LIST_FIELDS.index("author_id")] if saved else None
@@ -306,6 +306,21 @@ class Article(ChangeAnnouncing):
             keys += [f"tag:{pk}" for pk in self.tags.values_list("pk", flat=True)]
             keys += extensions.change_keys(self)
         return keys
+
+    def own_paths(self, saved=None):
+        """The article's page in every edition, at its slug and at the one it had before.
+
+        nginx keeps pages for an hour; the withdrawn or renamed article itself must leave it at
+        once even when the cache has forgotten which addresses showed it.
+        """
+        slugs = {self.slug}
+        if saved:
+            slugs.add(saved[self.LIST_FIELDS.index("slug")])
+        paths = []
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                paths += [reverse("articles:detail", kwargs={"slug": s}) for s in slugs if s]
+        return sorted(paths)
 
     def delete(self, *args, **kwargs):
         self._lists_before = None  # leaves every list

@@ -79,6 +79,22 @@ def list_keys():
     return [f"list:{code}" for code, _name in settings.LANGUAGES]
 
 
+# A page's own address among a change's keys: the proxies purge it whatever the page index
+# (kept in the cache, which may evict it or restart empty) still remembers.
+ADDRESS_PREFIX = "address:"
+
+
+def address_keys(paths):
+    return [f"{ADDRESS_PREFIX}{path}" for path in paths]
+
+
+def addresses(keys):
+    """The absolute URLs named by a change's address keys."""
+    site = settings.SITE_URL.rstrip("/")
+    named = (key for key in keys if key.startswith(ADDRESS_PREFIX))
+    return sorted(site + key.removeprefix(ADDRESS_PREFIX) for key in named)
+
+
 def ids(keys, kind):
     """The primary keys of one kind among `keys`: ids(["article:4"], "article") == [4]."""
     prefix = f"{kind}:"

@@ -10,7 +10,7 @@ from django_tasks import task
 
 from sitewide import pagestore
 from sitewide.cache import CacheUnavailableError
-from sitewide.changes import consumer, refreshes
+from sitewide.changes import ADDRESS_PREFIX, addresses, consumer, refreshes
 from sitewide.purge import purger
 from sitewide.social import make_site_images
 
@@ -27,6 +27,8 @@ def page_keys(keys):
         if key in ("settings", "subscribers", "all"):
             # The name and pitch, the rounded subscriber count (on every page); a restore.
             found.add(pagestore.EVERYTHING)
+        elif key.startswith(ADDRESS_PREFIX):
+            continue  # not a page's key: an address the proxies purge (invalidate_pages)
         elif key.startswith("rendition:"):
             found.add(key.removeprefix("rendition:"))  # new image sizes in its page
         else:
@@ -50,7 +52,7 @@ def invalidate_pages(keys):
             failed = error
     # Kept before it is tried: a cache or proxy that is down, or a worker that dies, cannot
     # lose it.
-    PendingInvalidation.objects.create(keys=page_keys(keys))
+    PendingInvalidation.objects.create(keys=page_keys(keys), urls=addresses(keys))
     deliver_invalidations()
     if failed is not None:
         # A broken index must not keep pages stale: invalidated already; the queue retries.

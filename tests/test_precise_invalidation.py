@@ -8,9 +8,12 @@ what follows a change runs), then asks: the pages that show what changed are ren
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article
+from sitewide import pagestore
 from sitewide.models import PendingInvalidation, SiteSettings
 from sitewide.purge import Purger
 
@@ -277,3 +280,31 @@ def test_a_failed_purge_is_kept_logged_and_retried_and_never_blocks_the_save(
     deliver_invalidations()
     assert not PendingInvalidation.objects.exists()
     assert A in purged_paths()
+
+
+def forget_page_index(article):
+    """What an evicted (or restarted) cache does to the index of which pages show what."""
+    keys = [f"article:{article.pk}", f"author:{article.author_id}", pagestore.EVERYTHING]
+    keys += [f"tag:{pk}" for pk in article.tags.values_list("pk", flat=True)]
+    keys += [f"list:{code}" for code, _name in settings.LANGUAGES]
+    cache.delete_many([pagestore.url_index_key(key) for key in keys])
+
+
+def test_a_withdrawn_article_leaves_the_proxies_even_when_the_page_index_is_gone(
+    client, site, committed
+):
+    warm(client)
+    forget_page_index(site)
+    site.status = Article.Status.DRAFT
+    with committed():
+        site.save()
+    assert {A, A_RU} <= purged_paths()
+
+
+def test_a_renamed_article_leaves_the_proxies_at_its_old_address_too(client, site, committed):
+    warm(client)
+    forget_page_index(site)
+    site.slug = "pool-sizing-revised"
+    with committed():
+        site.save()
+    assert {A, A_RU, "/en/posts/pool-sizing-revised/"} <= purged_paths()
