@@ -23,6 +23,7 @@ from newsletter.forms import SubscriberImportForm
 from newsletter.imports import UnreadableExportError, import_subscribers
 from newsletter.models import Delivery, Issue, Subscriber, refresh_confirmed_count
 from newsletter.tasks import send_confirmation
+from sitewide.languages import edition_names
 
 CSV_COLUMNS = [
     "email",
@@ -255,7 +256,7 @@ class IssueAdmin(TabbedTranslationAdmin):
                 reverse("admin:newsletter_issue_preview", args=[issue.pk, language, kind]),
                 f"{label} · {kind_label}",
             )
-            for language, label in (("en", "English"), ("ru", "Русский"))
+            for language, label in edition_names()
             for kind, kind_label in (("html", "HTML"), ("text", gettext("plain text")))
         ]
         return format_html_join(" · ", '<a href="{}" target="_blank">{}</a>', links)
@@ -272,7 +273,7 @@ class IssueAdmin(TabbedTranslationAdmin):
         issue = get_object_or_404(Issue, pk=object_id)
         if not self.has_view_permission(request, issue):
             raise PermissionDenied
-        if language not in {"en", "ru"} or kind not in {"html", "text"}:
+        if language not in dict(settings.LANGUAGES) or kind not in {"html", "text"}:
             return HttpResponse(status=404)
         message = issue_message(issue, sample_reader(request, language))
         if kind == "text":
@@ -338,12 +339,15 @@ class IssueAdmin(TabbedTranslationAdmin):
                 request, gettext("Add an email address to your user first."), messages.ERROR
             )
             return
-        for language in ("en", "ru"):
+        for language, _name in settings.LANGUAGES:
             issue_message(issue, sample_reader(request, language)).send()
         self.message_user(
             request,
-            gettext("Sent a test in English and in Russian to %(email)s.")
-            % {"email": request.user.email},
+            gettext("Sent a test in every edition (%(languages)s) to %(email)s.")
+            % {
+                "languages": ", ".join(name for _code, name in edition_names()),
+                "email": request.user.email,
+            },
             messages.SUCCESS,
         )
 

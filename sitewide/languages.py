@@ -2,7 +2,7 @@
 for in: the page's own language first, then the others as settings list them."""
 
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from modeltranslation.utils import build_localized_fieldname as localized
 
 
@@ -32,3 +32,9 @@ def shown_language(obj, field):
         if getattr(obj, localized(field, code), None):
             return code
     return None
+
+
+def edition_names():
+    """(code, name in its own language) for each edition: «Русский» reads the same to
+    every editor, whatever the admin's language."""
+    return [(code, get_language_info(code)["name_local"]) for code in site_languages()]

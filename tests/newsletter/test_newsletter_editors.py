@@ -67,6 +67,11 @@ def test_an_editor_composes_previews_tests_and_sends(editor_client, live_article
     for language in ("en", "ru"):
         preview = editor_client.get(f"{ISSUES}{issue.pk}/preview/{language}/html/")
         assert preview.status_code == 200
+    # Editions are the site's languages: a code it does not serve has no preview.
+    assert editor_client.get(f"{ISSUES}{issue.pk}/preview/de/html/").status_code == 404
+    form = editor_client.get(f"{ISSUES}{issue.pk}/change/").content.decode()
+    assert "English · HTML" in form
+    assert "Русский · HTML" in form
 
     editor_client.post(f"{ISSUES}{issue.pk}/change/", new_issue(live_article, _send_now="1"))
     issue.refresh_from_db()

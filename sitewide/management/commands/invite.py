@@ -1,9 +1,11 @@
 import smtplib
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from sitewide.invitations import ROLES, InvitationForm
+from sitewide.languages import site_languages
 
 
 class Command(BaseCommand):
@@ -17,7 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True, help="As readers will see it.")
         parser.add_argument("--role", choices=sorted(ROLES), default="author")
         parser.add_argument(
-            "--language", default="en", help="The language of the email (en or ru)."
+            "--language",
+            default=settings.LANGUAGE_CODE,
+            choices=site_languages(),
+            help="The language of the email.",
         )
 
     def handle(self, email, name, role, language, **options):
