@@ -78,6 +78,9 @@ class PendingInvalidation(models.Model):
     delivered = models.BooleanField(default=False)
     # The addresses of the pages that showed the keys, for the proxies.
     urls = models.JSONField(default=list)
+    # The proxies' second purge of the same pages, shortly after the first: a copy the proxy
+    # was still writing (a response sent just before the change) escapes the first one.
+    second_pass = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     attempts = models.PositiveIntegerField(default=0)
     retry_at = models.DateTimeField(null=True, blank=True)

@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 
 FIRST_RETRY_SECONDS = 1
 LAST_RETRY_SECONDS = 60
+# Longer than nginx takes to finish writing a response it was receiving during the first purge.
+SECOND_PURGE_SECONDS = 2
 
 
 def page_keys(keys):
@@ -82,6 +84,14 @@ def deliver_invalidations():
             front = purger()
             if front is not None and (pending.urls or pending.keys):
                 front.purge(pending.keys, pending.urls)
+                if not pending.second_pass and retry_task().get_backend().supports_defer:
+                    PendingInvalidation.objects.create(
+                        keys=pending.keys,
+                        urls=pending.urls,
+                        delivered=True,
+                        second_pass=True,
+                        retry_at=now + timedelta(seconds=SECOND_PURGE_SECONDS),
+                    )
             pending.delete()
         except Exception as error:  # whatever failed (cache, proxy), the next try may succeed
             pending.attempts += 1
@@ -101,6 +111,13 @@ def deliver_invalidations():
     schedule_retry()
 
 
+def retry_task():
+    retry = retry_invalidations.using(backend=settings.CONTENT_CHANGE_TASKS)
+    if settings.PAGE_INVALIDATION_QUEUE:
+        retry = retry.using(queue_name=settings.PAGE_INVALIDATION_QUEUE)
+    return retry
+
+
 def schedule_retry():
     from sitewide.models import PendingInvalidation
 
@@ -112,9 +129,7 @@ def schedule_retry():
     )
     if retry_at is None:
         return
-    retry = retry_invalidations.using(backend=settings.CONTENT_CHANGE_TASKS)
-    if settings.PAGE_INVALIDATION_QUEUE:
-        retry = retry.using(queue_name=settings.PAGE_INVALIDATION_QUEUE)
+    retry = retry_task()
     if retry.get_backend().supports_defer:
         retry = retry.using(run_after=retry_at)
         transaction.on_commit(retry.enqueue)

@@ -308,3 +308,24 @@ def test_a_renamed_article_leaves_the_proxies_at_its_old_address_too(client, sit
     with committed():
         site.save()
     assert {A, A_RU, "/en/posts/pool-sizing-revised/"} <= purged_paths()
+
+
+def test_the_proxies_are_purged_a_second_time_shortly_after(db, settings, clock):
+    """A copy nginx was still writing when the first purge came is removed by the second."""
+    from sitewide.tasks import SECOND_PURGE_SECONDS, deliver_invalidations
+
+    settings.CONTENT_CHANGE_TASKS = "default"  # a queue that can run the second pass later
+    page = "http://testserver/en/posts/pool-sizing/"
+    PendingInvalidation.objects.create(keys=["article:1"], urls=[page])
+    deliver_invalidations()
+    assert [page] == PURGED
+    [second] = PendingInvalidation.objects.all()
+    assert second.delivered  # pages are answered from the cache meanwhile
+    assert second.second_pass
+
+    deliver_invalidations()  # too early: nothing
+    assert [page] == PURGED
+    clock.shift(timedelta(seconds=SECOND_PURGE_SECONDS))
+    deliver_invalidations()
+    assert [page, page] == PURGED
+    assert not PendingInvalidation.objects.exists()  # and no third pass
