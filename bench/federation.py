@@ -23,24 +23,13 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from benchkit import cpu_seconds, free_port, memory_kb, write_section
+
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "tests" / "federation"))
 
-
-def _newsletter_bench():
-    # Its helpers (free port, /proc readings, RESULTS.md sections), without the app's name.
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_newsletter", HERE / "newsletter.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_helpers = _newsletter_bench()
-cpu_seconds, free_port, memory_kb = _helpers.cpu_seconds, _helpers.free_port, _helpers.memory_kb
 
 FOLLOWERS = 2_000
 INBOXES = 200
@@ -253,15 +242,7 @@ def main():
         ]
     )
     print(text)
-    results = HERE / "RESULTS.md"
-    current = results.read_text() if results.exists() else ""
-    section = f"{SECTION_START}\n{text}\n{SECTION_END}"
-    if SECTION_START in current:
-        before_section, rest = current.split(SECTION_START, 1)
-        current = before_section + section + rest.split(SECTION_END, 1)[1]
-    else:
-        current = f"{current.rstrip()}\n\n{section}\n"
-    results.write_text(current)
+    write_section(SECTION_START, SECTION_END, text)
 
 
 if __name__ == "__main__":

@@ -8,15 +8,15 @@ Its newsletter tables are emptied first: point it at a database of its own.
 """
 
 import os
-import re
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from benchkit import cpu_seconds, free_port, mailing_site_env, memory_kb, write_section
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
@@ -44,19 +44,6 @@ class Sink:
             self.last_at = now
             self.received.update(envelope.rcpt_tos)
         return "250 OK"
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def memory_kb(pid, field):
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(rf"{field}:\s+(\d+) kB", status).group(1))
 
 
 def prepare_database(env):
@@ -136,24 +123,6 @@ def send(env, sink, issue):
     return samples, peak, cpu
 
 
-def cpu_seconds(pid):
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-
-def write_section(text):
-    results = HERE / "RESULTS.md"
-    current = results.read_text() if results.exists() else ""
-    section = f"{SECTION_START}\n{text}\n{SECTION_END}"
-    if SECTION_START in current:
-        before, rest = current.split(SECTION_START, 1)
-        after = rest.split(SECTION_END, 1)[1]
-        current = f"{before}{section}{after}"
-    else:
-        current = f"{current.rstrip()}\n\n{section}\n"
-    results.write_text(current)
-
-
 def main():
     import logging
 
@@ -165,18 +134,7 @@ def main():
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    database = os.environ.get("DATABASE_URL") or (
-        f"sqlite:///{tempfile.mkdtemp(prefix='bench-newsletter-')}/bench.sqlite3"
-    )
-    env = {
-        **os.environ,
-        "DATABASE_URL": database,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + "x" * 60,
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(port),
-        "EMAIL_USE_TLS": "false",
-    }
+    env = mailing_site_env(port, "newsletter")
     try:
         issue = prepare_database(env)
         samples, peak, cpu = send(env, sink, issue)
@@ -194,7 +152,7 @@ def main():
     quarter = [samples[len(samples) * part // 4][1] // 1024 for part in (1, 2, 3)]
     twice = sum(number for times, number in counts.items() if times > 1)
     by_state = ", ".join(f"{state}: {number:,}" for state, number in sorted(states.items()))
-    engine = "PostgreSQL" if database.startswith("postgres") else "SQLite"
+    engine = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
     text = "\n".join(
         [
             "## Newsletter sending",
@@ -223,7 +181,7 @@ def main():
         ]
     )
     print(text)
-    write_section(text)
+    write_section(SECTION_START, SECTION_END, text)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from benchkit import free_port, mailing_site_env, write_section
+
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 sys.path.insert(0, str(PROJECT))
@@ -61,14 +63,6 @@ class Sink:
     def since(self, moment):
         with self.lock:
             return [address for at, address in self.arrivals if at >= moment]
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def prepare_database(env):
@@ -168,19 +162,6 @@ def one_round(env, sink, article, log):
     }
 
 
-def write_section(text):
-    results = HERE / "RESULTS.md"
-    current = results.read_text() if results.exists() else ""
-    section = f"{SECTION_START}\n{text}\n{SECTION_END}"
-    if SECTION_START in current:
-        before, rest = current.split(SECTION_START, 1)
-        after = rest.split(SECTION_END, 1)[1]
-        current = f"{before}{section}{after}"
-    else:
-        current = f"{current.rstrip()}\n\n{section}\n"
-    results.write_text(current)
-
-
 def main():
     import logging
 
@@ -191,18 +172,7 @@ def main():
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    database = os.environ.get("DATABASE_URL") or (
-        f"sqlite:///{tempfile.mkdtemp(prefix='bench-kill-')}/bench.sqlite3"
-    )
-    env = {
-        **os.environ,
-        "DATABASE_URL": database,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + "x" * 60,
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(port),
-        "EMAIL_USE_TLS": "false",
-    }
+    env = mailing_site_env(port, "kill")
     rounds = []
     with tempfile.NamedTemporaryFile("w", prefix="bench-kill-", suffix=".log") as log:
         try:
@@ -215,7 +185,7 @@ def main():
 
     from django.conf import settings
 
-    engine = "PostgreSQL" if database.startswith("postgres") else "SQLite"
+    engine = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
     rows = [
         f"| {n} | {r['killed after']} | "
         + (f"{r['resumed']:.1f} s" if r["resumed"] is not None else "—")
@@ -243,7 +213,7 @@ def main():
         ]
     )
     print(text)
-    write_section(text)
+    write_section(SECTION_START, SECTION_END, text)
 
 
 if __name__ == "__main__":

@@ -8,14 +8,11 @@ saying what to set; the image holds every app the settings name.
 import importlib.util
 import re
 import shutil
-import socket
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
+from redis_server import redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
 PROD = ROOT / "deploy" / "prod.py"
@@ -79,44 +76,13 @@ def test_the_docker_image_holds_every_app_the_settings_name():
     assert set(local_apps()) <= copied, sorted(set(local_apps()) - copied)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def own_redis(tmp_path):
     """A Redis of this test's own, as it comes: no memory cap."""
     if not shutil.which("redis-server"):
         pytest.skip("needs redis-server")
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port, decode_responses=True)
-    for _ in range(200):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.02)  # the server's start, not a timing under test
-    yield f"redis://127.0.0.1:{port}/0", client
-    server.terminate()
-    server.wait()
+    with redis_server(tmp_path, decode_responses=True) as (port, client):
+        yield f"redis://127.0.0.1:{port}/0", client
 
 
 def test_make_prod_gives_a_redis_without_a_cap_one_that_evicts(prod, own_redis):

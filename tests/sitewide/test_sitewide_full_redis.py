@@ -2,66 +2,30 @@
 served, writes to the cache are dropped, and /healthz says the cache is failing."""
 
 import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 import redis
+from redis_server import redis_server
 
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def full_redis(settings, tmp_path):
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-            "--maxmemory",
-            "2mb",
-            "--maxmemory-policy",
-            "noeviction",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-    for _ in range(200):
+    full = ("--maxmemory", "2mb", "--maxmemory-policy", "noeviction")
+    with redis_server(tmp_path, *full) as (port, client):
         try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.02)  # the server's start, not a timing under test
-    try:
-        for number in range(10_000):
-            client.set(f"filler:{number}", b"x" * 1024)
-    except redis.exceptions.OutOfMemoryError:
-        pass
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "sitewide.cache.FailOpenRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            for number in range(10_000):
+                client.set(f"filler:{number}", b"x" * 1024)
+        except redis.exceptions.OutOfMemoryError:
+            pass
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "sitewide.cache.FailOpenRedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+            }
         }
-    }
-    yield
-    server.terminate()
-    server.wait()
+        yield
 
 
 def test_a_full_redis_gives_pages_and_a_503_health_check(full_redis, client, live_article):

@@ -1,0 +1,42 @@
+"""A Redis server of a test's own (a plain module: test files in several folders import it)."""
+
+import contextlib
+import socket
+import subprocess
+import time
+
+import redis
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def redis_server(directory, *options, **client_options):
+    """Starts `redis-server` with no persistence and `options` (["--maxmemory", "2mb"]);
+    yields (port, a client that has had its answer), and stops the server."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            *("--port", str(port), "--bind", "127.0.0.1"),
+            *("--save", "", "--appendonly", "no", "--dir", str(directory)),
+            *options,
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port, **client_options)
+    try:
+        for _ in range(200):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.02)  # the server's start, not a timing under test
+        yield port, client
+    finally:
+        server.terminate()
+        server.wait()
