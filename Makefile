@@ -95,15 +95,18 @@ lint: install
 
 APPS := sitewide articles series newsletter federation hugo_import portability
 
-# Each app keeps its own catalogue in APP/locale; locale/ holds the site-wide strings.
+# Each app keeps its own catalogue in APP/locale; locale/ holds the site-wide strings. One
+# catalogue per language of settings.LANGUAGES but the default one (the source texts').
+LOCALE_FLAGS = $(shell DJANGO_SETTINGS_MODULE=blogsite.settings $(BIN)/python -c \
+	"from django.conf import settings as s; print(*(f'-l {c}' for c, _ in s.LANGUAGES if c != s.LANGUAGE_CODE))")
 messages: install
 	for app in $(APPS); do \
-		mkdir -p $$app/locale && (cd $$app && $(BIN)/python ../manage.py makemessages -l ru --no-location --no-obsolete) || exit 1; \
+		mkdir -p $$app/locale && (cd $$app && $(BIN)/python ../manage.py makemessages $(LOCALE_FLAGS) --no-location --no-obsolete) || exit 1; \
 	done
-	$(BIN)/python manage.py makemessages -l ru --no-location --no-obsolete --ignore ".venv/*" \
+	$(BIN)/python manage.py makemessages $(LOCALE_FLAGS) --no-location --no-obsolete --ignore ".venv/*" \
 		--ignore "node_modules/*" --ignore "audit/*" --ignore "screenshots/*" \
 		--ignore "staticfiles/*" $(foreach app,$(APPS),--ignore "$(app)/*")
-	$(BIN)/python manage.py compilemessages -l ru --ignore ".venv/*" --ignore "node_modules/*" \
+	$(BIN)/python manage.py compilemessages $(LOCALE_FLAGS) --ignore ".venv/*" --ignore "node_modules/*" \
 		--ignore "audit/*"
 
 # Lighthouse on a production-like local build; scores land in audit/RESULTS.md.

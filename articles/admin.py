@@ -29,7 +29,7 @@ from articles.preview import preview_url
 from articles.widgets import EditorWidget
 from sitewide.images import CheckedImageField
 from sitewide.invitations import ROLES, InvitationForm
-from sitewide.languages import current_language
+from sitewide.languages import current_language, in_every_language
 
 UPCOMING_WEEKS = 6
 DIFF_CLASSES = {"+": "added", "-": "removed", "@": "hunk"}
@@ -122,7 +122,7 @@ class AuthorAdmin(TabbedTranslationAdmin):
 @admin.register(Tag)
 class TagAdmin(TabbedTranslationAdmin):
     list_display = ["name", "slug"]
-    search_fields = ["name_en", "name_ru"]
+    search_fields = in_every_language("name")
 
     def get_prepopulated_fields(self, request, obj=None):
         # From the name in the admin's language, the tab that opens first (Cyrillic → Latin).
@@ -141,7 +141,7 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     list_display = ["title", "author", "state_badge", "published_at", "translation_state"]
     list_filter = [StateFilter, "author", "tags", TranslationFilter]
-    search_fields = ["title_en", "title_ru", "summary_en", "summary_ru", "slug"]
+    search_fields = [*in_every_language("title", "summary"), "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["author"]
     filter_horizontal = ["tags"]
@@ -438,7 +438,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         )
         if article.translation_behind_since:
             since = formats.date_format(timezone.localtime(article.translation_behind_since))
-            behind = gettext("RU behind the English since %(date)s") % {"date": since}
+            behind = gettext("Translations behind the English since %(date)s") % {"date": since}
             state = format_html(
                 '{} <span class="translation translation-behind">{}</span>', state, behind
             )
@@ -457,11 +457,11 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
             # Drift exists only between languages that exist.
             return gettext("Written in one language: there is no translation to follow.")
         if not article.translation_behind_since:
-            return gettext("The Russian translation follows the current English text.")
+            return gettext("The translations follow the current English text.")
         lines = article.english_changes().splitlines()
         return format_html(
             '<p>{}</p><pre class="english-diff">{}</pre>',
-            gettext("Update the Russian text and save, or mark the translation as up to date."),
+            gettext("Update the translations and save, or mark them as up to date."),
             format_html_join(
                 "",
                 '<span class="diff-{}">{}</span>\n',

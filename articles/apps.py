@@ -15,7 +15,13 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from articles import search_index
         from sitewide.caching import register_schedule
+
+        # A language added to LANGUAGES gets its search index after the next `migrate`.
+        post_migrate.connect(search_index.ensure_storage, sender=self)
 
         # The page cache keeps no copy past the next scheduled article.
         register_schedule(next_scheduled_article)

@@ -35,6 +35,16 @@ def save_once(path, make_bytes):
     return path
 
 
+def in_languages(data, *fields):
+    """A demo table's texts of these fields in every site language (title_en, title_ru…),
+    empty where the table has none."""
+    return {
+        localized(field, lang): data.get(localized(field, lang), "")
+        for field in fields
+        for lang in site_languages()
+    }
+
+
 def load_article(data, author, posts_dir):
     """Create or update one article from its TOML table and its posts/<slug>.<lang>.md files."""
     slug = data["slug"]
@@ -54,11 +64,7 @@ def load_article(data, author, posts_dir):
         "status": data.get("status", Article.Status.PUBLISHED),
         "published_at": published_at,
         # An article may be written in one language only: any language's fields may be missing.
-        **{
-            localized(field, lang): data.get(localized(field, lang), "")
-            for field in ("title", "summary")
-            for lang in site_languages()
-        },
+        **in_languages(data, "title", "summary"),
         **{localized("body", lang): bodies.get(lang, "") for lang in site_languages()},
     }
     if data.get("cover"):
@@ -67,7 +73,6 @@ def load_article(data, author, posts_dir):
         defaults["cover_image"] = content_addressed_storage().save(
             "covers/cover.png", ContentFile(cover_image(slug), name="cover.png")
         )
-        defaults["cover_alt_en"] = "Abstract colour gradient"
-        defaults["cover_alt_ru"] = "Абстрактный цветовой градиент"
+        defaults.update(in_languages(data, "cover_alt"))
     article, _created = Article.objects.update_or_create(slug=slug, defaults=defaults)
     return article

@@ -216,10 +216,7 @@ class Article(ChangeAnnouncing):
     # finds stored HTML an older renderer made.
     renderer_version = models.PositiveSmallIntegerField(editable=False, default=0)
 
-    # PostgreSQL's stored search entries, one per language (articles/search_index.py fills
-    # them after each commit; SQLite keeps its own FTS5 tables and leaves these empty).
-    search_en = SearchVectorField(editable=False, null=True)
-    search_ru = SearchVectorField(editable=False, null=True)
+    # search_<language>: see below the class.
 
     objects = ArticleQuerySet.as_manager()
 
@@ -651,6 +648,13 @@ class Article(ChangeAnnouncing):
         if not self.cover_image or self.cover_renditions_missing or not self.cover_width:
             return ""
         return srcset(self.cover_image.name, self.cover_width)
+
+
+# PostgreSQL's stored search entries, one per site language as modeltranslation's columns are
+# (search_en, search_ru…): articles/search_index.py fills them after each commit; SQLite keeps
+# its own FTS5 tables and leaves these empty.
+for _code in site_languages():
+    Article.add_to_class(f"search_{_code}", SearchVectorField(editable=False, null=True))
 
 
 class SlugRedirect(models.Model):

@@ -195,9 +195,17 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 FORMAT_MODULE_PATH = ["blogsite.formats"]
-MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
-MODELTRANSLATION_LANGUAGES = ("en", "ru")
-MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# modeltranslation's languages are LANGUAGES' (its default): adding a language to LANGUAGES
+# adds its columns (`makemigrations`) and its edition everywhere.
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_FALLBACK_LANGUAGES = (LANGUAGE_CODE,)
+# PostgreSQL's text-search configuration for each language's search index (stemming, stop
+# words); a language not named here is indexed with "simple" (no stemming): add "de": "german"
+# when adding German (`\dF` in psql lists them).
+SEARCH_CONFIGS = {"en": "english", "ru": "russian"}
+# Open Graph's locale (og:locale) of each language; one not named here gets its own code as
+# the territory (de: de_DE), or the territory it names (pt-br: pt_BR).
+OPEN_GRAPH_LOCALES = {"en": "en_US"}
 # The admin's language tabs need jQuery UI: ours (1.13.3, MIT), not a copy from another host.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 

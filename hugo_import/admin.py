@@ -1,13 +1,16 @@
 from django.contrib import admin
 
 from hugo_import.models import ImportedPost, OldAddress
+from sitewide.languages import in_every_language
+
+ARTICLE_TITLES = [f"article__{field}" for field in in_every_language("title")]
 
 
 @admin.register(OldAddress)
 class OldAddressAdmin(admin.ModelAdmin):
     list_display = ["path", "kind", "article", "slug", "language"]
     list_filter = ["kind", "language"]
-    search_fields = ["path", "slug", "article__slug", "article__title_en"]
+    search_fields = ["path", "slug", "article__slug", *ARTICLE_TITLES]
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
 
@@ -17,7 +20,7 @@ class ImportedPostAdmin(admin.ModelAdmin):
     """What the importer wrote down; editing it by hand would only confuse the next import."""
 
     list_display = ["source_path", "article", "lastmod", "imported_at"]
-    search_fields = ["source_path", "article__slug", "article__title_en"]
+    search_fields = ["source_path", "article__slug", *ARTICLE_TITLES]
     list_select_related = ["article"]
 
     def has_add_permission(self, request):

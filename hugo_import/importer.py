@@ -736,6 +736,7 @@ class Importer:
 
     def name_tags_in_translations(self, tags, post):
         """A translation's tags, listed in the same order, name the same tags in its language."""
+        english_name = localized("name", ENGLISH)
         for language, page in post.pages.items():
             if language == ENGLISH:
                 continue
@@ -745,7 +746,7 @@ class Importer:
                 continue  # not the same list: nothing to pair safely
             field = localized("name", language)
             for tag, name in zip(tags, names, strict=True):
-                if name and name != tag.name_en and not getattr(tag, field):
+                if name and name != getattr(tag, english_name) and not getattr(tag, field):
                     setattr(tag, field, name[: max_length(Tag, "name")])
                     tag.save(update_fields=[field])
 

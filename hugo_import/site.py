@@ -125,6 +125,7 @@ class SiteConfig:
 
     @classmethod
     def from_dict(cls, root, config, sections=None):
+        # Hugo's own default when the config names none (Hugo's, not ours: not LANGUAGE_CODE).
         default_language = str(config.get("defaultcontentlanguage") or "en").lower()
         content_dir = folder_setting(config, "contentdir", "content")
         languages = table(config, "languages") or {default_language: {}}

@@ -23,7 +23,7 @@ from newsletter.forms import SubscriberImportForm
 from newsletter.imports import UnreadableExportError, import_subscribers
 from newsletter.models import Delivery, Issue, Subscriber, refresh_confirmed_count
 from newsletter.tasks import send_confirmation
-from sitewide.languages import edition_names
+from sitewide.languages import edition_names, in_every_language
 
 CSV_COLUMNS = [
     "email",
@@ -145,7 +145,7 @@ def sample_reader(request, language):
 class IssueAdmin(TabbedTranslationAdmin):
     list_display = ["subject", "status", "scheduled_at", "sent_at", "sent_count", "failed_count"]
     list_filter = ["status"]
-    search_fields = ["subject_en", "subject_ru"]
+    search_fields = in_every_language("subject")
     filter_horizontal = ["articles"]
     change_form_template = "admin/newsletter/issue/change_form.html"
     always_readonly = ["status", "progress", "previews"]

@@ -61,7 +61,7 @@ def hugo_config():
     site = SiteSettings.load()
     lines = [
         f"baseURL = {toml_string(settings.SITE_URL + '/')}",
-        f"title = {toml_string(site.name_en or site.name)}",
+        f"title = {toml_string(getattr(site, localized('name', DEFAULT)) or site.name)}",
         f"defaultContentLanguage = {toml_string(DEFAULT)}",
         # Our addresses carry the language for every language: /en/posts/x/ and /ru/posts/x/.
         "defaultContentLanguageInSubdir = true",

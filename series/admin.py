@@ -8,7 +8,7 @@ from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.admin import IMAGE_FIELDS, ArticleAdmin
 from series.models import Series, SeriesPart
-from sitewide.languages import current_language
+from sitewide.languages import current_language, in_every_language
 
 
 class SeriesPartForm(forms.ModelForm):
@@ -40,7 +40,7 @@ class SeriesPartInline(admin.TabularInline):
 @admin.register(Series)
 class SeriesAdmin(TabbedTranslationAdmin, MarkdownxModelAdmin):
     list_display = ["title", "slug", "part_count"]
-    search_fields = ["title_en", "title_ru"]
+    search_fields = in_every_language("title")
 
     def get_prepopulated_fields(self, request, obj=None):
         # From the title in the admin's language, the tab that opens first (Cyrillic → Latin).

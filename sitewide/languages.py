@@ -25,6 +25,12 @@ def fallback_order(language=None):
     return [language, *(code for code in site_languages() if code != language)]
 
 
+def in_every_language(*fields):
+    """Each field's column in every site language (title_en, title_ru…), for the admin's
+    search_fields."""
+    return [localized(field, code) for field in fields for code in site_languages()]
+
+
 def shown_language(obj, field):
     """The language whose text `obj.field` shows on this page: its own, or the first other
     language that has it (modeltranslation's fallback order); None when none has."""

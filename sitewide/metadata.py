@@ -12,11 +12,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, to_locale
 
 from sitewide.social import HEIGHT, WIDTH, image_url
 
-LOCALES = {"en": "en_US", "ru": "ru_RU"}
 # As Django's json_script: nothing in the data can close the <script> element or open markup.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
@@ -65,7 +64,12 @@ def language():
 
 
 def locale_of(code):
-    return LOCALES.get(code, code)
+    """Open Graph's language_TERRITORY: settings.OPEN_GRAPH_LOCALES's, else the territory the
+    code names (pt-br: pt_BR), else the language's own (de: de_DE, ru: ru_RU)."""
+    if code in settings.OPEN_GRAPH_LOCALES:
+        return settings.OPEN_GRAPH_LOCALES[code]
+    locale = to_locale(code)
+    return locale if "_" in locale else f"{locale}_{locale.upper()}"
 
 
 def locales(text_language=None, languages=None):

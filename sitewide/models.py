@@ -1,10 +1,39 @@
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.utils.translation import gettext, gettext_noop, override
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname as localized
 
 from sitewide.changes import changed
+from sitewide.languages import site_languages
 
 SETTINGS_CACHE_SECONDS = 300
+# Our own wording in the shape of the seed pages, in the default language; each other edition
+# starts from its catalogue's translation (sitewide/locale). Editors change it in the admin.
+DEFAULT_TEXTS = {
+    "name": gettext_noop("Engineering insights"),
+    "tagline": gettext_noop(
+        "Practical write-ups on building, running and scaling software systems."
+    ),
+    "newsletter_heading": gettext_noop("Stay ahead"),
+    "newsletter_pitch": gettext_noop(
+        "Weekly deep dives into how software systems are built, run and scaled."
+    ),
+}
+
+
+def translated_defaults():
+    """DEFAULT_TEXTS in each other site language whose catalogue translates them."""
+    values = {}
+    for code in site_languages():
+        if code == settings.LANGUAGE_CODE:
+            continue  # the fields' own defaults
+        with override(code):
+            for field, text in DEFAULT_TEXTS.items():
+                if (translated := gettext(text)) != text:
+                    values[localized(field, code)] = translated
+    return values
 
 
 class SiteSettings(models.Model):
@@ -12,19 +41,13 @@ class SiteSettings(models.Model):
 
     CACHE_KEY = "site-settings"
 
-    name = models.CharField(_("site name"), max_length=80, default="Engineering insights")
-    tagline = models.CharField(
-        _("tagline"),
-        max_length=200,
-        default="Practical write-ups on building, running and scaling software systems.",
-    )
+    name = models.CharField(_("site name"), max_length=80, default=DEFAULT_TEXTS["name"])
+    tagline = models.CharField(_("tagline"), max_length=200, default=DEFAULT_TEXTS["tagline"])
     newsletter_heading = models.CharField(
-        _("newsletter heading"), max_length=80, default="Stay ahead"
+        _("newsletter heading"), max_length=80, default=DEFAULT_TEXTS["newsletter_heading"]
     )
     newsletter_pitch = models.CharField(
-        _("newsletter pitch"),
-        max_length=300,
-        default="Weekly deep dives into how software systems are built, run and scaled.",
+        _("newsletter pitch"), max_length=300, default=DEFAULT_TEXTS["newsletter_pitch"]
     )
 
     class Meta:
@@ -47,22 +70,11 @@ class SiteSettings(models.Model):
     def load(cls):
         settings_row = cache.get(cls.CACHE_KEY)
         if settings_row is None:
-            settings_row, _created = cls.objects.get_or_create(pk=1, defaults=RUSSIAN_DEFAULTS)
+            settings_row, _created = cls.objects.get_or_create(pk=1, defaults=translated_defaults())
             # Django's cache with an expiry rather than django-solo: one row needs no library,
             # and the expiry bounds a stale copy an app server missed the delete of.
             cache.set(cls.CACHE_KEY, settings_row, timeout=SETTINGS_CACHE_SECONDS)
         return settings_row
-
-
-# Our own wording in the shape of the seed pages; editors change it in the admin.
-RUSSIAN_DEFAULTS = {
-    "name_ru": "Инженерные инсайты",
-    "tagline_ru": "Практические разборы того, как строить, запускать и масштабировать "
-    "программные системы.",
-    "newsletter_heading_ru": "Будьте на шаг впереди",
-    "newsletter_pitch_ru": "Еженедельные подробные разборы того, как строят, эксплуатируют "
-    "и масштабируют программные системы.",
-}
 
 
 class PendingInvalidation(models.Model):

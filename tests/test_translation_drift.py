@@ -98,7 +98,7 @@ def test_admin_lists_translations_behind_and_shows_the_english_changes(editor_cl
     translated.body_en = "## Size\n\nTwenty-four connections."
     translated.save()
     listing = editor_client.get("/admin/articles/article/?translation=behind").content.decode()
-    assert "RU behind the English since" in listing
+    assert "Translations behind the English since" in listing
     assert "Pools" in listing
     change = editor_client.get(f"/admin/articles/article/{translated.pk}/change/").content.decode()
     assert '<span class="diff-added">+Twenty-four connections.</span>' in change

@@ -6,13 +6,19 @@ from django.db import migrations, models
 from articles import search_index
 
 
+# The languages this migration adds a column for; one added to LANGUAGES later gets its index
+# from search_index.ensure_storage once its own column exists.
+def indexed(apps):
+    return search_index.indexed_languages(apps.get_model("articles", "Article"))
+
+
 def create_storage(apps, schema_editor):
-    search_index.create_storage(schema_editor)
+    search_index.create_storage(schema_editor.connection, indexed(apps))
     search_index.rebuild(apps.get_model("articles", "Article"))
 
 
 def drop_storage(apps, schema_editor):
-    search_index.drop_storage(schema_editor)
+    search_index.drop_storage(schema_editor.connection, indexed(apps))
 
 
 class Migration(migrations.Migration):

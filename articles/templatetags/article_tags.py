@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.simple_tag
 def fallback_lang(obj, field):
-    """` lang="ru"` when the field shows another language's text than the page's."""
+    """` lang="xx"` when the field shows another language's text than the page's."""
     shown = shown_language(obj, field)
     if shown is None or shown == current_language():
         return ""
@@ -29,6 +29,12 @@ def fallback_badge(obj, field):
         _("Not translated; the text is in: %(language)s") % {"language": name},
         shown.upper(),
     )
+
+
+@register.simple_tag
+def original_language():
+    """The language translations are made from and followed against (the default one)."""
+    return settings.LANGUAGE_CODE
 
 
 @register.simple_tag

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from PIL import Image, ImageDraw
 
-from articles.demo_content import load_article, png_bytes, save_once
+from articles.demo_content import in_languages, load_article, png_bytes, save_once
 from articles.models import Author, Tag
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -53,8 +53,7 @@ class Command(BaseCommand):
                 slug=data["slug"],
                 defaults={
                     "name": data["name"],
-                    "bio_en": data.get("bio_en", ""),
-                    "bio_ru": data.get("bio_ru", ""),
+                    **in_languages(data, "bio"),
                     "links": "\n".join(data.get("links", [])),
                 },
             )
@@ -63,7 +62,7 @@ class Command(BaseCommand):
         for data in content["tags"]:
             tags[data["slug"]], _ = Tag.objects.update_or_create(
                 slug=data["slug"],
-                defaults={"name_en": data["name_en"], "name_ru": data.get("name_ru", "")},
+                defaults=in_languages(data, "name"),
             )
 
         for data in content["articles"]:

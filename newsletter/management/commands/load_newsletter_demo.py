@@ -9,6 +9,7 @@ from newsletter.models import (
     refresh_confirmed_count,
 )
 
+# Demo content (our own), in the two editions the demo is written in.
 DEMO_READERS = [
     ("ada@example.com", "en", Subscriber.Status.CONFIRMED),
     ("grace@example.com", "en", Subscriber.Status.CONFIRMED),

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles.demo_content import load_article
+from articles.demo_content import in_languages, load_article
 from articles.models import Author, Tag
 from series.models import Series, SeriesPart
 
@@ -26,12 +26,7 @@ class Command(BaseCommand):
 
         series, _created = Series.objects.update_or_create(
             slug=data["slug"],
-            defaults={
-                "title_en": data["title_en"],
-                "title_ru": data.get("title_ru", ""),
-                "intro_en": data.get("intro_en", ""),
-                "intro_ru": data.get("intro_ru", ""),
-            },
+            defaults=in_languages(data, "title", "intro"),
         )
         parts = []
         for part_data in data["parts"]:

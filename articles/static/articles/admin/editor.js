@@ -235,8 +235,9 @@
       switch (action) {
         case "heading2": return prefixLines(area, "## ");
         case "heading3": return prefixLines(area, "### ");
-        case "bold": return wrap(area, "**", "**", this.root.dataset.language === "ru" ? "текст" : "text");
-        case "italic": return wrap(area, "_", "_", this.root.dataset.language === "ru" ? "текст" : "text");
+        // The word to wrap when nothing is selected, in the field's language (the template's).
+        case "bold": return wrap(area, "**", "**", this.root.dataset.placeholder);
+        case "italic": return wrap(area, "_", "_", this.root.dataset.placeholder);
         case "code": return wrap(area, "`", "`", "code");
         case "quote": return prefixLines(area, "> ");
         case "list": return prefixLines(area, "- ");
