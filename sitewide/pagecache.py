@@ -145,6 +145,16 @@ def set_http_caching(response, expires, now, purgeable=True):
     patch_cache_control(response, **directives)
 
 
+def short_lived_etag(etag):
+    """The validator of a copy proxies keep a second only, told apart from the stored copy's.
+
+    A proxy revalidates its short-lived copy with this ETag; were it the stored copy's, the
+    answer would be a 304, and nginx, which takes only the lifetime from a 304 and not its
+    headers, would keep the page for an hour while still telling everyone behind it
+    `s-maxage=1`. A different ETag gets a 200 that replaces the copy, headers and all."""
+    return f'{etag[:-1]}-short"' if etag.endswith('"') else etag
+
+
 def set_short_lived(response, expires, now):
     """A 404 or 301 kept by proxies for a second at most (never past a scheduled publication:
     the 404 of an article due then must not outlive it)."""
@@ -291,6 +301,8 @@ class PageCacheMiddleware:
                 "modified": modified,
             }
             stored = store(request, key, sequence, entry, keys, math.ceil(expires - now))
+        if not stored:
+            response["ETag"] = short_lived_etag(response["ETag"])
         set_http_caching(response, next_at, now, purgeable=stored)
         return get_conditional_response(
             request, etag=response["ETag"], last_modified=modified, response=response

@@ -72,43 +72,60 @@ def deliver_invalidations():
     from sitewide.models import PendingInvalidation
 
     now = timezone.now()
-    for pending in PendingInvalidation.objects.all():
-        if pending.retry_at and pending.retry_at > now:
-            continue
-        try:
-            if not pending.delivered:
-                urls = pagestore.invalidate(pending.keys)
-                pending.urls = sorted(set(pending.urls) | urls)
-                pending.delivered = True
-                pending.save(update_fields=["urls", "delivered"])
-            front = purger()
-            if front is not None and (pending.urls or pending.keys):
-                front.purge(pending.keys, pending.urls)
-                if not pending.second_pass and retry_task().get_backend().supports_defer:
-                    PendingInvalidation.objects.create(
-                        keys=pending.keys,
-                        urls=pending.urls,
-                        delivered=True,
-                        second_pass=True,
-                        retry_at=now + timedelta(seconds=SECOND_PURGE_SECONDS),
-                    )
-            pending.delete()
-        except Exception as error:  # whatever failed (cache, proxy), the next try may succeed
-            pending.attempts += 1
-            delay = min(FIRST_RETRY_SECONDS * 2 ** (pending.attempts - 1), LAST_RETRY_SECONDS)
-            pending.retry_at = now + timedelta(seconds=delay)
-            pending.error = str(error)[:2000]
-            pending.save(update_fields=["attempts", "retry_at", "error"])
-            logger.warning(
-                "Invalidating %s failed (attempt %s), retrying in %s s: %s",
-                ",".join(pending.keys)[:200],
-                pending.attempts,
-                delay,
-                error,
+    for pk in PendingInvalidation.objects.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Two workers may deliver at once (the page queue's own, and one that takes every
+            # queue): each row goes to one of them; the other moves on instead of waiting.
+            pending = (
+                PendingInvalidation.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk)
+                .first()
             )
-            if isinstance(error, CacheUnavailableError):
-                break  # the rest would fail the same way
+            if pending is None or (pending.retry_at and pending.retry_at > now):
+                continue
+            if not deliver(pending, now):
+                break  # the cache is away: the rest would fail the same way
     schedule_retry()
+
+
+def deliver(pending, now):
+    """One pending change to the page cache, then to the proxies; False when the cache was
+    unreachable."""
+    from sitewide.models import PendingInvalidation
+
+    try:
+        if not pending.delivered:
+            urls = pagestore.invalidate(pending.keys)
+            pending.urls = sorted(set(pending.urls) | urls)
+            pending.delivered = True
+            pending.save(update_fields=["urls", "delivered"])
+        front = purger()
+        if front is not None and (pending.urls or pending.keys):
+            front.purge(pending.keys, pending.urls)
+            if not pending.second_pass and retry_task().get_backend().supports_defer:
+                PendingInvalidation.objects.create(
+                    keys=pending.keys,
+                    urls=pending.urls,
+                    delivered=True,
+                    second_pass=True,
+                    retry_at=now + timedelta(seconds=SECOND_PURGE_SECONDS),
+                )
+        pending.delete()
+    except Exception as error:  # whatever failed (cache, proxy), the next try may succeed
+        pending.attempts += 1
+        delay = min(FIRST_RETRY_SECONDS * 2 ** (pending.attempts - 1), LAST_RETRY_SECONDS)
+        pending.retry_at = now + timedelta(seconds=delay)
+        pending.error = str(error)[:2000]
+        pending.save(update_fields=["attempts", "retry_at", "error"])
+        logger.warning(
+            "Invalidating %s failed (attempt %s), retrying in %s s: %s",
+            ",".join(pending.keys)[:200],
+            pending.attempts,
+            delay,
+            error,
+        )
+        return not isinstance(error, CacheUnavailableError)
+    return True
 
 
 def retry_task():

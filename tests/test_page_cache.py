@@ -427,3 +427,37 @@ def test_a_hit_carries_the_same_headers_as_the_render(client, site):
     for header in ("Content-Type", "Content-Language", "ETag", "Last-Modified", "X-Frame-Options"):
         assert hit[header] == render[header], header
     assert hit.content == render.content
+
+
+def test_a_copy_kept_a_second_is_replaced_not_revalidated_once_the_page_is_stored(
+    client, site, settings
+):
+    """A render that overlaps a change is kept by proxies a second only; when they revalidate
+    it, a 304 would leave nginx serving its `s-maxage=1` headers for an hour, so the stored
+    page comes back whole, with its own ETag and lifetime."""
+    from django.test.signals import template_rendered
+
+    from sitewide import pagestore
+
+    settings.SHARED_CACHE_SECONDS = 3600
+    overlapped = []
+
+    def change_during_render(**kwargs):
+        if not overlapped:
+            overlapped.append(True)
+            pagestore.invalidate(["list:en"])
+
+    template_rendered.connect(change_during_render)
+    try:
+        short = client.get("/en/")
+    finally:
+        template_rendered.disconnect(change_during_render)
+    assert overlapped
+    assert "s-maxage=1," in short["Cache-Control"]
+
+    revalidated = client.get("/en/", HTTP_IF_NONE_MATCH=short["ETag"])
+    assert revalidated.status_code == 200
+    assert "s-maxage=3600" in revalidated["Cache-Control"]
+    assert revalidated["ETag"] != short["ETag"]
+    again = client.get("/en/", HTTP_IF_NONE_MATCH=revalidated["ETag"])
+    assert again.status_code == 304

@@ -329,3 +329,43 @@ def test_the_proxies_are_purged_a_second_time_shortly_after(db, settings, clock)
     deliver_invalidations()
     assert [page, page] == PURGED
     assert not PendingInvalidation.objects.exists()  # and no third pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_never_deliver_the_same_change():
+    """The page queue's worker and one that takes every queue may deliver at once: a row one
+    of them holds is left to it, not delivered twice or failed over (row locks: PostgreSQL)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from sitewide.tasks import deliver_invalidations
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks: one writer at a time")
+    page = "http://testserver/en/posts/pool-sizing/"
+    row = PendingInvalidation.objects.create(keys=["article:1"], urls=[page])
+    held, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                PendingInvalidation.objects.select_for_update().get(pk=row.pk)
+                held.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=other_worker)
+    worker.start()
+    try:
+        assert held.wait(10)
+        deliver_invalidations()
+        assert PURGED == []
+        assert PendingInvalidation.objects.get(pk=row.pk).attempts == 0
+    finally:
+        release.set()
+        worker.join()
+    deliver_invalidations()
+    assert [page] == PURGED
+    assert not PendingInvalidation.objects.exists()
