@@ -4,7 +4,7 @@ BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint messages migrate demo reset clean chromium audit screenshots bench vendor \
-	bench-newsletter bench-newsletter-kill bench-federation bench-search prod nginx hugo
+	bench-newsletter bench-newsletter-kill bench-federation bench-search bench-crawl prod nginx hugo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -118,9 +118,18 @@ audit: install chromium audit/node_modules/.installed
 	cd audit && $(BIN)/python lighthouse.py
 
 # Pages per second and latency against a static-file baseline; results in bench/RESULTS.md.
+# Then the crawl and the publish under load (bench-crawl).
 bench: install nginx
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/crawl.py
+
+# Every public address of the 10,000-article site once through make prod's topology, then 50
+# connections on the hottest pages while an editor publishes every 5 s (bench/crawl.py); its
+# own section of bench/RESULTS.md. BENCH_DATABASE_URL as for make bench.
+bench-crawl: install nginx
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python bench/crawl.py
 
 # One issue to 10,000 readers through db_worker and a local SMTP sink; its own section of
 # bench/RESULTS.md. Give it a PostgreSQL database of its own in DATABASE_URL.
