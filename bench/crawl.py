@@ -712,6 +712,18 @@ def write_results(addresses, first, second, load, gone, scheduled):
         'and its page count (rel=next, "Page 1 of N"). Fetched without touching any cache '
         "(with credentials, which nginx and the page cache both pass by).",
         "",
+        *(
+            [
+                f"BENCH_CRAWL_SECONDS={CRAWL_SECONDS:.0f} cut the first crawl at "
+                f"{first['count']:,} of {len(addresses):,} addresses "
+                f"({first['count'] / len(addresses):.0%}, a uniform sample: the order is "
+                f"shuffled); the whole list at its rate would take "
+                f"{len(addresses) / first['rate'] / 60:.0f} min.",
+                "",
+            ]
+            if first["count"] < len(addresses)
+            else []
+        ),
         f"- **First crawl (cold)**: {first['count']:,} pages in {first['seconds']:.0f} s, "
         f"**{first['rate']:.0f} pages/s**, p50 {first['p50']:.0f} ms, **p99 "
         f"{first['p99']:.0f} ms**, errors: {errors_text(first['errors'])}; **rendered by the "
