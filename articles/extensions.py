@@ -26,6 +26,11 @@ class ArticleExtension:
         """The keys of what lists the article, when it joins or leaves the site's lists."""
         return []
 
+    def grouped_articles(self, keys):
+        """The ids of the articles that objects named by a change's keys group, whose related
+        reading the change may reorder (a series' parts: which part comes next)."""
+        return []
+
 
 _extensions = []
 
@@ -60,3 +65,7 @@ def later_articles(article):
 
 def change_keys(article):
     return [key for extension in _extensions for key in extension.change_keys(article)]
+
+
+def grouped_articles(keys):
+    return {pk for extension in _extensions for pk in extension.grouped_articles(keys)}

@@ -680,3 +680,42 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
+
+
+class RelatedArticle(models.Model):
+    """An article's related reading, ranked when articles change (articles/related.py), so
+    the article page reads it in one query instead of ranking on every render.
+
+    Position 0 is a marker row (no article): the list has been worked out, even if it is
+    empty. Rows 1… are the ranked articles that were published (live or scheduled) at the
+    time, with the parts of the rank the next refresh compares a changed article against.
+    Who may see them (live, listed in the page's language) is asked again on every read, so a
+    scheduled article appears at its second and a withdrawn one never shows.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_rows")
+    position = models.PositiveSmallIntegerField()
+    # No constraint: a deleted article's row stays until the refresh that its deletion
+    # queues finds (by it) the lists it was in; reads join it away at once.
+    related = models.ForeignKey(
+        Article,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    is_next = models.BooleanField(default=False)
+    shared_tags = models.PositiveSmallIntegerField(default=0)
+    same_author = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True)
+    # On the marker: the ranking ran out of candidates before every edition had a full list,
+    # so any new candidate joins it.
+    open = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="related_article_position")
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} #{self.position}: {self.related_id}"

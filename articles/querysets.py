@@ -4,12 +4,16 @@ from modeltranslation.utils import build_localized_fieldname as localized
 
 from sitewide.languages import current_language, site_languages
 
-# Long texts a card never shows; loading them made the hub noticeably slower.
+# Long texts a card never shows; loading them made the hub noticeably slower. Each translated
+# text has its original column too (modeltranslation keeps `body` beside `body_en`), and the
+# search vectors and an author's pending edit are as long as the body.
+LONG_TEXTS = ("body", "body_html", "toc_html", "search")
 CARD_SKIPS = [
-    localized(field, language)
-    for field in ("body", "body_html", "toc_html")
-    for language in site_languages()
-] + ["translation_source"]
+    *("body", "body_html", "toc_html"),
+    *(localized(field, language) for field in LONG_TEXTS for language in site_languages()),
+    "translation_source",
+    "pending_changes",
+]
 
 
 def live_q(prefix=""):

@@ -15,21 +15,20 @@ from django.db import connection
 from django.db.models import F
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.models import Article
+from articles.querysets import CARD_SKIPS
 from articles.search_index import config, fts_table, plain_text, shown, vector_field, yo_as_ye
 from articles.stemming import WORD, stem
-from sitewide.languages import site_languages
 
 MAX_QUERY_LENGTH = 200
 # bm25 weights in FTS5 column order (title, tags, summary, body), as PostgreSQL's A > B > C > D.
 BM25_WEIGHTS = "10.0, 5.0, 2.0, 1.0"
 SNIPPET_WORDS = 36
-# A result shows its title, summary and a passage of the rendered body, never the sources.
-RESULT_SKIPS = [localized(f, lang) for f in ("body", "toc_html") for lang in site_languages()] + [
-    "translation_source"
-]
+# A result shows its title, summary and a passage of the rendered body (in each language, for
+# the fallback), nothing else a card leaves out. (Deferring the original `body_html` column
+# would defer its translations with it: modeltranslation widens a deferred name.)
+RESULT_SKIPS = [field for field in CARD_SKIPS if not re.fullmatch(r"body_html(_[a-z]+)?", field)]
 # A word marked "-word" (after a space or at the start) is one the reader wants left out.
 EXCLUDED = re.compile(r"(?:^|\s)-([^\W_]+)")
 

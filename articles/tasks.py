@@ -6,9 +6,10 @@ The search index is refreshed by the page invalidation itself, before its one bu
 
 from django.conf import settings
 
+from articles import extensions, related
 from articles.models import Article
 from articles.social import make_article_images
-from sitewide.changes import consumer, ids
+from sitewide.changes import changed, consumer, ids
 from sitewide.social import delete_images
 
 
@@ -32,3 +33,19 @@ def make_article_renditions(keys):
         # Rendered bodies point at an original only while its renditions are missing.
         if article.body_images():
             Article.update_body_renditions(article.pk)
+
+
+@consumer
+def refresh_related(keys):
+    """The stored related reading of the articles a change may reorder (articles/related.py);
+    the pages showing a list that changed are then invalidated by `related:<pk>`."""
+    if "all" in keys:
+        # A restore: anything may differ; each list is ranked again when next read.
+        related.forget_all()
+        return
+    article_pks = ids(keys, "article")
+    grouped = extensions.grouped_articles(keys)
+    if not article_pks and not grouped:
+        return
+    refreshed = related.refresh(sorted(related.affected(article_pks, grouped)))
+    changed(*(f"related:{pk}" for pk in refreshed))

@@ -23,7 +23,7 @@ from articles.related import related_articles
 from sitewide.languages import current_language, fallback_order
 from sitewide.metadata import listing_meta
 from sitewide.models import SiteSettings
-from sitewide.pagestore import kept, shows_only_what_it_loads
+from sitewide.pagestore import kept, shows, shows_only_what_it_loads
 
 PAGE_SIZE = 10
 
@@ -90,6 +90,8 @@ def article_detail(request, slug):
         **extensions.page_context(article),
     }
     context["meta"] = article_meta(request, SiteSettings.load(), article, context.get("part"))
+    # Its stored related reading: the worker's refresh of it invalidates `related:<pk>`.
+    shows(f"related:{article.pk}")
     context["related"] = related_articles(article)
     return render(request, "article.html", context)
 

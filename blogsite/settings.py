@@ -340,6 +340,7 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 CONTENT_CHANGE_CONSUMERS = [
     "sitewide.tasks.invalidate_pages",
     "articles.tasks.make_article_renditions",
+    "articles.tasks.refresh_related",
     "articles.tasks.draw_article_cards",
     "series.tasks.draw_series_cards",
     "sitewide.tasks.draw_site_cards",

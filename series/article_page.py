@@ -6,6 +6,7 @@ from articles.extensions import ArticleExtension
 from articles.models import Article
 from series.models import SeriesPart
 from series.navigation import series_strip
+from sitewide.changes import ids
 
 
 def part_of(article):
@@ -37,6 +38,13 @@ class SeriesOnArticles(ArticleExtension):
         # Its series' page and the strips and related reading of the other parts.
         parts = SeriesPart.objects.filter(article_id=article.pk)
         return [f"series:{pk}" for pk in parts.values_list("series_id", flat=True)]
+
+    def grouped_articles(self, keys):
+        series_ids = ids(keys, "series")
+        if not series_ids:
+            return []
+        parts = SeriesPart.objects.filter(series_id__in=series_ids)
+        return list(parts.values_list("article_id", flat=True))
 
     def later_articles(self, article):
         part = part_of(article)
