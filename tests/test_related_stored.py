@@ -211,3 +211,12 @@ def test_a_restore_forgets_every_list(topic):
     assert RelatedArticle.objects.filter(article=article).exists()
     tasks.refresh_related.call(["all"])
     assert not RelatedArticle.objects.exists()
+
+
+def test_rank_related_fills_the_lists_not_worked_out(topic):
+    from django.core.management import call_command
+
+    article, others, _tags = topic
+    RelatedArticle.objects.filter(article=article).delete()
+    call_command("rank_related", verbosity=0)
+    assert stored(article) == [other.pk for other in others]
