@@ -236,9 +236,7 @@ def check_elsewhere(client, site):
 
 
 def main():
-    check(
-        [code for code, _name in settings.LANGUAGES][-1] == "de", "settings have no German"
-    )
+    check([code for code, _name in settings.LANGUAGES][-1] == "de", "settings have no German")
     call_command("migrate", run_syncdb=True, verbosity=0)
     site = make_site()
     client = Client()
