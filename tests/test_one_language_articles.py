@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from factories import new_article, new_author, new_tag
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -67,22 +68,32 @@ class Case:
         return TEXT[self.shown]["title"]
 
 
-@pytest.fixture(params=CASES)
-def case(request, make_article, make_tag, author):
-    kind, edition, kept_off = request.param
-    case = Case(kind, edition, kept_off)
-    tag = make_tag(slug="harbours", name_en="Harbours", name_ru="Гавани")
-    case.article = make_article(
+def make_case_rows(languages, edition, kept_off):
+    author = new_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")
+    tag = new_tag(slug="harbours", name_en="Harbours", name_ru="Гавани")
+    article = new_article(
         slug=SLUG,
         tags=[tag],
         author=author,
         hidden_languages=[edition] if kept_off else [],
-        **fields_for(case.languages),
+        **fields_for(languages),
     )
     # A bilingual neighbour, listed everywhere: the tag, the author and related reading
     # always have something to show.
-    make_article(
+    new_article(
         slug="neighbour", tags=[tag], author=author, title_ru="Сосед", body_ru="Текст соседа."
+    )
+    return article
+
+
+@pytest.fixture(params=CASES)
+def case(request, db, made_once):
+    # Each of the twelve cases is made once for the module and copied into each of its two
+    # dozen tests (tests/conftest.py, made_once): making two articles is most of a test's time.
+    kind, edition, kept_off = request.param
+    case = Case(kind, edition, kept_off)
+    case.article = made_once(
+        request.param, lambda: make_case_rows(case.languages, edition, kept_off)
     )
     return case
 
