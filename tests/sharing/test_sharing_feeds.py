@@ -5,6 +5,7 @@ import warnings
 import feedparser
 import pytest
 from conftest import count_cold
+from factories import new_article, new_author, new_series, new_tag
 from lxml import html as lxml_html
 
 FEEDS = [
@@ -31,10 +32,13 @@ PAGE_FEEDS = {
 }
 
 
-@pytest.fixture
-def site(make_series, make_tag):
-    tag = make_tag(slug="databases", name_en="Databases", name_ru="Базы данных")
-    series = make_series(parts=2, slug="guide")
+def ada():
+    return new_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")
+
+
+def build_site():
+    tag = new_tag(slug="databases", name_en="Databases", name_ru="Базы данных")
+    series = new_series(parts=2, slug="guide", author=ada())
     for part in series.parts.all():
         article = part.article
         article.tags.add(tag)
@@ -46,6 +50,28 @@ def site(make_series, make_tag):
         article.title_ru, article.body_ru = "Руководство, часть", "Русский текст."
         article.save()
     return series
+
+
+@pytest.fixture
+def site(db, made_once):
+    # Made once for the module and copied into each of the thirty tests that read it.
+    return made_once("site", build_site)
+
+
+def build_counted_site():
+    """A tag, a series of two and three articles, all Ada's."""
+    author = ada()
+    tag = new_tag(slug="databases")
+    new_series(parts=2, slug="guide", author=author)
+    for _ in range(3):
+        new_article(tags=[tag], author=author)
+    return author, tag
+
+
+def add_articles(author, tag):
+    """25 more of Ada's articles, each with a tag of its own too."""
+    for _ in range(25):
+        new_article(tags=[tag, new_tag()], author=author)
 
 
 def parse(client, url):
@@ -112,14 +138,10 @@ def test_every_page_links_its_own_feeds_in_head(client, site, page, lang):
 
 
 @pytest.mark.parametrize("feed", FEEDS)
-def test_feeds_run_a_constant_number_of_queries(
-    client, make_series, make_tag, make_article, author, feed
-):
-    tag = make_tag(slug="databases")
-    make_series(parts=2, slug="guide")
-    for _ in range(3):
-        make_article(tags=[tag], author=author)
+def test_feeds_run_a_constant_number_of_queries(client, db, made_once, feed):
+    # Made once for the module (made_once) and copied in: the small site, then the 25 articles
+    # made over it the first time.
+    author, tag = made_once("small", build_counted_site)
     small = count_cold(client, feed.format(lang="en"))
-    for _ in range(25):
-        make_article(tags=[tag, make_tag()], author=author)
+    made_once("25 more", lambda: add_articles(author, tag))
     assert count_cold(client, feed.format(lang="en")) == small
