@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from factories import new_article, new_author, new_series, new_tag
 from lxml import html as lxml_html
 
 from articles.models import Article
@@ -38,10 +39,10 @@ PAGE_FEEDS = {
 }
 
 
-@pytest.fixture
-def site(make_series, make_tag, make_article, author):
-    tag = make_tag(slug="databases", name_en="Databases", name_ru="Базы данных")
-    series = make_series(parts=2, slug="guide")
+def build_site():
+    author = new_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")
+    tag = new_tag(slug="databases", name_en="Databases", name_ru="Базы данных")
+    series = new_series(parts=2, slug="guide", author=author)
     for part in series.parts.all():
         article = part.article
         article.tags.add(tag)
@@ -52,9 +53,15 @@ def site(make_series, make_tag, make_article, author):
         "a-draft": {"status": Article.Status.DRAFT},
         "a-scheduled": {"published_at": article.published_at.replace(year=2999)},
     }.items():
-        draft = make_article(slug=slug, title_en=f"Secret {slug}", author=author, **fields)
+        draft = new_article(slug=slug, title_en=f"Secret {slug}", author=author, **fields)
         draft.tags.add(tag)
     return series
+
+
+@pytest.fixture
+def site(db, made_once):
+    # Made once for the module and copied into each of the two dozen tests that read it.
+    return made_once("site", build_site)
 
 
 def feed(client, url):
