@@ -8,6 +8,7 @@ the decoded content may hold no script, no event handler and no javascript: addr
 import itertools
 
 import pytest
+from factories import new_article, new_author, new_tag
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -81,11 +82,19 @@ def as_html(text):
     return lxml_html.fragment_fromstring(text, create_parent="div")
 
 
+def make_articles_with(field, vectors):
+    author = new_author(name="Ada Writer", slug="ada-writer")
+    for number, vector in enumerate(vectors):
+        new_article(slug=f"vector-{number}", author=author, **{field: vector})
+
+
 @pytest.fixture
-def articles_with(make_article, author):
+def articles_with(db, made_once):
+    """Articles with each vector in `field`; each set made once for the module (made_once)
+    and copied into each test that asks for it."""
+
     def make(field, vectors):
-        for number, vector in enumerate(vectors):
-            make_article(slug=f"vector-{number}", author=author, **{field: vector})
+        made_once((field, tuple(vectors)), lambda: make_articles_with(field, vectors))
 
     return make
 
@@ -155,16 +164,22 @@ def channel_description(feed_xml):
     return (node if node is not None else root.find(f"{ATOM}subtitle")).text or ""
 
 
-@pytest.mark.parametrize("feed", CHANNEL_FEEDS)
-def test_a_tag_or_author_name_reaches_the_channel_description_as_text(
-    client, make_article, make_author, make_tag, feed
-):
+def make_named_tags_and_authors():
+    """A tag, an author and an article of theirs for each payload, named with it."""
+    made = []
     for number, vector in enumerate(PAYLOADS[:12]):
         vector = vector[:60]  # a tag name's length (PostgreSQL enforces it)
-        tag = make_tag(name_en=vector, slug=f"tag-{number}")
-        author = make_author(name=vector, slug=f"author-{number}")
-        make_article(slug=f"vector-{number}", author=author, tags=[tag])
-        url = feed.format(tag=tag.slug, author=author.slug)
+        tag = new_tag(name_en=vector, slug=f"tag-{number}")
+        author = new_author(name=vector, slug=f"author-{number}")
+        new_article(slug=f"vector-{number}", author=author, tags=[tag])
+        made.append((tag.slug, author.slug, vector))
+    return made
+
+
+@pytest.mark.parametrize("feed", CHANNEL_FEEDS)
+def test_a_tag_or_author_name_reaches_the_channel_description_as_text(client, db, made_once, feed):
+    for tag, author, vector in made_once("named", make_named_tags_and_authors):
+        url = feed.format(tag=tag, author=author)
         fragment = as_html(channel_description(client.get(url).content))
         assert len(fragment) == 0, url  # text only: no element for a reader to render
         assert vector in fragment.text_content()
@@ -174,20 +189,22 @@ def test_a_tag_or_author_name_reaches_the_channel_description_as_text(
 CONTROL = ["\x0b", "\x01", "\x1f", "\x08", "\x0c", "\ufffe"]
 
 
-@pytest.mark.parametrize("feed", [*FEEDS[:2], "/en/tags/ops/feed/", "/en/authors/ada/feed/"])
-def test_control_characters_in_text_never_break_a_feed(
-    client, make_article, make_tag, make_author, feed
-):
-    author = make_author(name="Ada\x0bLovelace", slug="ada")
-    tag = make_tag(name_en="Ops\x01 notes", slug="ops")
+def make_control_characters():
+    author = new_author(name="Ada\x0bLovelace", slug="ada")
+    tag = new_tag(name_en="Ops\x01 notes", slug="ops")
     for number, char in enumerate(CONTROL):
-        make_article(
+        new_article(
             slug=f"control-{number}",
             title_en=f"Quarterly notes{char}part one",
             summary_en=f"Summary{char}here",
             author=author,
             tags=[tag],
         )
+
+
+@pytest.mark.parametrize("feed", [*FEEDS[:2], "/en/tags/ops/feed/", "/en/authors/ada/feed/"])
+def test_control_characters_in_text_never_break_a_feed(client, db, made_once, feed):
+    made_once("control characters", make_control_characters)
     response = client.get(feed)
     assert response.status_code == 200
     root = etree.fromstring(response.content)
