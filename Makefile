@@ -75,10 +75,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# One pytest worker per core (pytest-xdist); a module runs on one worker, so what it sets up
-# once (an import, a server) is set up once. Modules start longest first, by the last run's
-# times (tests/module_order.py), not by xdist's count of tests. PYTEST_WORKERS= runs in one
-# process.
+# One pytest worker per core and one more (pytest-xdist; tests/conftest.py says why); a module
+# runs on one worker, so what it sets up once (an import, a server) is set up once. Modules
+# start longest first, by the last run's times (tests/module_order.py), not by xdist's count of
+# tests. PYTEST_WORKERS= runs in one process.
 PYTEST_WORKERS ?= -n auto --dist loadscope --no-loadscope-reorder
 
 # Compiled modules are kept for the test run even where PYTHONDONTWRITEBYTECODE is set (as on
