@@ -21,10 +21,22 @@
 
   function debounce(fn, delay) {
     let timer = null;
-    return (...args) => {
+    let waiting = [];
+    const run = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => fn(...args), delay);
+      timer = null;
+      fn(...waiting);
     };
+    const debounced = (...args) => {
+      clearTimeout(timer);
+      waiting = args;
+      timer = setTimeout(run, delay);
+    };
+    // Runs a call still waiting now, so that nothing runs later.
+    debounced.flush = () => {
+      if (timer !== null) run();
+    };
+    return debounced;
   }
 
   function timeLabel(moment) {
@@ -398,6 +410,9 @@
       if (form) {
         // Kept until the save is confirmed: an expired session must not lose the text.
         form.addEventListener("submit", () => {
+          // A copy still waiting for its delay is written now: written after this mark, while
+          // the page waits for the server, it would drop the mark and outlive the save.
+          store.flush();
           const draft = this.readDraft();
           if (draft) localStorage.setItem(this.storageKey, JSON.stringify({ ...draft, submitted: true }));
         });
