@@ -181,7 +181,9 @@ def refresh_changed(keys):
     search page rendered from the old index is then dropped by that one bump.
     """
     article_ids = set(ids(keys, "article"))
-    tag_ids = ids(keys, "tag")
+    # A renamed tag (`tag-name:N`, articles/models.py), not every tag an article joined or
+    # left (`tag:N`): that article's own entry comes with its `article:N`.
+    tag_ids = ids(keys, "tag-name")
     if tag_ids:
         article_ids.update(Article.objects.filter(tags__in=tag_ids).values_list("pk", flat=True))
     if article_ids:

@@ -77,3 +77,43 @@ def test_an_empty_result_suggests_tags_and_series(client, indexes_series, make_t
     assert "Popular tags" in page
     assert "Databases" in page
     assert "Indexes that pay for themselves" in page
+
+
+def test_a_renamed_tag_is_found_in_its_articles_entries(
+    client, make_article, make_tag, django_capture_on_commit_callbacks
+):
+    tag = make_tag(name_en="Zebrafish", slug="zebrafish")
+    make_article(title_en="Aquarium notes", tags=[tag])
+    with django_capture_on_commit_callbacks(execute=True):
+        tag.name_en = "Quokkas"
+        tag.save()
+    page = client.get("/en/search/", {"q": "quokkas"}).content.decode()
+    assert "Aquarium notes" in page
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda article, tag: article.unpublish(),
+        lambda article, tag: article.tags.add(tag),
+        lambda article, tag: setattr(article, "title_en", "Retitled") or article.save(),
+        lambda article, tag: tag.save(),  # saved without a new name
+    ],
+    ids=["unpublish", "tag added", "article edited", "tag saved unchanged"],
+)
+def test_an_article_joining_or_leaving_a_tag_indexes_only_itself(
+    change, monkeypatch, make_article, make_tag, django_capture_on_commit_callbacks
+):
+    from articles import search_index
+
+    tag, other_tag = make_tag(slug="shared"), make_tag(slug="other")
+    article = make_article(tags=[other_tag])
+    make_article(tags=[tag, other_tag])  # under both tags: never indexed again here
+    indexed = []
+    original = search_index.refresh
+    monkeypatch.setattr(
+        search_index, "refresh", lambda ids, **kw: indexed.append(set(ids)) or original(ids, **kw)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        change(article, tag)
+    assert set().union(*indexed) <= {article.pk}
