@@ -22,7 +22,8 @@ def search_results(request):
     shows("search")
     language = get_language()
     query = clean_query(request.GET.get("q", ""))
-    page = paginate(request, search(query, language)) if query else None
+    results = search(query, language) if query else None
+    page = paginate(request, results) if query else None
     wanted, unwanted = query_stems(query)
     # The live series and tags with their counts, worked out once per change to the lists
     # (any article, series or tag change announces them), not counted on every search.
@@ -35,6 +36,8 @@ def search_results(request):
     context = {
         "query": query,
         "page": page,
+        # A common word's matches past the ranked ones (articles.search.CANDIDATES).
+        "more_results": results is not None and results.more,
         "series_found": matching(series, wanted, unwanted, lambda s: f"{s.title} {s.intro}"),
         "tags_found": matching(scanned, wanted, unwanted, lambda tag: tag.name),
     }

@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from articles import search as search_module
 from articles.models import Article
 
 
@@ -84,3 +88,54 @@ def test_search_runs_a_constant_number_of_queries(client, make_article, author):
 def test_language_switcher_keeps_the_search(client, library):
     page = client.get("/en/search/?q=pool").content.decode()
     assert "/i18n/switch/ru/?next=/en/search/%3Fq%3Dpool" in page
+
+
+# "Best first" (articles/search.py): the whole entry's score (title above body), ties newest
+# first; only the CANDIDATES newest matches are scored.
+def ranked_library(make_article, author):
+    now = timezone.now()
+    old_title = make_article(
+        slug="old-title", title_en="Latency budgets", published_at=now - timedelta(days=30),
+        author=author,
+    )  # fmt: skip
+    # Identical texts score the same; the newer one is made first, so its id is the lower.
+    same = {
+        "title_en": "Notes",
+        "summary_en": "Notes.",
+        "body_en": "We measured latency.",
+        "author": author,
+    }
+    newer = make_article(slug="newer-tie", published_at=now - timedelta(days=2), **same)
+    older = make_article(slug="older-tie", published_at=now - timedelta(days=3), **same)
+    newest = make_article(
+        slug="newest-body", title_en="Queues", body_en="Latency latency latency, then latency.",
+        published_at=now - timedelta(days=1), author=author,
+    )  # fmt: skip
+    return old_title, newer, older, newest
+
+
+def test_search_ranks_the_best_match_first_and_ties_newest_first(client, make_article, author):
+    ranked_library(make_article, author)
+    found = result_slugs(client, "/en/search/?q=latency")
+    assert found[0] == "old-title"  # the word in its title outranks any body, however new
+    assert found.index("newer-tie") == found.index("older-tie") - 1
+    assert sorted(found) == ["newer-tie", "newest-body", "old-title", "older-tie"]
+    assert "4 results for “latency”" in client.get("/en/search/?q=latency").content.decode()
+
+
+def test_a_common_word_is_ranked_among_its_newest_matches(
+    client, make_article, author, monkeypatch
+):
+    monkeypatch.setattr(search_module, "CANDIDATES", 3)
+    ranked_library(make_article, author)
+    response = client.get("/en/search/?q=latency")
+    found = [article.slug for article in response.context["page"]]
+    # The three newest matches, best first (the oldest's title match is past the bound).
+    assert "old-title" not in found
+    assert found.index("newer-tie") == found.index("older-tie") - 1
+    assert sorted(found) == ["newer-tie", "newest-body", "older-tie"]
+    page = response.content.decode()
+    assert "More than 3 results for “latency”" in page
+    assert "3 results for “latency”" not in page.replace("More than 3 results", "")
+    russian = client.get("/ru/search/?q=latency").content.decode()
+    assert "Больше 3 результатов по запросу «latency»" in russian
