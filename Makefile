@@ -4,7 +4,7 @@ BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint messages migrate demo reset clean chromium audit screenshots bench vendor \
-	bench-newsletter bench-newsletter-kill bench-federation bench-search bench-crawl prod nginx hugo
+	bench-newsletter bench-newsletter-kill bench-federation bench-search bench-crawl bench-templates prod nginx hugo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -149,6 +149,12 @@ bench-federation: install
 # empty database of yours); p50/p99 per query in the Search section of bench/RESULTS.md.
 bench-search: install
 	$(BIN)/python bench/search.py
+
+# Django's template engine against Jinja2 on the hub and article (bench/templates.py): give it
+# DATABASE_URL with the bench data set. Jinja2 is installed for the bench only.
+bench-templates: install
+	$(BIN)/pip install --quiet "Jinja2>=3.1"
+	$(BIN)/python bench/templates.py
 
 # Every page type at 375 and 1280 px, light and dark, into screenshots/.
 screenshots: install chromium
