@@ -88,13 +88,16 @@ def postgres_candidates(live, query, language):
     newest = (
         live.filter(**{field: search_query})
         .order_by("-published_at", "-pk")
-        .values_list("pk", "published_at", field)[: CANDIDATES + 1]
+        .values_list("pk", "published_at")[: CANDIDATES + 1]
     )
     newest_sql, newest_params = newest.query.sql_with_params()
-    # Scored outside the LIMIT's subquery, so only the rows it keeps are read and scored.
+    # Scored outside the LIMIT's subquery, so only the rows it keeps are read and scored;
+    # the vector is read there by id and never leaves the database (only its score does).
+    table = Article._meta.db_table
     sql = (
-        f"SELECT c.pk, ts_rank(c.{field}, websearch_to_tsquery(%s::regconfig, %s)) "  # noqa: S608 (our column, Django's SQL)
-        f"FROM ({newest_sql}) AS c ORDER BY c.published_at DESC, c.pk DESC"
+        f"SELECT c.pk, ts_rank(article.{field}, websearch_to_tsquery(%s::regconfig, %s)) "  # noqa: S608 (our names, Django's SQL)
+        f"FROM ({newest_sql}) AS c JOIN {table} AS article ON article.id = c.pk "
+        "ORDER BY c.published_at DESC, c.pk DESC"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [config(language), yo_as_ye(query), *newest_params])
