@@ -216,7 +216,9 @@ OPEN_GRAPH_LOCALES = {"en": "en_US"}
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Its own directory for a second copy of the site on this checkout (tests/test_prod.py), whose
+# collectstatic must not rewrite the files the test suite's servers are reading.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))

@@ -165,7 +165,8 @@ def nginx_config(args, env):
         (args.run_dir / name).mkdir(parents=True, exist_ok=True)
     media = Path(env.get("MEDIA_ROOT", ROOT / "media"))
     media.mkdir(parents=True, exist_ok=True)
-    for link, target in (("staticfiles", ROOT / "staticfiles"), ("media", media)):
+    static = Path(env.get("STATIC_ROOT", ROOT / "staticfiles"))
+    for link, target in (("staticfiles", static), ("media", media)):
         path = args.run_dir / link
         if path.is_symlink():
             path.unlink()

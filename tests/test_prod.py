@@ -67,6 +67,8 @@ def prod(tmp_path_factory):
         "REDIS_URL": redis._replace(path=f"/{redis_db}").geturl(),
         "CACHE_KEY_PREFIX": f"prod-test-{secrets.token_hex(4)}",
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+        # Its own collectstatic: the checkout's staticfiles/ is read by the other test workers.
+        "STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
     }
     port = free_port()
     env["PROD_PURGE_PORT"] = str(free_port())
