@@ -23,7 +23,7 @@ from reversion.admin import VersionAdmin
 
 from articles.admin_filters import StateFilter, TranslationFilter
 from articles.forms import LanguagesField, ScheduleForm
-from articles.models import Article, Author, SlugRedirect, Tag
+from articles.models import Article, Author, Redirect, Tag
 from articles.policy import ArticlePolicy
 from articles.preview import preview_url
 from articles.widgets import EditorWidget
@@ -129,12 +129,23 @@ class TagAdmin(TabbedTranslationAdmin):
         return {"slug": [localized("name", current_language())]}
 
 
-@admin.register(SlugRedirect)
-class SlugRedirectAdmin(admin.ModelAdmin):
-    list_display = ["old_slug", "article", "created_at"]
-    search_fields = ["old_slug", "article__slug"]
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Every redirect in one list: articles' old slugs (kept on rename) and imported addresses."""
+
+    list_display = ["address", "kind", "article", "slug", "language", "created_at"]
+    list_filter = ["kind", "language", ("old_slug", admin.EmptyFieldListFilter)]
+    search_fields = [
+        "path", "old_slug", "slug", "article__slug",
+        *[f"article__{field}" for field in in_every_language("title")],
+    ]  # fmt: skip
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
+    fields = ["old_slug", "path", "language", "kind", "article", "slug", "first_item"]
+
+    @admin.display(description=_("old address"), ordering="path")
+    def address(self, obj):
+        return str(obj)
 
 
 @admin.register(Article)

@@ -4,9 +4,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -291,9 +291,9 @@ class Article(ChangeAnnouncing):
     def keep_slug_history(self, before):
         if before and before.slug != self.slug and before.is_live:
             # The old address was public: keep it working.
-            SlugRedirect.objects.update_or_create(old_slug=before.slug, defaults={"article": self})
+            Redirect.objects.update_or_create(old_slug=before.slug, defaults={"article": self})
         # The current slug is served directly; a redirect from it would be a loop.
-        self.slug_redirects.filter(old_slug=self.slug).delete()
+        self.redirects.filter(old_slug=self.slug).delete()
 
     # What decides which lists show the article: a change to any of them moves it in or out
     # of its tags', author's and series' pages and their articles' related reading.
@@ -671,29 +671,101 @@ for _code in site_languages():
     Article.add_to_class(f"search_{_code}", SearchVectorField(editable=False, null=True))
 
 
-class SlugRedirect(models.Model):
-    """An article's former slug, answered with a 301 to where the article lives now.
+class Redirect(models.Model):
+    """An address that once showed something, answered with a 301 to where it lives now.
 
-    Not yet one table with hugo_import.OldAddress (issue 26): this one is written by
-    Article.save and read by the article view, that one by the importer, whose rows point at
-    list pages of `series` and are replaced on each import run; one table must sit at this layer
-    and tell the two apart, which is a model move with a two-app data migration still to do
-    (django.contrib.redirects does not fit either: its targets are fixed strings, and a
-    redirect must never lead to a draft).
+    Two kinds of row share the table and the one answer (blogsite/redirects.py, for a 404
+    only): an article's former slug, kept by Article.save and good in every edition; and an
+    exact path of a site imported from Hugo (hugo_import), in its language, that leads to an
+    article or to one of its list pages and feeds, found by `kind` and `slug` when asked.
+    Not django.contrib.redirects: its rows are site-keyed fixed strings, where ours follow the
+    article (a slug renamed twice answers in one hop, a withdrawn article's old address is a
+    404 rather than a redirect to one) and know their language. The table sits in `articles`
+    because its rows point at articles and Article.save writes them; `sitewide`, below
+    `articles`, cannot know the Article model.
     """
 
-    old_slug = models.SlugField(_("old slug"), max_length=200, unique=True)
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name=_("article")
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("article")
+        HOME = "home", _("list of articles")
+        FEED = "feed", _("feed")
+        ARCHIVE = "archive", _("archive")
+        SEARCH = "search", _("search")
+        TAGS = "tags", _("tags")
+        TAG = "tag", _("tag")
+        TAG_FEED = "tag_feed", _("tag feed")
+        SERIES_LIST = "series_list", _("series")
+        SERIES = "series", _("one series")
+        SERIES_FEED = "series_feed", _("series feed")
+        AUTHORS = "authors", _("authors")
+        AUTHOR = "author", _("author")
+        AUTHOR_FEED = "author_feed", _("author feed")
+
+    old_slug = models.SlugField(
+        _("old slug"),
+        max_length=200,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("A former slug of the article: its old address in every language."),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    path = models.CharField(
+        _("old address"),
+        max_length=500,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[RegexValidator(r"^/", _("An address starts with a slash."))],
+        help_text=_("An exact address of the old site, such as /2019/05/a-post/."),
+    )
+    kind = models.CharField(_("leads to"), max_length=16, choices=Kind, default=Kind.ARTICLE)
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="redirects",
+        verbose_name=_("article"),
+        null=True,
+        blank=True,
+    )
+    # The tag's, series' or author's slug for their pages and feeds.
+    slug = models.CharField(_("slug"), max_length=200, blank=True)
+    # Where a numbered list page started (Hugo's page 3 of 5 a page): the same entries here.
+    first_item = models.PositiveIntegerField(_("first entry"), default=0)
+    # An old path's language; an old slug is answered in the language it is asked in.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = _("slug redirect")
-        verbose_name_plural = _("slug redirects")
+        ordering = ["path", "old_slug"]
+        verbose_name = _("redirect")
+        verbose_name_plural = _("redirects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(old_slug__isnull=False, path__isnull=True, kind="article", language="")
+                | Q(old_slug__isnull=True, path__isnull=False) & ~Q(language=""),
+                name="redirect_old_slug_or_path",
+                violation_error_message=_(
+                    "Give either an old slug (of an article, no language) or an old address "
+                    "with its language."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="article", article__isnull=False)
+                | (~Q(kind="article") & Q(article__isnull=True)),
+                name="redirect_article_iff_kind_article",
+                violation_error_message=_(
+                    "An article is chosen exactly when the redirect leads to an article."
+                ),
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.old_slug} → {self.article.slug}"
+        # An old slug in the language the admin is read in: it answers in every one.
+        return self.path or reverse("articles:detail", kwargs={"slug": self.old_slug})
+
+    def clean(self):
+        if self.old_slug and self.article_id and self.old_slug == self.article.slug:
+            raise ValidationError({"old_slug": _("This is the article's current slug.")})
 
 
 class RelatedArticle(models.Model):

@@ -16,7 +16,7 @@ from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles import extensions
 from articles.meta import article_meta, author_meta
-from articles.models import Article, Author, SlugRedirect, Tag
+from articles.models import Article, Author, Tag
 from articles.preview import preview_key_from_token
 from articles.querysets import listed_q, live_q
 from articles.related import related_articles
@@ -75,7 +75,8 @@ def article_detail(request, slug):
         Article.objects.live().with_author_and_tags().filter(slug=slug)
     ).first()
     if article is None:
-        return redirect_old_slug(slug)
+        # A former slug's 301 is answered for this 404 by blogsite/redirects.py.
+        raise Http404
     language = current_language()
     if not article.shown_in(language):
         # Not written in this language and kept off its edition: say where it is.
@@ -109,18 +110,6 @@ def not_in_this_edition(request, article):
         "alternate_languages": article.languages,
     }
     return render(request, "articles/not_in_edition.html", context, status=404)
-
-
-def redirect_old_slug(slug):
-    """A live article's former address answers with a 301 to its current one."""
-    moved = (
-        SlugRedirect.objects.filter(old_slug=slug, article__in=Article.objects.live())
-        .select_related("article")
-        .first()
-    )
-    if moved is None or moved.article.slug == slug:
-        raise Http404
-    return redirect(moved.article, permanent=True)
 
 
 @never_cache

@@ -98,8 +98,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Old Hugo addresses: a 301 for a 404, before the two above turn it into their redirects.
-    "hugo_import.middleware.OldAddressRedirectMiddleware",
+    # Old addresses (renamed articles, an imported site): a 301 for a 404, before the two
+    # above turn it into their redirects.
+    "blogsite.redirects.RedirectFallbackMiddleware",
     # Inside the language (pages are keyed by it): serves the rest, stores what is public.
     "sitewide.pagecache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,18 +1,9 @@
 from django.contrib import admin
 
-from hugo_import.models import ImportedPost, OldAddress
+from hugo_import.models import ImportedPost
 from sitewide.languages import in_every_language
 
 ARTICLE_TITLES = [f"article__{field}" for field in in_every_language("title")]
-
-
-@admin.register(OldAddress)
-class OldAddressAdmin(admin.ModelAdmin):
-    list_display = ["path", "kind", "article", "slug", "language"]
-    list_filter = ["kind", "language"]
-    search_fields = ["path", "slug", "article__slug", *ARTICLE_TITLES]
-    list_select_related = ["article"]
-    autocomplete_fields = ["article"]
 
 
 @admin.register(ImportedPost)

@@ -26,9 +26,10 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname as localized
 
-from articles.models import Article, Author, Tag
+from articles.models import Article, Author, Redirect, Tag
 from articles.rendering import render_article_body
 from articles.uploads import ImageUploadForm
+from hugo_import.addresses import candidate_paths, taken_by_site
 from hugo_import.convert import (
     BodyConverter,
     is_plain,
@@ -39,8 +40,7 @@ from hugo_import.convert import (
     without_lines,
 )
 from hugo_import.lists import ListAddresses
-from hugo_import.middleware import candidate_paths, taken_by_site
-from hugo_import.models import ImportedPost, OldAddress
+from hugo_import.models import ImportedPost
 from hugo_import.report import Report
 from hugo_import.site import PageError, as_list, person_names, ref_keys
 from series.models import Series, SeriesPart
@@ -91,6 +91,11 @@ def ascii_slug(text, length=SLUG_LENGTH):
 
 def max_length(model, field):
     return model._meta.get_field(field).max_length
+
+
+def imported_addresses():
+    """The redirects the importer owns: old paths, never the old slugs Article.save keeps."""
+    return Redirect.objects.filter(path__isnull=False)
 
 
 @dataclass
@@ -800,7 +805,7 @@ class Importer:
             if path not in exact and self.by_old_path.get(path, (post.key,))[0] == post.key
         }
         for path, language in [*exact.items(), *loose.items()]:
-            if len(path) > max_length(OldAddress, "path"):
+            if len(path) > max_length(Redirect, "path"):
                 if path in exact:
                     self.warn("address too long", f"{path[:80]}… is not redirected")
                 continue
@@ -817,7 +822,8 @@ class Importer:
                 continue
             kept[path] = language
         claimed = dict(
-            OldAddress.objects.filter(path__in=kept, article__isnull=False)
+            imported_addresses()
+            .filter(path__in=kept, article__isnull=False)
             .exclude(article=article)
             .values_list("path", "article__slug")
         )
@@ -828,14 +834,16 @@ class Importer:
                 )
             del kept[path]
         # An article's address outranks a list page's that an earlier run put there.
-        OldAddress.objects.filter(path__in=kept, article__isnull=True).delete()
-        article.old_addresses.exclude(path__in=kept).delete()
-        have = dict(article.old_addresses.values_list("path", "language"))
+        imported_addresses().filter(path__in=kept, article__isnull=True).delete()
+        # Its old paths only: the old slugs Article.save keeps are not the importer's.
+        own = imported_addresses().filter(article=article)
+        own.exclude(path__in=kept).delete()
+        have = dict(own.values_list("path", "language"))
         for path, language in kept.items():
             if path in have and have[path] != language:
-                article.old_addresses.filter(path=path).update(language=language)
-        OldAddress.objects.bulk_create(
-            OldAddress(path=path, article=article, language=language)
+                own.filter(path=path).update(language=language)
+        Redirect.objects.bulk_create(
+            Redirect(path=path, article=article, language=language)
             for path, language in kept.items()
             if path not in have
         )
@@ -869,31 +877,31 @@ class Importer:
         rows = {
             item.path: item
             for item in found
-            if len(item.path) <= max_length(OldAddress, "path") and not taken_by_site(item.path)
+            if len(item.path) <= max_length(Redirect, "path") and not taken_by_site(item.path)
         }
         with transaction.atomic():
             articles = set(
-                OldAddress.objects.filter(path__in=rows, article__isnull=False).values_list(
-                    "path", flat=True
-                )
+                imported_addresses()
+                .filter(path__in=rows, article__isnull=False)
+                .values_list("path", flat=True)
             )
             wanted = {path: item for path, item in rows.items() if path not in articles}
-            have = {row.path: row for row in OldAddress.objects.filter(article__isnull=True)}
-            OldAddress.objects.filter(
+            have = {row.path: row for row in imported_addresses().filter(article__isnull=True)}
+            Redirect.objects.filter(
                 pk__in=[row.pk for path, row in have.items() if path not in wanted]
             ).delete()
             for path, item in wanted.items():
                 row = have.get(path)
                 values = {
                     "kind": item.kind,
-                    "slug": item.slug[: max_length(OldAddress, "slug")],
+                    "slug": item.slug[: max_length(Redirect, "slug")],
                     "first_item": item.first_item,
                     "language": item.language,
                 }
                 if row is None:
-                    OldAddress.objects.create(path=path, **values)
+                    Redirect.objects.create(path=path, **values)
                 elif any(getattr(row, key) != value for key, value in values.items()):
-                    OldAddress.objects.filter(pk=row.pk).update(**values)
+                    Redirect.objects.filter(pk=row.pk).update(**values)
         self.report.list_redirects = len(wanted)
 
     @staticmethod

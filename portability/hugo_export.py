@@ -106,7 +106,11 @@ def hidden_languages(article):
 def old_addresses(article):
     """{language: [path, …]}: every address that answers 301 to this article."""
     paths = {code: [] for code in LANGUAGES}
-    for redirect in article.slug_redirects.all():
+    for redirect in article.redirects.all():
+        if redirect.path:
+            # An address of the Hugo site this blog was imported from, in its language.
+            paths.setdefault(redirect.language, []).append(redirect.path)
+            continue
         for code in LANGUAGES:
             with translation.override(code):
                 paths[code].append(
@@ -114,9 +118,6 @@ def old_addresses(article):
                         f"/posts/{article.slug}/", f"/posts/{redirect.old_slug}/"
                     )
                 )
-    # Addresses of the Hugo site this blog was imported from (hugo_import.OldAddress).
-    for old in article.old_addresses.all():
-        paths.setdefault(old.language, []).append(old.path)
     return {code: sorted(set(found)) for code, found in paths.items()}
 
 
@@ -218,7 +219,7 @@ def all_articles():
     """Every article, drafts and scheduled ones included: the export is the owner's."""
     return (
         Article.objects.select_related("author", "series_part__series")
-        .prefetch_related("tags", "slug_redirects", "old_addresses")
+        .prefetch_related("tags", "redirects")
         .order_by("pk")
     )
 

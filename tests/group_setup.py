@@ -15,6 +15,7 @@ GROUP_MIGRATIONS = [
     ("series.migrations.0002_i15_editors_manage_series", "grant"),
     ("newsletter.migrations.0003_i12_editors_send", "give_editors_the_newsletter"),
     ("newsletter.migrations.0006_i27_import_subscribers", "grant"),
+    ("articles.migrations.0017_i26_one_redirect_table", "grant"),
 ]
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from articles.models import Article, SlugRedirect
+from articles.models import Article, Redirect
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -28,13 +28,13 @@ def test_renaming_back_never_loops(client, live_article):
     live_article.save()
     assert client.get("/en/posts/pool-sizing/").status_code == 200
     assert client.get("/en/posts/other/")["Location"] == "/en/posts/pool-sizing/"
-    assert not SlugRedirect.objects.filter(old_slug="pool-sizing").exists()
+    assert not Redirect.objects.filter(old_slug="pool-sizing").exists()
 
 
 def test_renaming_a_draft_leaves_no_redirect(draft_article):
     draft_article.slug = "new-draft-slug"
     draft_article.save()
-    assert not SlugRedirect.objects.exists()
+    assert not Redirect.objects.exists()
 
 
 def test_old_address_of_an_unpublished_article_is_404(client, live_article):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Redirect
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +59,8 @@ def test_a_scheduled_article_redirects_once_it_is_live(client, report):
 
 
 def test_the_new_address_is_never_its_own_redirect(report):
-    from hugo_import.models import OldAddress
-
-    assert not OldAddress.objects.filter(path="/en/posts/monolith-part-1/").exists()
-    assert OldAddress.objects.filter(path="/posts/monolith-part-1/").exists()
+    assert not Redirect.objects.filter(path="/en/posts/monolith-part-1/").exists()
+    assert Redirect.objects.filter(path="/posts/monolith-part-1/").exists()
 
 
 def test_a_page_that_exists_is_never_redirected(client, report):
@@ -70,11 +68,11 @@ def test_a_page_that_exists_is_never_redirected(client, report):
 
 
 def test_editors_see_the_old_addresses_in_the_admin(admin_client, report):
-    response = admin_client.get("/admin/hugo_import/oldaddress/?q=network-hops")
+    response = admin_client.get("/admin/articles/redirect/?q=network-hops")
     assert response.status_code == 200
     assert "/2026/02/network-hops/" in response.content.decode()
-    russian = admin_client.get("/admin/hugo_import/oldaddress/", headers={"accept-language": "ru"})
-    assert "Выберите старый адрес Hugo для изменения" in russian.content.decode()
+    russian = admin_client.get("/admin/articles/redirect/", headers={"accept-language": "ru"})
+    assert "Выберите перенаправление для изменения" in russian.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -118,4 +116,4 @@ def test_an_old_address_costs_the_404_page_and_one_query(client, report):
         assert client.get("/2026/02/network-hops/").status_code == 301
     # Both render the 404 page first (the fallback runs on its response), then look up once.
     assert len(moved) == len(not_found)
-    assert "hugo_import_oldaddress" in moved.captured_queries[-1]["sql"]
+    assert "articles_redirect" in moved.captured_queries[-1]["sql"]

@@ -14,9 +14,9 @@ from django.apps import apps
 from django.core.management import call_command
 from reversion.models import Revision, Version
 
-from articles.models import Article
+from articles.models import Article, Redirect
 from hugo_import.importer import Importer
-from hugo_import.models import ImportedPost, OldAddress
+from hugo_import.models import ImportedPost
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,7 @@ MODELS = [
     "series.Series",
     "series.SeriesPart",
     "hugo_import.ImportedPost",
-    "hugo_import.OldAddress",
+    "articles.Redirect",
 ]
 
 
@@ -89,7 +89,7 @@ def test_a_changed_alias_replaces_the_old_one(hugo_site, run_import):
     path = hugo_site / "content/posts/monolith-part-1.md"
     path.write_text(path.read_text().replace("/2026/02/network-hops/", "/hops/"))
     run_import(hugo_site)
-    paths = set(OldAddress.objects.values_list("path", flat=True))
+    paths = set(Redirect.objects.values_list("path", flat=True))
     assert "/hops/" in paths
     assert "/2026/02/network-hops/" not in paths
 

@@ -2,8 +2,7 @@
 
 import pytest
 
-from articles.models import Tag
-from hugo_import.models import OldAddress
+from articles.models import Redirect, Tag
 from series.models import Series
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +56,8 @@ def test_aliases_on_the_sites_own_addresses_are_refused_and_reported(
         alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] else alias + "/"
         for alias in ALIASES
     }
-    assert set(OldAddress.objects.values_list("path", flat=True)) >= {"/old/grabby/"}
-    assert not OldAddress.objects.filter(path__in=ALIASES).exists()
+    assert set(Redirect.objects.values_list("path", flat=True)) >= {"/old/grabby/"}
+    assert not Redirect.objects.filter(path__in=ALIASES).exists()
     for alias in ALIASES:
         assert client.get(alias).get("Location") != "/en/posts/grabby/", alias
     assert client.get("/old/grabby/")["Location"] == "/en/posts/grabby/"

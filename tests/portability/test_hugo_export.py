@@ -14,9 +14,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Author, SlugRedirect, Tag
+from articles.models import Article, Author, Redirect, Tag
 from hugo_import.importer import import_site
-from hugo_import.models import ImportedPost, OldAddress
+from hugo_import.models import ImportedPost
 from hugo_import.site import HugoSite
 from portability.hugo_export import export_to
 from series.models import Series, SeriesPart
@@ -84,8 +84,8 @@ def blog(make_article, make_tag, make_author, django_capture_on_commit_callbacks
         )
     covered.slug = "with-a-cover"
     covered.save()  # the old slug now answers 301
-    OldAddress.objects.create(path="/2019/05/with-cover.html", article=covered, language="en")
-    OldAddress.objects.create(path="/ru/2019/05/s-oblozhkoj/", article=covered, language="ru")
+    Redirect.objects.create(path="/2019/05/with-cover.html", article=covered, language="en")
+    Redirect.objects.create(path="/ru/2019/05/s-oblozhkoj/", article=covered, language="ru")
     make_article(
         slug="a-draft",
         # What YAML and front-matter splitting could trip on.
@@ -120,9 +120,11 @@ def media_digest(storage_name):
 def old_addresses(client):
     """Every old address, and the page its 301 leads to."""
     paths = [
-        f"/{code}/posts/{r.old_slug}/" for r in SlugRedirect.objects.all() for code in LANGUAGES
+        f"/{code}/posts/{r.old_slug}/"
+        for r in Redirect.objects.filter(old_slug__isnull=False)
+        for code in LANGUAGES
     ]
-    paths += list(OldAddress.objects.values_list("path", flat=True))
+    paths += list(Redirect.objects.filter(path__isnull=False).values_list("path", flat=True))
     answers = {}
     for path in paths:
         response = client.get(path)
