@@ -328,3 +328,18 @@ def demo_content(db, demo_content_snapshot, settings):
     Committed for a live-server test, rolled back with the test otherwise.
     """
     demo_snapshot.restore(demo_content_snapshot, settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def events():
+    """The keys of every content_changed event sent while the test runs."""
+    from sitewide.changes import content_changed
+
+    sent = []
+
+    def note(sender, *, keys, **kwargs):
+        sent.append(keys)
+
+    content_changed.connect(note)
+    yield sent
+    content_changed.disconnect(note)

@@ -12,19 +12,6 @@ from django.utils import timezone
 
 from articles import related, tasks
 from articles.models import Article, RelatedArticle
-from sitewide.changes import content_changed
-
-
-@pytest.fixture
-def events():
-    sent = []
-
-    def note(sender, *, keys, **kwargs):
-        sent.append(keys)
-
-    content_changed.connect(note)
-    yield sent
-    content_changed.disconnect(note)
 
 
 def stored(article):

@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
 from sitewide import changes
-from sitewide.changes import changed, consumer, content_changed
+from sitewide.changes import changed, consumer
 
 ATTEMPTS = []
 
@@ -28,18 +28,6 @@ def flaky(keys):
 def broken(keys):
     ATTEMPTS.append(list(keys))
     raise OSError("storage unreachable")
-
-
-@pytest.fixture
-def events():
-    sent = []
-
-    def note(sender, *, keys, **kwargs):
-        sent.append(keys)
-
-    content_changed.connect(note)
-    yield sent
-    content_changed.disconnect(note)
 
 
 @pytest.fixture

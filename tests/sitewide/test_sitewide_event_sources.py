@@ -8,20 +8,7 @@ from django.core.cache import cache
 from articles.models import Article
 from newsletter.models import Subscriber
 from portability.backup import after_restore
-from sitewide.changes import content_changed
 from sitewide.pagestore import SEQUENCE_KEY
-
-
-@pytest.fixture
-def events():
-    sent = []
-
-    def note(sender, *, keys, **kwargs):
-        sent.append(keys)
-
-    content_changed.connect(note)
-    yield sent
-    content_changed.disconnect(note)
 
 
 @pytest.fixture
