@@ -186,6 +186,22 @@ def _changes_followed_at_once(settings):
     settings.CONTENT_CHANGE_TASKS = "changes"
 
 
+RELATED_CONSUMER = "articles.tasks.refresh_related"
+
+
+@pytest.fixture(autouse=True)
+def _related_ranked_when_read(request, settings):
+    """Re-ranking the related reading of every article a save may reorder is a third of what
+    a test's article costs to make (articles/related.py): tests leave it to the page, which
+    ranks and stores an article's list the first time it is read, as on a site just restored.
+    Tests of the stored lists and of what a change re-ranks mark themselves
+    `related_reading` and get the consumer back."""
+    if request.node.get_closest_marker("related_reading") is None:
+        settings.CONTENT_CHANGE_CONSUMERS = [
+            path for path in settings.CONTENT_CHANGE_CONSUMERS if path != RELATED_CONSUMER
+        ]
+
+
 @pytest.fixture(autouse=True)
 def _no_social_images(settings):
     # Drawing two 1200x630 images per saved article would slow every test; the social image

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from sitewide.models import SiteSettings
+from tests.factories import new_article, new_author, new_series, new_tag
 
 # An article column a card never shows, as it appears in a select list: `"body"`,
 # `"body_html_ru"`, `"search_en"`…, after a table or alias (`T3."body"`).
@@ -44,14 +45,20 @@ def queries(client, url, only_table=None):
     ]
 
 
-@pytest.fixture
-def site(make_article, make_tag, make_series, author):
-    tag = make_tag()
-    series = make_series(parts=3)
+def build_site():
+    author = new_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")
+    tag = new_tag()
+    series = new_series(parts=3, author=author)
     for _ in range(4):
-        make_article(tags=[tag], author=author)
+        new_article(tags=[tag], author=author)
     Article.objects.update(title_ru="Статья", summary_ru="Кратко.", body_ru="## Раз\n\nТекст.")
     return tag, series
+
+
+@pytest.fixture
+def site(db, made_once):
+    # Made once for the module and copied into each test that reads it.
+    return made_once("site", build_site)
 
 
 def test_the_check_sees_a_body_in_a_select_list():

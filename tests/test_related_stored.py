@@ -13,6 +13,9 @@ from django.utils import timezone
 from articles import related, tasks
 from articles.models import Article, RelatedArticle
 
+# What is tested is the list a change stores (tests/conftest.py, `related_reading`).
+pytestmark = pytest.mark.related_reading
+
 
 def stored(article):
     rows = RelatedArticle.objects.filter(article=article, position__gt=0).order_by("position")

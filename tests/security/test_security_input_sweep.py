@@ -73,12 +73,15 @@ def test_the_sweep_covers_the_public_pages():
 
 
 def test_hostile_input_never_gets_a_server_error(client, site):
+    # Every class of input goes to every route once, in one edition: the classes take turns
+    # between English and Russian (the same views under another prefix and language), so
+    # each edition meets half the classes at every route, at half the requests of sweeping
+    # both. A route outside the language prefixes (the API, federation, mail webhooks) is
+    # the same address in both.
     failures = {}
-    for kind, value in HOSTILE.items():
-        # A route outside the language prefixes (the API, federation, mail webhooks) is the same
-        # address in both languages: asked once.
-        every = {address for language in ["en", "ru"] for address in addresses(value, language)}
-        for address in sorted(every):
+    for turn, (kind, value) in enumerate(HOSTILE.items()):
+        language = ["en", "ru"][turn % 2]
+        for address in sorted(set(addresses(value, language))):
             status = client.get(address).status_code
             if status >= 500:
                 failures[f"{kind}: {address[:100]}"] = status

@@ -9,6 +9,9 @@ from django.utils import timezone
 from articles.models import Article
 from series.models import SeriesPart
 
+# What is tested is the list a change stores (tests/conftest.py, `related_reading`).
+pytestmark = pytest.mark.related_reading
+
 
 def related(client, slug, lang="en"):
     response = client.get(f"/{lang}/posts/{slug}/")
