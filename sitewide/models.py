@@ -103,3 +103,31 @@ class PendingInvalidation(models.Model):
 
     def __str__(self):
         return ", ".join(self.keys)
+
+
+class PageAddress(models.Model):
+    """An address a proxy in front keeps a page under, by each key the page shows: what a
+    change to the key must purge there (sitewide/pagestore.py, sitewide/purge.py).
+
+    In the database, not in Redis beside the pages: Redis drops keys at random when full (the
+    LRU cap that keeps pages), and a lost address would be a page nginx keeps showing for an
+    hour after a change. Written only where a purger is configured, when a page is stored.
+    """
+
+    key = models.CharField(max_length=200)
+    url = models.TextField()
+    # The key and address as one short value, for the unique index (an address may be long).
+    url_digest = models.CharField(max_length=64)
+    # The page-store sequence its render started at: an invalidation numbered above it came
+    # later, so it may have shown what that one changed (sitewide/pagestore.py, pop_urls).
+    sequence = models.BigIntegerField()
+    # After this no proxy keeps the page: the row is dropped.
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "url_digest"], name="page_address_once")
+        ]
+
+    def __str__(self):
+        return f"{self.key} {self.url}"

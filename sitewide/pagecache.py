@@ -189,10 +189,12 @@ def store(request, key, sequence, entry, keys, seconds):
     versions = pagestore.current_versions(keys)
     if None in versions.values() or not pagestore.unchanged_since(sequence, keys):
         return False
-    pagestore.keep(key, entry, versions, seconds)
+    # Indexed first: a page the proxies could not be told to purge must not be kept long.
     lifetime = settings.PAGE_CACHE_SECONDS + settings.SHARED_CACHE_SECONDS
-    seconds = lifetime + settings.SHARED_CACHE_STALE_SECONDS + pagestore.URL_INDEX_SLACK_SECONDS
-    pagestore.index_urls(keys, request.build_absolute_uri(), seconds)
+    lifetime += settings.SHARED_CACHE_STALE_SECONDS + pagestore.URL_INDEX_SLACK_SECONDS
+    if not pagestore.index_urls(keys, request.build_absolute_uri(), lifetime, sequence):
+        return False
+    pagestore.keep(key, entry, versions, seconds)
     return True
 
 

@@ -12,8 +12,9 @@ Each key has a version in the cache; a stored page keeps the versions it was ren
 and is answered only while every one of them is still current. A change bumps the versions
 of its keys, so exactly the pages that show it are stale, and a missing version (evicted by
 Redis under memory pressure) counts as changed: losing part of the index can cost a render,
-never show an old page. Beside the versions, each key keeps the addresses of the pages that
-show it, for the proxies in front (sitewide/purge.py), which cannot check versions.
+never show an old page. The proxies in front cannot check versions: for them the database
+keeps the addresses of the pages that show each key (`PageAddress`, sitewide/purge.py), where
+no eviction can lose one.
 """
 
 import contextvars
@@ -21,10 +22,15 @@ import hashlib
 import logging
 import math
 import time
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_init
 from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from sitewide.cache import UNREACHABLE, CacheUnavailableError
 from sitewide.changes import ChangeAnnouncing
@@ -89,10 +95,6 @@ def version_key(key):
     return VERSION_KEY if key == EVERYTHING else f"pages:v:{key}"
 
 
-def url_index_key(key):
-    return f"pages:urls:{key}"
-
-
 def current_versions(keys):
     """{version key: version} for keys, each started (at a value never used before) when
     missing."""
@@ -130,48 +132,58 @@ def sequence_started():
     return found
 
 
-def _redis_client():
-    inner = getattr(cache, "_cache", None)
-    return inner.get_client(write=True) if hasattr(inner, "get_client") else None
+def indexes_addresses():
+    """Whether stored pages are indexed by address: only for a purger that purges addresses
+    (nginx's); a CDN purges by the keys the page carries in a header."""
+    path = getattr(settings, "PAGE_PURGER", "")
+    return bool(path) and getattr(import_string(path), "by_address", True)
 
 
-def index_urls(keys, url, seconds):
-    """Remembers that the page at `url` shows `keys`, for purging the proxies."""
-    client = _redis_client()
-    if client is None:
-        for key in keys:
-            name = url_index_key(key)
-            cache.set(name, (cache.get(name) or set()) | {url}, seconds)
-        return
+def index_urls(keys, url, seconds, started):
+    """Remembers that the page at `url`, rendered from sequence number `started`, shows
+    `keys`, for purging the proxies in front; False when it could not be written (then the
+    page must not be kept long anywhere)."""
+    if not indexes_addresses():
+        return True
+    from sitewide.models import PageAddress
+
+    digest = hashlib.sha256(url.encode()).hexdigest()
+    expires_at = timezone.now() + timedelta(seconds=seconds)
+    rows = [
+        PageAddress(key=key, url=url, url_digest=digest, sequence=started, expires_at=expires_at)
+        for key in sorted(keys)
+    ]
     try:
-        with client.pipeline(transaction=False) as pipe:
-            for key in keys:
-                name = cache.make_and_validate_key(url_index_key(key))
-                pipe.sadd(name, url)
-                pipe.expire(name, seconds)
-            pipe.execute()
-    except UNREACHABLE as error:
-        # The page is not stored either then (its versions could not be read).
+        with transaction.atomic():
+            PageAddress.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["key", "url_digest"],
+                update_fields=["sequence", "expires_at"],
+            )
+    except DatabaseError as error:
         logger.warning("Page index not stored: %s", error)
+        return False
+    return True
 
 
-def pop_urls(keys):
-    """The addresses of the pages showing any of keys, forgotten as they are handed out."""
-    client = _redis_client()
-    urls = set()
-    if client is None:
-        for key in keys:
-            urls |= cache.get(url_index_key(key)) or set()
-            cache.delete(url_index_key(key))
-        return urls
-    with client.pipeline(transaction=True) as pipe:
-        names = [cache.make_and_validate_key(url_index_key(key)) for key in keys]
-        for name in names:
-            pipe.smembers(name)
-        pipe.delete(*names)
-        *members, _deleted = pipe.execute()
-    for found in members:
-        urls |= {url.decode() for url in found}
+def pop_urls(keys, number):
+    """The addresses of the pages showing any of keys that were rendered before invalidation
+    `number` (they may show what it changed), forgotten as they are handed out. A page whose
+    render started after it shows the change, so it stays indexed for the next one."""
+    if not indexes_addresses():
+        return set()
+    from sitewide.models import PageAddress
+
+    now = timezone.now()
+    with transaction.atomic():
+        # Locked, so a page stored meanwhile under the same address waits, then is indexed
+        # anew rather than lost with the rows handed out (PostgreSQL).
+        rows = PageAddress.objects.select_for_update().filter(key__in=keys, sequence__lt=number)
+        urls = {url for url, until in rows.values_list("url", "expires_at") if until > now}
+        rows.delete()
+        # Pages no proxy keeps any more: nothing to purge.
+        PageAddress.objects.filter(expires_at__lte=now).delete()
     return urls
 
 
@@ -190,7 +202,7 @@ def invalidate(keys):
         cache.set(log_key(number), keys, LOG_SECONDS)
         for key in keys:
             _bump(version_key(key))
-        return pop_urls(keys)
+        return pop_urls(keys, number)
     except (*UNREACHABLE, ValueError) as error:
         # ValueError: a version that could not be started (Redis full) cannot be bumped.
         raise CacheUnavailableError(str(error)) from error

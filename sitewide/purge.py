@@ -36,6 +36,10 @@ class PurgeError(RuntimeError):
 
 
 class Purger:
+    # Whether it purges pages by address: then every stored page's address is kept by each key
+    # it shows (sitewide/pagestore.py); a CDN purges by the keys in a header instead.
+    by_address = True
+
     def purge(self, keys, urls):
         raise NotImplementedError
 
@@ -88,6 +92,8 @@ class CloudflarePurger(Purger):
     at most 30 tags per call). PAGE_PURGE_URL is the zone's purge_cache endpoint,
     PAGE_PURGE_TOKEN an API token allowed to purge it."""
 
+    by_address = False
+
     BATCH = 30
 
     def purge(self, keys, urls):
@@ -108,6 +114,8 @@ class FastlyPurger(Purger):
     """POST /service/{service}/purge with a Surrogate-Key header of space-separated keys
     (Fastly's purge by surrogate key). PAGE_PURGE_URL is the service's purge endpoint,
     PAGE_PURGE_TOKEN an API token."""
+
+    by_address = False
 
     def purge(self, keys, urls):
         post(

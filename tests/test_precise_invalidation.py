@@ -10,11 +10,12 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.utils import timezone
 
 from articles.models import Article
 from sitewide import pagestore
-from sitewide.models import PendingInvalidation, SiteSettings
+from sitewide.models import PageAddress, PendingInvalidation, SiteSettings
 from sitewide.purge import Purger
 
 PURGED = []
@@ -283,11 +284,61 @@ def test_a_failed_purge_is_kept_logged_and_retried_and_never_blocks_the_save(
 
 
 def forget_page_index(article):
-    """What an evicted (or restarted) cache does to the index of which pages show what."""
+    """An index that lost the article's pages (their rows expired, say): only the addresses the
+    change names itself are left to purge."""
     keys = [f"article:{article.pk}", f"author:{article.author_id}", pagestore.EVERYTHING]
     keys += [f"tag:{pk}" for pk in article.tags.values_list("pk", flat=True)]
     keys += [f"list:{code}" for code, _name in settings.LANGUAGES]
-    cache.delete_many([pagestore.url_index_key(key) for key in keys])
+    PageAddress.objects.filter(key__in=keys).delete()
+
+
+def test_an_emptied_cache_loses_no_address_the_proxies_keep(client, site, committed):
+    """Redis drops keys at random when full and forgets all on a restart; nginx keeps its
+    copies for an hour. The addresses to purge are in the database, so a change still reaches
+    every page that showed what changed, listings included."""
+    warm(client)
+    cache.clear()
+    site.status = Article.Status.DRAFT
+    with committed():
+        site.save()
+    assert {A, A_RU, HUB, TAG_A, AUTHOR_A} <= purged_paths()
+    assert not {B, TAG_B, AUTHOR_B} & purged_paths()
+
+
+def test_a_page_rendered_after_a_change_stays_indexed_for_the_next_one(client, site):
+    warm(client)
+    keys = [f"article:{site.pk}"]
+    number = pagestore.sequence() + 1
+    # The hub rendered again right after the change's sequence number was taken, before its
+    # addresses were handed out: it shows the change, and must be purged by the next one.
+    PageAddress.objects.filter(url__endswith=HUB).update(sequence=number)
+    popped = {
+        url.split("testserver", 1)[1] for url in pagestore.pop_urls([*keys, "list:en"], number)
+    }
+    assert A in popped
+    assert HUB not in popped
+    assert PageAddress.objects.filter(url__endswith=HUB).exists()
+
+
+def test_a_page_whose_address_cannot_be_indexed_is_not_kept_long(client, site, monkeypatch):
+    def fail(*args, **kwargs):
+        raise DatabaseError("the database refused the write")
+
+    monkeypatch.setattr(PageAddress.objects, "bulk_create", fail)
+    response = client.get(B)
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "miss"
+    assert response["ETag"].endswith('-short"')
+    assert "s-maxage=1" in response["Cache-Control"]
+    assert client.get(B)["X-Page-Cache"] == "miss"  # not stored in the app's cache either
+
+
+def test_addresses_no_proxy_keeps_any_more_are_dropped(client, site, clock):
+    warm(client)
+    assert PageAddress.objects.exists()
+    clock.shift(timedelta(hours=3))
+    pagestore.pop_urls(["nothing:1"], pagestore.sequence() + 1)
+    assert not PageAddress.objects.exists()
 
 
 def test_a_withdrawn_article_leaves_the_proxies_even_when_the_page_index_is_gone(
