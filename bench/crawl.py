@@ -26,7 +26,9 @@ belongs to. The crawl is bounded by renders (tens of ms each), so the client's f
 millisecond per request does not limit it; its CPU time is reported beside the figures. The
 publish load is served by nginx's cache at thousands of requests/s, so that part is wrk's.
 
-BENCH_CRAWL_SECONDS caps the crawl (a quick run; the coverage is then reported).
+BENCH_CRAWL_SECONDS caps the crawl (a quick run; the coverage is then reported); BENCH_CRAWL=0
+skips it (and the discovery), measuring only the publish under load, the withdrawal and the
+schedule, whose part of the section it then replaces, keeping the crawl figures that are there.
 Results go to the crawl section of bench/RESULTS.md.
 """
 
@@ -53,7 +55,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "deploy"))
-from benchkit import free_port, write_section  # noqa: E402
+from benchkit import RESULTS, free_port, write_section  # noqa: E402
 from prod import create_database  # noqa: E402
 
 PYTHON = sys.executable
@@ -65,6 +67,7 @@ LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 60))
 PUBLISH_EVERY = 5
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", 10000))  # fewer for a quick look
 CRAWL_SECONDS = float(os.environ.get("BENCH_CRAWL_SECONDS", 0)) or None
+CRAWL = os.environ.get("BENCH_CRAWL", "1") != "0"
 # A crawler's request: it takes gzip like any real one. The app and nginx both answer it.
 CRAWLER_HEADERS = {"User-Agent": "bench-crawler/1.0", "Accept-Encoding": "gzip"}
 # Discovery must not warm what the crawl measures: nginx neither serves nor keeps a request
@@ -692,57 +695,66 @@ def crawl_table(result):
     return lines
 
 
+START, END = "<!-- crawl-and-publish -->", "<!-- /crawl-and-publish -->"
+
+
 def write_results(addresses, first, second, load, gone, scheduled):
     cores = os.cpu_count()
     before, during = load["before"], load["during"]
     watched = load["watched"]
     shown = {path: count for path, count in watched.items() if count}
-    lines = [
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {cores} cores shared with other work "
-        "(the load average beside each figure). `make prod`'s topology on free ports: nginx "
-        "(cache-purge module) → two gunicorn app servers of 2 sync workers → PostgreSQL, "
-        f"Redis; the two task workers. bench/dataset.py's {ARTICLES:,} articles (half translated), "
-        "every cache cold at the start.",
-        "",
-        f"### Crawl: {len(addresses):,} distinct public addresses, each once, shuffled, "
-        f"{CRAWL_CONNECTIONS} connections",
-        "",
-        "The list is the site's own: robots.txt → sitemap.xml (every `<loc>` and hreflang "
-        "alternate), then page 1 of every listing in it for its feeds (`<link rel=alternate>`) "
-        'and its page count (rel=next, "Page 1 of N"). Fetched without touching any cache '
-        "(with credentials, which nginx and the page cache both pass by).",
-        "",
-        *(
-            [
-                f"BENCH_CRAWL_SECONDS={CRAWL_SECONDS:.0f} cut the first crawl at "
-                f"{first['count']:,} of {len(addresses):,} addresses "
-                f"({first['count'] / len(addresses):.0%}, a uniform sample: the order is "
-                f"shuffled); the whole list at its rate would take "
-                f"{len(addresses) / first['rate'] / 60:.0f} min.",
-                "",
-            ]
-            if first["count"] < len(addresses)
-            else []
-        ),
-        f"- **First crawl (cold)**: {first['count']:,} pages in {first['seconds']:.0f} s, "
-        f"**{first['rate']:.0f} pages/s**, p50 {first['p50']:.0f} ms, **p99 "
-        f"{first['p99']:.0f} ms**, errors: {errors_text(first['errors'])}; **rendered by the "
-        f"app: {first['rendered']:.1%}**. Load average {first['load'][0]:.1f} → "
-        f"{first['load'][1]:.1f}; the crawler's own CPU {first['client_cpu']:.1f} s.",
-        f"- **Second crawl (the same list reshuffled, right after)**: {second['rate']:.0f} "
-        f"pages/s, p50 {second['p50']:.1f} ms, p99 {second['p99']:.0f} ms, errors: "
-        f"{errors_text(second['errors'])}; rendered by the app: {second['rendered']:.1%} "
-        f"(nginx: {dict(second['cache'])}). Load average {second['load'][0]:.1f} → "
-        f"{second['load'][1]:.1f}.",
-        "",
-        "First crawl by page type:",
-        "",
-        *crawl_table(first),
-        "",
-        "Slowest answers of the first crawl: "
-        + ", ".join(f"`{r[0]}` {r[2] * 1000:.0f} ms" for r in first["slowest"])
-        + ".",
-        "",
+    lines = (
+        []
+        if first is None
+        else [
+            f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {cores} cores shared with other work "
+            "(the load average beside each figure). `make prod`'s topology on free ports: nginx "
+            "(cache-purge module) → two gunicorn app servers of 2 sync workers → PostgreSQL, "
+            "Redis; the two task workers. "
+            f"bench/dataset.py's {ARTICLES:,} articles (half translated), "
+            "every cache cold at the start.",
+            "",
+            f"### Crawl: {len(addresses):,} distinct public addresses, each once, shuffled, "
+            f"{CRAWL_CONNECTIONS} connections",
+            "",
+            "The list is the site's own: robots.txt → sitemap.xml (every `<loc>` and hreflang "
+            "alternate), then page 1 of every listing in it for its feeds (`<link rel=alternate>`) "
+            'and its page count (rel=next, "Page 1 of N"). Fetched without touching any cache '
+            "(with credentials, which nginx and the page cache both pass by).",
+            "",
+            *(
+                [
+                    f"BENCH_CRAWL_SECONDS={CRAWL_SECONDS:.0f} cut the first crawl at "
+                    f"{first['count']:,} of {len(addresses):,} addresses "
+                    f"({first['count'] / len(addresses):.0%}, a uniform sample: the order is "
+                    f"shuffled); the whole list at its rate would take "
+                    f"{len(addresses) / first['rate'] / 60:.0f} min.",
+                    "",
+                ]
+                if first["count"] < len(addresses)
+                else []
+            ),
+            f"- **First crawl (cold)**: {first['count']:,} pages in {first['seconds']:.0f} s, "
+            f"**{first['rate']:.0f} pages/s**, p50 {first['p50']:.0f} ms, **p99 "
+            f"{first['p99']:.0f} ms**, errors: {errors_text(first['errors'])}; **rendered by the "
+            f"app: {first['rendered']:.1%}**. Load average {first['load'][0]:.1f} → "
+            f"{first['load'][1]:.1f}; the crawler's own CPU {first['client_cpu']:.1f} s.",
+            f"- **Second crawl (the same list reshuffled, right after)**: {second['rate']:.0f} "
+            f"pages/s, p50 {second['p50']:.1f} ms, p99 {second['p99']:.0f} ms, errors: "
+            f"{errors_text(second['errors'])}; rendered by the app: {second['rendered']:.1%} "
+            f"(nginx: {dict(second['cache'])}). Load average {second['load'][0]:.1f} → "
+            f"{second['load'][1]:.1f}.",
+            "",
+            "First crawl by page type:",
+            "",
+            *crawl_table(first),
+            "",
+            "Slowest answers of the first crawl: "
+            + ", ".join(f"`{r[0]}` {r[2] * 1000:.0f} ms" for r in first["slowest"])
+            + ".",
+        ]
+    )
+    publish_lines = [
         f"### Publish under load: {LOAD_CONNECTIONS} connections on the 20 hottest pages, "
         f"an article published every {PUBLISH_EVERY} s",
         "",
@@ -790,12 +802,21 @@ def write_results(addresses, first, second, load, gone, scheduled):
         )
         + " (target: never before, within the second).",
     ]
-    text = "\n".join(lines)
-    write_section(
-        "<!-- crawl-and-publish -->",
-        "<!-- /crawl-and-publish -->",
-        "## Crawl and publish under load (`make bench-crawl`)\n\n" + text,
-    )
+    if first is None:
+        # BENCH_CRAWL=0: the crawl figures already in the section stay.
+        current = RESULTS.read_text().split(START, 1)[1].split(END, 1)[0]
+        crawl_part = current.split("### Publish under load", 1)[0].strip("\n")
+        run = (
+            "Publish under load, withdrawal and schedule run "
+            f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC with BENCH_CRAWL=0 (no crawl before "
+            f"them), {ARTICLES:,} articles, on "
+            f"{cores} cores shared with other work."
+        )
+        text = "\n".join([crawl_part, "", *publish_lines[:2], run, "", *publish_lines[2:]])
+    else:
+        text = "\n".join([*lines, "", *publish_lines])
+        text = "## Crawl and publish under load (`make bench-crawl`)\n\n" + text
+    write_section(START, END, text)
     print(text)
 
 
@@ -808,16 +829,19 @@ def main():
         try:
             setup_django(env, base, run_dir)
             settle()
-            started = time.monotonic()
-            addresses = discover(base)
-            print(
-                f"{len(addresses):,} addresses found in {time.monotonic() - started:.0f} s",
-                flush=True,
-            )
-            first = crawl(base, addresses, seed=1)
-            # The same addresses again (those the first reached, when BENCH_CRAWL_SECONDS cut it).
-            second = crawl(base, [record[0] for record in first["records"]], seed=2)
-            settle()
+            addresses = first = second = None
+            if CRAWL:
+                started = time.monotonic()
+                addresses = discover(base)
+                print(
+                    f"{len(addresses):,} addresses found in {time.monotonic() - started:.0f} s",
+                    flush=True,
+                )
+                first = crawl(base, addresses, seed=1)
+                # The same addresses again (those the first reached, when BENCH_CRAWL_SECONDS
+                # cut it).
+                second = crawl(base, [record[0] for record in first["records"]], seed=2)
+                settle()
             load = publish_under_load(base, directory)
             gone = [unpublished_gone(base, article) for article in load["articles"][-3:]]
             scheduled = [scheduled_on_time(base, number) for number in range(2)]
