@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from articles.extensions import ArticleExtension
 from articles.models import Article
-from series.models import SeriesPart
+from series.models import SERIES_LIST_KEY, SeriesPart
 from series.navigation import series_strip
 from sitewide.changes import ids
 
@@ -36,8 +36,11 @@ class SeriesOnArticles(ArticleExtension):
 
     def change_keys(self, article):
         # Its series' page and the strips and related reading of the other parts.
+        # A part joining or leaving the lists changes the series list's counts and dates, and
+        # may add or remove a series there (one whose first part goes live).
         parts = SeriesPart.objects.filter(article_id=article.pk)
-        return [f"series:{pk}" for pk in parts.values_list("series_id", flat=True)]
+        keys = [f"series:{pk}" for pk in parts.values_list("series_id", flat=True)]
+        return [*keys, SERIES_LIST_KEY] if keys else []
 
     def grouped_articles(self, keys):
         series_ids = ids(keys, "series")

@@ -43,6 +43,11 @@ class SeriesQuerySet(models.QuerySet):
         )
 
 
+# The series list's own key (series/views.py): which series it shows changes only when a
+# series, a part, or a part's place in the lists (published, withdrawn, rescheduled) does.
+SERIES_LIST_KEY = "series-list"
+
+
 class Series(ChangeAnnouncing):
     # Blank: a series may exist in one language only (clean() asks for one).
     title = models.CharField(_("title"), max_length=200, blank=True)
@@ -74,7 +79,7 @@ class Series(ChangeAnnouncing):
         return reverse("series:detail", kwargs={"slug": self.slug})
 
     def change_keys(self):
-        return [f"series:{self.pk}", *list_keys()]
+        return [f"series:{self.pk}", SERIES_LIST_KEY, *list_keys()]
 
     def clean(self):
         require_one_language(self, "title", _("Give the series a title in at least one language."))
@@ -163,7 +168,12 @@ class SeriesPart(ChangeAnnouncing):
 
     def change_keys(self):
         # The article's strip and card name its series and part number.
-        return [f"series:{self.series_id}", f"article:{self.article_id}", *list_keys()]
+        return [
+            f"series:{self.series_id}",
+            f"article:{self.article_id}",
+            SERIES_LIST_KEY,
+            *list_keys(),
+        ]
 
     def shown_keys(self):
         return [f"series:{self.series_id}"]

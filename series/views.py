@@ -6,15 +6,22 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from series.models import Series
+from series.models import SERIES_LIST_KEY, Series, SeriesPart
 from sitewide.languages import current_language
 from sitewide.metadata import listing_meta, social_image
 from sitewide.models import SiteSettings
-from sitewide.pagestore import shows_only_what_it_loads
+from sitewide.pagestore import shows, shows_only_what_it_loads
 
 
 def series_list(request):
-    series_list = Series.objects.with_live_stats()
+    # Not a list of the site's articles (`list:<lang>`, which every publish changes): the
+    # series with a live part (`series:7` each, as they load), the set of them (`series-list`,
+    # announced by every change of a series or its parts), and the live parts whose reading
+    # minutes and dates it adds up (`article:42`: an edit of a part's body changes its total).
+    shows_only_what_it_loads()
+    series_list = list(Series.objects.with_live_stats())
+    parts = SeriesPart.objects.filter(series__in=series_list).values_list("article_id", flat=True)
+    shows(SERIES_LIST_KEY, *(f"article:{pk}" for pk in parts))
     meta = listing_meta(
         request,
         SiteSettings.load(),

@@ -420,3 +420,75 @@ def test_two_workers_never_deliver_the_same_change():
     deliver_invalidations()
     assert [page] == PURGED
     assert not PendingInvalidation.objects.exists()
+
+
+SERIES_LIST = "/en/series/"
+
+
+def warm_series_list(client):
+    client.get(SERIES_LIST)
+    assert client.get(SERIES_LIST)["X-Page-Cache"] == "hit"
+    PURGED.clear()
+
+
+def series_list_after(client, django_assert_num_queries):
+    """ "hit" (answered with no query) or "miss"; and whether the proxies were told of it."""
+    response = client.get(SERIES_LIST)
+    if response["X-Page-Cache"] == "hit":
+        with django_assert_num_queries(0):
+            assert client.get(SERIES_LIST)["X-Page-Cache"] == "hit"
+    return response["X-Page-Cache"], SERIES_LIST in purged_paths()
+
+
+def test_a_publish_outside_any_series_leaves_the_series_list_cached(
+    client, site, committed, make_article, django_assert_num_queries
+):
+    from articles.models import Author, Tag
+
+    warm(client)
+    warm_series_list(client)
+    with committed():
+        make_article(
+            title_en="Flexbox",
+            author=Author.objects.get(slug="bo-other"),
+            tags=[Tag.objects.get(slug="frontend")],
+        )
+    assert series_list_after(client, django_assert_num_queries) == ("hit", False)
+    # An edit of an article in no series neither.
+    site.body_en = "A much longer body. " * 400
+    with committed():
+        site.save()
+    assert series_list_after(client, django_assert_num_queries) == ("hit", False)
+
+
+def test_a_series_change_invalidates_the_series_list(
+    client, site, committed, make_article, make_series, django_assert_num_queries
+):
+    from articles.models import Article
+    from series.models import Series, SeriesPart
+
+    series = Series.objects.get()
+    warm_series_list(client)
+    with committed():
+        series.renumber(list(series.parts.order_by("-position")))
+    assert series_list_after(client, django_assert_num_queries) == ("miss", True)
+
+    warm_series_list(client)
+    part = Article.objects.get(slug="guide-part-1")
+    part.body_en = "Longer. " * 2000  # its reading minutes are in the series' total
+    with committed():
+        part.save()
+    assert series_list_after(client, django_assert_num_queries) == ("miss", True)
+
+    # A series whose first part goes live appears in the list.
+    with committed():
+        other = Series.objects.create(slug="second", title_en="The second guide")
+        draft = make_article(title_en="Second guide, part 1", status=Article.Status.DRAFT)
+        SeriesPart.objects.create(series=other, article=draft, position=1)
+    warm_series_list(client)
+    assert "The second guide" not in client.get(SERIES_LIST).content.decode()
+    draft.status = Article.Status.PUBLISHED
+    with committed():
+        draft.save()
+    assert series_list_after(client, django_assert_num_queries) == ("miss", True)
+    assert "The second guide" in client.get(SERIES_LIST).content.decode()
