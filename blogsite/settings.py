@@ -367,6 +367,9 @@ PAGE_PURGER = os.environ.get("PAGE_PURGER", "")
 PAGE_PURGE_URL = os.environ.get("PAGE_PURGE_URL", "")
 PAGE_PURGE_TOKEN = os.environ.get("PAGE_PURGE_TOKEN", "")
 PAGE_PURGE_TAG_HEADER = os.environ.get("PAGE_PURGE_TAG_HEADER", "")
+# How many of one change's addresses nginx fetches anew in place of its copies (readers keep
+# the old copy for the render's few ms); the rest are purged (sitewide/purge.py says why).
+PAGE_REFRESH_LIMIT = int(os.environ.get("PAGE_REFRESH_LIMIT", "30"))
 # What public pages allow proxies and CDNs (s-maxage, then stale-while-revalidate): an hour
 # when a change purges them, else a second (nothing could tell the proxy of a change).
 SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "3600" if PAGE_PURGER else "1"))

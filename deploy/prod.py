@@ -26,6 +26,7 @@ from django.template import Context, Engine
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CONF = ROOT / "deploy" / "nginx.conf"
+PROXY_PAGES = ROOT / "deploy" / "nginx-proxy-pages.conf"
 MANAGE = [str(BIN / "python"), str(ROOT / "manage.py")]
 
 
@@ -188,6 +189,8 @@ def nginx_config(args, env):
         text = "user root;\n" + text  # the run directory belongs to whoever started us
     conf = args.run_dir / "nginx.conf"
     conf.write_text(text)
+    # What the readers' location and the refresh location share (included by nginx.conf).
+    shutil.copyfile(PROXY_PAGES, args.run_dir / "proxy_pages.conf")
     return conf
 
 

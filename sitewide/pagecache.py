@@ -122,6 +122,16 @@ def is_public(response):
     )
 
 
+def varies_only_as_nginx_keys(response):
+    """Whether the answer differs between readers of its address only in what nginx's cache
+    key tells apart (an article's ActivityPub object from its HTML: `Vary: Accept`) or
+    compresses itself; nginx ignores Vary (deploy/nginx-proxy-pages.conf). A 404 outside the
+    language prefixes is written in the reader's language (`Vary: Accept-Language`): no proxy
+    may keep it."""
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return vary <= {"accept-encoding", "accept"}
+
+
 def page_key(request, language):
     url = request.build_absolute_uri().encode()
     return f"pages:{language}:{hashlib.md5(url, usedforsecurity=False).hexdigest()}"
@@ -234,6 +244,7 @@ class PageCacheHitMiddleware:
             response.status_code in SHORT_LIVED_STATUSES
             and not response.cookies
             and not response.has_header("Cache-Control")
+            and varies_only_as_nginx_keys(response)
         ):
             lookup = getattr(request, "page_cache_lookup", None)
             sequence = lookup[1] if lookup else pagestore.sequence()

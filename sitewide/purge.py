@@ -4,9 +4,12 @@ A change hands the purger what it invalidated: the keys (`article:42`, `list:en`
 addresses of the pages that showed them (sitewide/pagestore.py). Each adapter takes what its
 cache understands:
 
-- `NginxPurger` (make prod): nginx's cache-purge module (Debian's
-  libnginx-mod-http-cache-purge) removes one cache key at a time, so every address is asked
-  for on an internal `/_purge` location that only the app servers reach (deploy/nginx.conf).
+- `NginxPurger` (make prod): refreshes in place the pages most likely read (nginx fetches
+  each anew from the app servers and replaces its copy, so readers keep getting the old copy
+  for the few ms of the render instead of queueing behind it), and purges the rest with
+  nginx's cache-purge module (Debian's libnginx-mod-http-cache-purge), one cache key at a
+  time; both on nginx's internal purge port, which only this machine reaches
+  (deploy/nginx.conf).
 - `CloudflarePurger` and `FastlyPurger`: a CDN purges by tag. Pages carry their keys in a
   response header (`Cache-Tag` for Cloudflare, `Surrogate-Key` for Fastly; set
   PAGE_PURGE_TAG_HEADER), and one API call purges every page with any of the keys. They are
@@ -21,10 +24,13 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from sitewide.changes import ADDRESS_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -55,22 +61,78 @@ def header_tags(keys):
 
 
 class NginxPurger(Purger):
-    """One request per address and variant to nginx's purge location; a 404 there means nginx
-    held no copy, which is what a purge wants too."""
+    """Per address: a refresh in place (up to PAGE_REFRESH_LIMIT of a change's addresses) or
+    a purge (the rest, and whatever a refresh could not replace); then a purge of its
+    ActivityPub variant, which nginx keeps under its own key (deploy/nginx.conf) and which
+    fediverse servers read too rarely to be worth a render.
 
-    # nginx keeps an article's ActivityPub object apart from its HTML (deploy/nginx.conf).
-    VARIANTS = ("", ":activitypub")
+    A refresh is a GET of the address on the purge port, where nginx proxies it to the app
+    servers with `proxy_cache_bypass` into the same cache zone under the same key: the answer
+    replaces the stored copy, and readers are answered the old copy until then. The app's own
+    page cache was invalidated before (sitewide/tasks.py), so the answer is the page as it is
+    now: a withdrawn article's 404 (which nginx keeps a second) replaces its page. An answer
+    nginx would not keep (an error, a timeout, private or no-cache: a scheduled article due
+    within the second) leaves the old copy in place, so that address is purged instead: a
+    withdrawn article is never served late.
+    """
+
+    ACTIVITYPUB = ":activitypub"
+    # What nginx keeps of an answer to a refresh (pagecache.SHORT_LIVED_STATUSES that may
+    # stand for a withdrawn page, and the page itself); anything else is purged after it.
+    KEPT_STATUSES = {200, 404}
 
     def purge(self, keys, urls):
+        named = {key.removeprefix(ADDRESS_PREFIX) for key in keys if key.startswith(ADDRESS_PREFIX)}
+        targets = {target(url) for url in urls}
+        # The change's own addresses first (a withdrawn article's page), then the listings'
+        # first pages, from the shortest address: the hub, its feeds, the indexes are what
+        # readers ask for most; page 37 of an archive or a tag page is read by a crawler.
+        ordered = sorted(
+            targets, key=lambda path: (path not in named, "?" in path, len(path), path)
+        )
+        # A cap, because a refresh is a render the worker asks for now, while a purge costs
+        # nothing until a reader asks: a tag renamed or the site's name changed touches
+        # hundreds or thousands of addresses, and refreshing them all would be a storm of
+        # renders on the app servers that readers' own misses queue behind, with the last page
+        # replaced long after the change (stale until then). The few dozen most read are
+        # refreshed; the rest are purged at once and rendered when a reader asks.
+        limit = settings.PAGE_REFRESH_LIMIT
+        refresh, purge = ordered[:limit], ordered[limit:]
         failed = []
-        for url in sorted(urls):
-            parts = urlsplit(url)
-            target = parts.path + (f"?{parts.query}" if parts.query else "")
-            for variant in self.VARIANTS:
-                if not self._purge_one(target + variant):
-                    failed.append(url)
+        with ThreadPoolExecutor(max_workers=REFRESH_CONCURRENCY) as pool:
+            refreshed = dict(zip(refresh, pool.map(self._refresh_one, refresh), strict=True))
+        for path in refresh:
+            if not refreshed[path]:
+                purge.append(path)
+        for path in purge:
+            if not self._purge_one(path):
+                failed.append(path)
+        for path in ordered:
+            if not self._purge_one(path + self.ACTIVITYPUB):
+                failed.append(path + self.ACTIVITYPUB)
         if failed:
             raise PurgeError(f"nginx did not purge {len(failed)} addresses: {failed[:3]}")
+
+    def _refresh_one(self, path):
+        """True when nginx replaced its copy of `path` with the app's answer."""
+        base = urlsplit(settings.PAGE_PURGE_URL)
+        # The URL is the operator's setting, never a reader's input; the path is one the site
+        # stored a page under. The site's own host, which ALLOWED_HOSTS always has (the
+        # purge port's is not a host the site serves).
+        request = urllib.request.Request(  # noqa: S310
+            f"{base.scheme}://{base.netloc}{path}",
+            headers={"X-Refresh": "1", "Host": urlsplit(settings.SITE_URL).netloc},
+        )
+        try:
+            with DIRECT.open(request, timeout=TIMEOUT_SECONDS) as response:
+                response.read()
+                return replaced(response.status, response.headers)
+        except urllib.error.HTTPError as error:
+            error.read()
+            return replaced(error.code, error.headers)
+        except OSError as error:
+            logger.warning("Refresh of %s failed, purging it instead: %s", path, error)
+            return False
 
     def _purge_one(self, key):
         # The URL is the operator's setting, never a reader's input.
@@ -81,10 +143,51 @@ class NginxPurger(Purger):
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS):  # noqa: S310
                 return True
         except urllib.error.HTTPError as error:
+            # A 404 means nginx held no copy, which is what a purge wants too.
             return error.code == 404
         except OSError as error:
             logger.warning("Purge of %s failed: %s", key, error)
             return False
+
+
+# Refreshes under way at once: the app servers' workers are shared with readers' misses.
+REFRESH_CONCURRENCY = 2
+
+
+class KeepRedirects(urllib.request.HTTPRedirectHandler):
+    """A refresh answered with a redirect (a renamed article) is that answer, not a fetch of
+    where it points (the public address)."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+# Straight to nginx's purge port on this machine: no proxy from the environment, no redirect.
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}), KeepRedirects)
+
+
+def target(url):
+    """The address as nginx keys it (deploy/nginx.conf: `$request_uri`)."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def replaced(status, headers):
+    """Whether nginx kept the answer to a refresh in place of its copy: it came through the
+    refresh location (BYPASS: an nginx.conf without it answers 404 on its own), and the app
+    let shared caches keep it."""
+    if headers.get("X-Cache-Status") != "BYPASS" or status not in NginxPurger.KEPT_STATUSES:
+        return False
+    if headers.get("Set-Cookie"):
+        return False
+    directives = {}
+    for part in headers.get("Cache-Control", "").lower().split(","):
+        name, _, value = part.strip().partition("=")
+        directives[name] = value
+    if {"private", "no-cache", "no-store"} & directives.keys():
+        return False
+    lifetime = directives.get("s-maxage", directives.get("max-age", "0"))
+    return lifetime.isdigit() and int(lifetime) >= 1
 
 
 class CloudflarePurger(Purger):

@@ -18,7 +18,9 @@ logger = logging.getLogger(__name__)
 
 FIRST_RETRY_SECONDS = 1
 LAST_RETRY_SECONDS = 60
-# Longer than nginx takes to finish writing a response it was receiving during the first purge.
+# Longer than nginx takes to finish writing a response it was receiving during the first purge
+# (a reader's render from before the change, stored over the refreshed copy). The second
+# refresh is answered from the app's page cache: no render.
 SECOND_PURGE_SECONDS = 2
 
 

@@ -173,6 +173,17 @@ def test_a_404_or_a_moved_article_is_kept_by_proxies_for_a_second(client, live_a
     assert "s-maxage=1" in moved["Cache-Control"]
 
 
+def test_a_404_written_in_the_reader_language_is_kept_by_no_proxy(client, db):
+    """nginx ignores Vary (its key tells an article's ActivityPub object from its HTML
+    already): a 404 outside the language prefixes, in the language the reader's
+    Accept-Language picked, must not be kept for the next reader."""
+    missing = client.get("/no-such-page-anywhere/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert missing.status_code == 404
+    assert "Accept-Language" in missing["Vary"]
+    assert "s-maxage" not in missing.get("Cache-Control", "")
+    assert "public" not in missing.get("Cache-Control", "")
+
+
 def test_the_404_of_an_article_due_within_the_second_is_not_kept(
     client, live_article, make_article, clock
 ):

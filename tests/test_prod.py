@@ -192,20 +192,129 @@ def test_an_unpublished_article_is_gone_through_nginx_in_under_a_second(prod):
     assert "Gone at once" not in get(url, "/en/")[2]
 
 
-def test_the_purge_interface_removes_nginx_copies(prod):
+def test_the_purge_interface_refreshes_nginx_copies_in_place_and_purges_the_rest(prod):
     url, env, _launcher = prod
     get(url, "/en/archive/")
-    assert get(url, "/en/archive/")[1]["X-Cache-Status"] == "HIT"
+    first = get(url, "/en/archive/")[1]
+    assert first["X-Cache-Status"] == "HIT"
     purge = f"http://127.0.0.1:{env['PROD_PURGE_PORT']}"
-    manage(
-        env,
-        "from django.conf import settings; from sitewide.purge import NginxPurger; "
+    purger = (
+        "from django.conf import settings; from sitewide import pagestore; "
+        "from sitewide.purge import NginxPurger; "
         f"settings.PAGE_PURGE_URL = {purge + '/_purge'!r}; "
-        f"NginxPurger().purge(['list:en'], [{url + '/en/archive/'!r}, {url + '/en/none/'!r}])",
+        # The app's own copy made stale first, as the worker does: a new render follows.
+        "pagestore.invalidate(['list:en']); "
+        f"NginxPurger().purge(['list:en'], [{url + '/en/archive/'!r}, {url + '/en/none/'!r}])"
     )
+    manage(env, purger)
+    # Refreshed in place: nginx answers from its cache, and the copy is the new render.
+    refreshed = get(url, "/en/archive/")[1]
+    assert refreshed["X-Cache-Status"] == "HIT"
+    assert refreshed["Last-Modified"] != first["Last-Modified"]
+    # Past the refresh limit, the addresses are purged.
+    manage(env, "from django.conf import settings; settings.PAGE_REFRESH_LIMIT = 0; " + purger)
     assert get(url, "/en/archive/")[1]["X-Cache-Status"] == "MISS"
-    # The purge port answers nothing else.
-    assert get(purge, "/en/archive/")[0] == 404
+
+
+def test_the_refresh_is_only_for_this_machine_and_no_reader_can_force_a_bypass(prod):
+    url, env, _launcher = prod
+    get(url, "/en/tags/")
+    copy = get(url, "/en/tags/")[1]
+    assert copy["X-Cache-Status"] == "HIT"
+    purge = f"http://127.0.0.1:{env['PROD_PURGE_PORT']}"
+    # What a reader might send to pass nginx's copy by, or to reach the refresh or the purge
+    # through the readers' port.
+    for headers in (
+        {"X-Refresh": "1"},
+        {"Cache-Control": "no-cache", "Pragma": "no-cache"},
+        {"Cache-Control": "max-age=0"},
+        {"X-Purge-Key": "/en/tags/"},
+    ):
+        assert get(url, "/en/tags/", headers)[1]["X-Cache-Status"] == "HIT", headers
+    assert get(url, "/_purge", {"X-Purge-Key": "/en/tags/"})[0] == 404  # the app's 404
+    assert get(url, "/en/tags/")[1]["X-Cache-Status"] == "HIT"
+    # On the purge port, a page's address refreshes only when asked to (the worker's header).
+    assert get(purge, "/en/tags/")[0] == 404
+    status, headers, _body = get(purge, "/en/tags/", {"X-Refresh": "1"})
+    assert status == 200
+    assert headers["X-Cache-Status"] == "BYPASS"
+    assert get(url, "/en/tags/")[1]["X-Cache-Status"] == "HIT"
+
+
+def test_a_publish_refreshes_the_hub_in_place_so_readers_never_wait_for_a_render(prod):
+    url, env, _launcher = prod
+    deadline = time.monotonic() + 60
+    while (
+        "s-maxage=3600" not in (hub := get(url, "/en/"))[1]["Cache-Control"]
+        or hub[1]["X-Cache-Status"] != "HIT"
+    ):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    answers = []
+    stop = threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            status, headers, body = get(url, "/en/")
+            answers.append((status, headers["X-Cache-Status"], "Refreshed in place" in body))
+            time.sleep(0.005)
+
+    readers = [threading.Thread(target=reader) for _ in range(3)]
+    for thread in readers:
+        thread.start()
+    try:
+        publish(env, "refreshed-in-place", "Refreshed in place")
+        published = time.monotonic()
+        while not any(shown for _status, _cache, shown in answers):
+            assert time.monotonic() - published < 3
+            time.sleep(0.02)
+        time.sleep(2.5)  # and the second pass, 2 s after the first
+    finally:
+        stop.set()
+        for thread in readers:
+            thread.join()
+    assert {status for status, _cache, _shown in answers} == {200}
+    # nginx never lost its copy: no reader's request found none (a purge makes the next
+    # reader's a MISS, and with proxy_cache_lock every other reader of the page waits for it).
+    assert "MISS" not in {cache for _status, cache, _shown in answers}
+    # The new article came from nginx's copy (the refresh stored it), and stayed.
+    first = next(index for index, (_status, _cache, shown) in enumerate(answers) if shown)
+    assert answers[first][1] == "HIT"
+    assert all(shown for _status, _cache, shown in answers[first + 3 :])
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_a_withdrawn_article_is_gone_through_nginx_whatever_accept_header_read_it(prod):
+    """nginx keeps one HTML copy per address, whatever the reader's Accept: its own Vary
+    handling would keep one per Accept header, beside the copy a purge or refresh reaches."""
+    url, env, _launcher = prod
+    publish(env, "read-by-many", "Read by many")
+    path = "/en/posts/read-by-many/"
+    accepts = [{}, {"Accept": BROWSER_ACCEPT}, {"Accept": "*/*"}, {"Accept": "text/html"}]
+    for headers in accepts:
+        deadline = time.monotonic() + 10
+        while get(url, path, headers)[1]["X-Cache-Status"] != "HIT":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    # One copy for all of them: the first reader's.
+    assert len({get(url, path, headers)[1]["ETag"] for headers in accepts}) == 1
+
+    unpublish(env, "read-by-many")
+    unpublished = time.monotonic()
+    first_404 = {}
+    while len(first_404) < len(accepts):
+        for number, headers in enumerate(accepts):
+            if number not in first_404:
+                status, answer, _body = get(url, path, headers)
+                if status == 404:
+                    first_404[number] = answer["X-Cache-Status"]
+        assert time.monotonic() - unpublished < 1, first_404
+        time.sleep(0.01)
+    # The withdrawn article's 404 replaced nginx's copy (the refresh), not a purge: the first
+    # reader to see the 404 had it from nginx's cache (after a purge, a MISS).
+    assert next(iter(first_404.values())) == "HIT"
 
 
 def test_nginx_keeps_an_article_html_and_its_activitypub_object_apart(prod):

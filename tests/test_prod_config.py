@@ -47,3 +47,36 @@ def test_nginx_keeps_only_addresses_made_of_the_parameters_views_read(settings):
     text = PROD.with_name("nginx.conf").read_text()
     [pattern] = re.findall(r'"~\^\(\?:([a-z_|]+)\)=', text)
     assert set(pattern.split("|")) == set(settings.PAGE_CACHE_QUERY_PARAMETERS)
+
+
+def test_only_the_purge_port_refreshes_and_it_listens_on_this_machine_only(prod, tmp_path):
+    if not prod.PURGE_MODULE.exists():
+        pytest.skip("no cache-purge module: no purge port")
+    args = argparse.Namespace(
+        run_dir=tmp_path / "run",
+        listen="0.0.0.0",  # noqa: S104 (a config written, nothing bound)
+        port=8190,
+        app_ports="9101",
+        purge_port=8191,
+    )
+    text = prod.nginx_config(args, {"MEDIA_ROOT": str(tmp_path / "media")}).read_text()
+    readers, internal = text.split("listen 127.0.0.1:8191;")
+    assert "listen 0.0.0.0:8190;" in readers
+    assert "allow 127.0.0.1;\n        deny all;" in internal
+    # Nothing a reader sends makes nginx pass its copy by but credentials and per-reader
+    # addresses (which nginx never keeps); the refresh's unconditional bypass is internal.
+    [bypass] = [line.strip() for line in readers.splitlines() if "proxy_cache_bypass" in line]
+    assert bypass == (
+        "proxy_cache_bypass $cookie_sessionid $http_authorization $odd_query $per_reader;"
+    )
+    assert "x_refresh" not in readers
+    assert "proxy_cache_bypass 1;" in internal
+    # Both ask for pages the same way, into the same copies.
+    shared = (args.run_dir / "proxy_pages.conf").read_text()
+    assert (
+        readers.count("include proxy_pages.conf;")
+        == internal.count("include proxy_pages.conf;")
+        == 1
+    )
+    assert "proxy_cache pages;" in shared
+    assert "proxy_cache_key $request_uri$activitypub;" in shared
