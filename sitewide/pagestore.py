@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from sitewide.cache import UNREACHABLE, CacheUnavailableError
-from sitewide.changes import ChangeAnnouncing
+from sitewide.changes import ADDRESS_PREFIX, ChangeAnnouncing
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +190,8 @@ def pop_urls(keys, number):
 def invalidate(keys):
     """Makes every stored page showing any of keys stale; returns their addresses for the
     proxies. Raises CacheUnavailableError when the cache cannot take it (retry later)."""
-    keys = sorted(set(keys))
+    # A change's own addresses are for the proxies (sitewide/purge.py), not versions.
+    keys = sorted({key for key in keys if not key.startswith(ADDRESS_PREFIX)})
     if not keys:
         return set()
     if not getattr(cache, "available", True):

@@ -56,8 +56,11 @@ def purger():
 
 
 def header_tags(keys):
-    """The page's keys as a CDN tag header's value (no spaces or commas inside a tag)."""
-    return ",".join(sorted(key.replace(":", "-") for key in keys))
+    """The page's keys as a CDN tag header's value (no spaces or commas inside a tag); a
+    change's own addresses (`address:…`) are no page's tag."""
+    return ",".join(
+        sorted(key.replace(":", "-") for key in keys if not key.startswith(ADDRESS_PREFIX))
+    )
 
 
 class NginxPurger(Purger):
@@ -200,7 +203,7 @@ class CloudflarePurger(Purger):
     BATCH = 30
 
     def purge(self, keys, urls):
-        tags = header_tags(keys).split(",")
+        tags = [tag for tag in header_tags(keys).split(",") if tag]
         for start in range(0, len(tags), self.BATCH):
             body = json.dumps({"tags": tags[start : start + self.BATCH]}).encode()
             post(
@@ -221,6 +224,8 @@ class FastlyPurger(Purger):
     by_address = False
 
     def purge(self, keys, urls):
+        if not header_tags(keys):
+            return
         post(
             settings.PAGE_PURGE_URL,
             b"",

@@ -10,7 +10,7 @@ from django_tasks import task
 
 from sitewide import pagestore
 from sitewide.cache import CacheUnavailableError
-from sitewide.changes import ADDRESS_PREFIX, addresses, consumer, refreshes
+from sitewide.changes import addresses, consumer, refreshes
 from sitewide.purge import purger
 from sitewide.social import make_site_images
 
@@ -25,14 +25,14 @@ SECOND_PURGE_SECONDS = 2
 
 
 def page_keys(keys):
-    """A change's keys as pages record them (sitewide/pagestore.py)."""
+    """A change's keys as pages record them (sitewide/pagestore.py), and the addresses it
+    names itself (`address:/en/posts/x/`: not a page's key, which pagestore passes by; the
+    proxies' purger handles those first, a withdrawn article's page above all)."""
     found = set()
     for key in keys:
         if key in ("settings", "subscribers", "all"):
             # The name and pitch, the rounded subscriber count (on every page); a restore.
             found.add(pagestore.EVERYTHING)
-        elif key.startswith(ADDRESS_PREFIX):
-            continue  # not a page's key: an address the proxies purge (invalidate_pages)
         elif key.startswith("rendition:"):
             found.add(key.removeprefix("rendition:"))  # new image sizes in its page
         else:
