@@ -68,6 +68,12 @@ def retry_invalidations():
     deliver_invalidations()
 
 
+# How long a worker has the proxies' part of a change to itself once the page cache has it:
+# that part runs outside the row's lock (below); past the lease, another worker takes it over,
+# as after a crash.
+PROXY_LEASE_SECONDS = 60
+
+
 def deliver_invalidations():
     """Delivers what is pending, oldest first; what fails is tried again later (a growing
     delay, up to a minute, for as long as it takes), logged each time."""
@@ -85,22 +91,36 @@ def deliver_invalidations():
             )
             if pending is None or (pending.retry_at and pending.retry_at > now):
                 continue
-            if not deliver(pending, now):
+            if not deliver_to_cache(pending, now):
                 break  # the cache is away: the rest would fail the same way
+        # Committed first: the page index rows the invalidation handed out were locked until
+        # now, and nginx's refresh renders pages that record their addresses in those rows
+        # (sitewide/pagestore.py), which would wait for this transaction while it waits for them.
+        if pending.delivered:
+            deliver_to_proxies(pending, now)
     schedule_retry()
 
 
-def deliver(pending, now):
-    """One pending change to the page cache, then to the proxies; False when the cache was
-    unreachable."""
-    from sitewide.models import PendingInvalidation
-
+def deliver_to_cache(pending, now):
+    """One pending change to the page cache, the row then leased to this worker for the
+    proxies; False when the cache was unreachable."""
     try:
         if not pending.delivered:
             urls = pagestore.invalidate(pending.keys)
             pending.urls = sorted(set(pending.urls) | urls)
             pending.delivered = True
-            pending.save(update_fields=["urls", "delivered"])
+        pending.retry_at = timezone.now() + timedelta(seconds=PROXY_LEASE_SECONDS)
+        pending.save(update_fields=["urls", "delivered", "retry_at"])
+    except Exception as error:  # whatever failed, the next try may succeed
+        failed(pending, now, error)
+        return not isinstance(error, CacheUnavailableError)
+    return True
+
+
+def deliver_to_proxies(pending, now):
+    from sitewide.models import PendingInvalidation
+
+    try:
         front = purger()
         if front is not None and (pending.urls or pending.keys):
             front.purge(pending.keys, pending.urls)
@@ -113,21 +133,23 @@ def deliver(pending, now):
                     retry_at=now + timedelta(seconds=SECOND_PURGE_SECONDS),
                 )
         pending.delete()
-    except Exception as error:  # whatever failed (cache, proxy), the next try may succeed
-        pending.attempts += 1
-        delay = min(FIRST_RETRY_SECONDS * 2 ** (pending.attempts - 1), LAST_RETRY_SECONDS)
-        pending.retry_at = now + timedelta(seconds=delay)
-        pending.error = str(error)[:2000]
-        pending.save(update_fields=["attempts", "retry_at", "error"])
-        logger.warning(
-            "Invalidating %s failed (attempt %s), retrying in %s s: %s",
-            ",".join(pending.keys)[:200],
-            pending.attempts,
-            delay,
-            error,
-        )
-        return not isinstance(error, CacheUnavailableError)
-    return True
+    except Exception as error:  # whatever failed (the proxy, the database), the next try may
+        failed(pending, now, error)
+
+
+def failed(pending, now, error):
+    pending.attempts += 1
+    delay = min(FIRST_RETRY_SECONDS * 2 ** (pending.attempts - 1), LAST_RETRY_SECONDS)
+    pending.retry_at = now + timedelta(seconds=delay)
+    pending.error = str(error)[:2000]
+    pending.save(update_fields=["attempts", "retry_at", "error"])
+    logger.warning(
+        "Invalidating %s failed (attempt %s), retrying in %s s: %s",
+        ",".join(pending.keys)[:200],
+        pending.attempts,
+        delay,
+        error,
+    )
 
 
 def retry_task():
