@@ -4,7 +4,7 @@ BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint messages migrate demo reset clean chromium audit screenshots bench vendor \
-	bench-newsletter bench-newsletter-kill bench-federation bench-search bench-crawl bench-templates prod nginx hugo
+	bench-newsletter bench-newsletter-kill bench-federation bench-search bench-crawl bench-schedule bench-templates prod nginx hugo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -130,6 +130,13 @@ bench: install nginx
 bench-crawl: install nginx
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/crawl.py
+
+# A scheduled article through make prod's topology, round after round, with wrk on the hub and
+# with or without its own address (bench/schedule.py): when nginx first answers it after its
+# second. Prints the figures; BENCH_SCHEDULE_DATABASE_URL names a database of yours.
+bench-schedule: install nginx
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python bench/schedule.py
 
 # One issue to 10,000 readers through db_worker and a local SMTP sink; its own section of
 # bench/RESULTS.md. Give it a PostgreSQL database of its own in DATABASE_URL.
