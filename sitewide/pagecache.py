@@ -38,6 +38,13 @@ YEAR = 365 * 24 * 3600
 # its next revalidation, and a URL asked for by many costs one render a second.
 SHORT_LIVED_STATUSES = {301, 308, 404, 410}
 
+# nginx dates a copy in whole seconds, from the second it reads the answer in, and keeps it to
+# the end of its last second: `s-maxage=1` read at 12.98 is fresh until 14.0, read at 13.01
+# until 15.0. An answer the app capped at a publication just before a whole second, read by
+# nginx just after it, would be kept a second past the publication. Lifetimes are counted
+# from this much later than the app's clock, more than an answer takes to reach nginx.
+PROXY_CLOCK_MARGIN = 0.25
+
 
 def next_publication_timestamp(sequence, now):
     """When the next scheduled article goes live (inf when none), remembered until the next
@@ -143,7 +150,7 @@ def set_http_caching(response, expires, now, purgeable=True):
     revalidate, but no copy anywhere outlives the next scheduled publication. A page the purge
     could not find (not indexed: the cache was down, or a change came during its render) is
     kept a second at most."""
-    remaining = max(0, math.floor(min(expires - now, YEAR)))
+    remaining = max(0, math.floor(min(expires - now - PROXY_CLOCK_MARGIN, YEAR)))
     longest = settings.SHARED_CACHE_SECONDS if purgeable else settings.SHARED_CACHE_ERROR_SECONDS
     shared = min(longest, remaining)
     stale = min(settings.SHARED_CACHE_STALE_SECONDS, remaining - shared)
@@ -168,7 +175,8 @@ def short_lived_etag(etag):
 def set_short_lived(response, expires, now):
     """A 404 or 301 kept by proxies for a second at most (never past a scheduled publication:
     the 404 of an article due then must not outlive it)."""
-    seconds = max(0, math.floor(min(expires - now, settings.SHARED_CACHE_ERROR_SECONDS)))
+    remaining = expires - now - PROXY_CLOCK_MARGIN
+    seconds = max(0, math.floor(min(remaining, settings.SHARED_CACHE_ERROR_SECONDS)))
     if seconds:
         patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
     else:
@@ -246,10 +254,13 @@ class PageCacheHitMiddleware:
             and not response.has_header("Cache-Control")
             and varies_only_as_nginx_keys(response)
         ):
-            lookup = getattr(request, "page_cache_lookup", None)
-            sequence = lookup[1] if lookup else pagestore.sequence()
             now = time.time()
-            set_short_lived(response, next_publication_timestamp(sequence, now), now)
+            next_at = getattr(request, "page_cache_next_at", None)
+            if next_at is None:  # answered above the page cache's render (not by a view)
+                lookup = getattr(request, "page_cache_lookup", None)
+                sequence = lookup[1] if lookup else pagestore.sequence()
+                next_at = next_publication_timestamp(sequence, now)
+            set_short_lived(response, next_at, now)
         return response
 
 
@@ -277,11 +288,16 @@ class PageCacheMiddleware:
         if is_fresh(entry, now):
             return answer_from(request, entry, now)
 
+        # The publication that caps this answer's lifetime, read before the view reads the
+        # articles. Read after it, it may be the next one already: a 404 rendered just before
+        # an article's second was then kept by proxies for a second after it, and by nginx,
+        # whose clock counts whole seconds, up to 2 s (bench/schedule.py). Read before, an
+        # answer rendered across the second is capped at that second: no proxy keeps it.
+        next_at = request.page_cache_next_at = next_publication_timestamp(sequence, now)
         with pagestore.Recording() as shown:
             response = self.get_response(request)
         if not is_public(response):
             return response
-        next_at = next_publication_timestamp(sequence, now)
         if not response.has_header("ETag"):
             digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
             response["ETag"] = f'"{digest}"'

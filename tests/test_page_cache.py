@@ -194,6 +194,48 @@ def test_the_404_of_an_article_due_within_the_second_is_not_kept(
     assert "no-cache" in response["Cache-Control"]
 
 
+def test_a_404_rendered_across_an_article_s_second_is_not_kept(
+    client, live_article, make_article, clock
+):
+    """The view found no article just before its second, and the answer left the app after
+    it: capped at the publication after that one, nginx kept the 404 for 2 s after the
+    second (bench/schedule.py)."""
+    from django.test.signals import template_rendered
+
+    due = timezone.now() + timedelta(seconds=2)
+    make_article(slug="due-soon", published_at=due)
+    assert client.get("/en/posts/due-soon/").status_code == 404  # the next publication noted
+
+    def second_passes(**kwargs):
+        clock.move_to(due + timedelta(milliseconds=1))
+
+    clock.move_to(due - timedelta(milliseconds=1))
+    template_rendered.connect(second_passes)
+    try:
+        response = client.get("/en/posts/due-soon/")
+    finally:
+        template_rendered.disconnect(second_passes)
+    assert response.status_code == 404
+    assert "s-maxage" not in response["Cache-Control"]
+    assert client.get("/en/posts/due-soon/").status_code == 200
+
+
+def test_nothing_is_kept_into_the_second_nginx_may_date_it_past_a_publication(
+    client, live_article, make_article, clock
+):
+    """nginx counts lifetimes in whole seconds from the second it reads an answer in: one
+    made 1.1 s before a publication with `s-maxage=1` and read a little after the next
+    whole second would be kept until a second past the publication."""
+    due = timezone.now() + timedelta(seconds=3)
+    make_article(slug="due-later", published_at=due)
+    clock.move_to(due - timedelta(seconds=1.1))
+    missing = client.get("/en/posts/due-later/")
+    assert missing.status_code == 404
+    assert "s-maxage" not in missing["Cache-Control"]
+    hub = client.get("/en/")
+    assert "s-maxage" not in hub["Cache-Control"]
+
+
 def test_a_matching_etag_or_date_gets_304_without_rendering(
     client, site, django_assert_num_queries
 ):
