@@ -332,7 +332,9 @@ class PageCacheMiddleware:
             stored = store(request, key, sequence, entry, keys, math.ceil(expires - now))
         if not stored:
             response["ETag"] = short_lived_etag(response["ETag"])
-        set_http_caching(response, next_at, now, purgeable=stored)
+        # Counted from when the answer leaves, not from when the render began: a render that
+        # took half a second must not hand proxies half a second more than is left.
+        set_http_caching(response, next_at, time.time(), purgeable=stored)
         return get_conditional_response(
             request, etag=response["ETag"], last_modified=modified, response=response
         )

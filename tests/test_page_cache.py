@@ -236,6 +236,29 @@ def test_nothing_is_kept_into_the_second_nginx_may_date_it_past_a_publication(
     assert "s-maxage" not in hub["Cache-Control"]
 
 
+def test_a_slow_render_is_kept_by_proxies_only_for_what_is_left_when_it_is_sent(
+    client, live_article, make_article, clock
+):
+    """The hub began rendering 1.6 s before a publication and took 0.7 s: from its start,
+    proxies could keep it a second (past the publication, which it does not show yet)."""
+    from django.test.signals import template_rendered
+
+    due = timezone.now() + timedelta(seconds=5)
+    make_article(slug="due-after-the-render", published_at=due)
+    clock.move_to(due - timedelta(seconds=1.6))
+
+    def slow_render(**kwargs):
+        clock.move_to(due - timedelta(seconds=0.9))
+
+    template_rendered.connect(slow_render)
+    try:
+        hub = client.get("/en/")
+    finally:
+        template_rendered.disconnect(slow_render)
+    assert hub.status_code == 200
+    assert "s-maxage" not in hub["Cache-Control"]
+
+
 def test_a_matching_etag_or_date_gets_304_without_rendering(
     client, site, django_assert_num_queries
 ):
