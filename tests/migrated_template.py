@@ -8,9 +8,10 @@ added migration, or a change to the project's code a migration imports (the help
 steps run), makes a new template. Django's setup still runs `migrate` over the copy (a
 few queries when nothing is new) and the post-migrate steps (content types, permissions).
 
-The migrations themselves still run from an empty database: whenever the key changes, and
-in tests/security/test_security_sqlite_concurrency.py (`manage.py migrate` on a new file);
-tests/sitewide/test_sitewide_settings_move.py runs them backwards and forwards.
+The migrations themselves still run from an empty database whenever the key changes (in
+every worker of a fresh clone's run, as in CI), and tests/sitewide/test_sitewide_settings_move.py
+runs them backwards and forwards; tests/security/test_security_sqlite_concurrency.py starts
+its site from the template too.
 """
 
 import hashlib
