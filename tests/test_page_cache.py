@@ -1,5 +1,6 @@
 """The whole-page cache and the HTTP caching headers: fast, and never wrong."""
 
+import contextlib
 import re
 import socket
 from datetime import timedelta
@@ -7,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.test.signals import template_rendered
 from django.utils import timezone
 
 from articles.models import Article
@@ -194,27 +196,34 @@ def test_the_404_of_an_article_due_within_the_second_is_not_kept(
     assert "no-cache" in response["Cache-Control"]
 
 
+@contextlib.contextmanager
+def clock_moves_while_rendering(clock, moment):
+    """The test's clock jumps to `moment` while a page renders (at each template it draws): a
+    render that takes that long, between the view's look-ups and the answer leaving."""
+
+    def move(**kwargs):
+        clock.move_to(moment)
+
+    template_rendered.connect(move)
+    try:
+        yield
+    finally:
+        template_rendered.disconnect(move)
+
+
 def test_a_404_rendered_across_an_article_s_second_is_not_kept(
     client, live_article, make_article, clock
 ):
     """The view found no article just before its second, and the answer left the app after
     it: capped at the publication after that one, nginx kept the 404 for 2 s after the
     second (bench/schedule.py)."""
-    from django.test.signals import template_rendered
-
     due = timezone.now() + timedelta(seconds=2)
     make_article(slug="due-soon", published_at=due)
     assert client.get("/en/posts/due-soon/").status_code == 404  # the next publication noted
 
-    def second_passes(**kwargs):
-        clock.move_to(due + timedelta(milliseconds=1))
-
     clock.move_to(due - timedelta(milliseconds=1))
-    template_rendered.connect(second_passes)
-    try:
+    with clock_moves_while_rendering(clock, due + timedelta(milliseconds=1)):
         response = client.get("/en/posts/due-soon/")
-    finally:
-        template_rendered.disconnect(second_passes)
     assert response.status_code == 404
     assert "s-maxage" not in response["Cache-Control"]
     assert client.get("/en/posts/due-soon/").status_code == 200
@@ -241,20 +250,11 @@ def test_a_slow_render_is_kept_by_proxies_only_for_what_is_left_when_it_is_sent(
 ):
     """The hub began rendering 1.6 s before a publication and took 0.7 s: from its start,
     proxies could keep it a second (past the publication, which it does not show yet)."""
-    from django.test.signals import template_rendered
-
     due = timezone.now() + timedelta(seconds=5)
     make_article(slug="due-after-the-render", published_at=due)
     clock.move_to(due - timedelta(seconds=1.6))
-
-    def slow_render(**kwargs):
-        clock.move_to(due - timedelta(seconds=0.9))
-
-    template_rendered.connect(slow_render)
-    try:
+    with clock_moves_while_rendering(clock, due - timedelta(seconds=0.9)):
         hub = client.get("/en/")
-    finally:
-        template_rendered.disconnect(slow_render)
     assert hub.status_code == 200
     assert "s-maxage" not in hub["Cache-Control"]
 
