@@ -55,9 +55,11 @@ PROD_REDIS_MAXMEMORY ?= 256mb
 prod: install nginx
 	$(BIN)/python deploy/prod.py --demo --redis-maxmemory $(PROD_REDIS_MAXMEMORY)
 
-# Browser tests drive Debian's Chromium; install it when it is missing (needs root).
+# Browser tests drive Debian's Chromium headless shell, screenshots and Lighthouse the whole
+# browser; install them when missing (needs root).
 chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@{ command -v chromium && command -v chromium-headless-shell; } >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq chromium chromium-headless-shell; }
 
 # Our copy of Mermaid (static/vendor/mermaid/) from the npm package pinned in package.json.
 vendor: node_modules/.installed

@@ -22,7 +22,7 @@ CHROMIUM_FLAGS = [
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     # Debian's Chromium, never a browser downloaded by the test tool.
-    executable = shutil.which("chromium")
+    executable = shutil.which("chromium-headless-shell")
     if executable is None:
         pytest.fail("Chromium is missing: `apt-get install -y chromium` (make test does this).")
     return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_FLAGS}
