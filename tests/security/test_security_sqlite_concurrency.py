@@ -52,6 +52,9 @@ def environment(tmp_path, request):
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         MEDIA_ROOT=str(tmp_path / "media"),
         DB_CONN_MAX_AGE="0",
+        # The social cards are files drawn with Pillow outside any transaction: seconds of
+        # the worker's CPU per run and not one database write.
+        SOCIAL_IMAGES="false",
     )
     # The site as `make run` would leave it (migrated, the demo content, an editor), made by
     # one process rather than three: the same commands, one start-up of Django instead of
@@ -76,9 +79,11 @@ def processes(environment):
     env, database = environment
     port = free_port()
     bin_dir = Path(sys.executable).parent
+    # One app server process of eight threads, each with its own connection to the file: the
+    # same contention as several processes, at one start-up of Django.
     server = subprocess.Popen(
         [str(bin_dir / "gunicorn"), "blogsite.wsgi", "-b", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "4", "--log-level", "warning"],
+         "--workers", "1", "--threads", "8", "--log-level", "warning"],
         env=env, cwd=ROOT,
     )  # fmt: skip
     worker = subprocess.Popen(
