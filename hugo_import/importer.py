@@ -27,7 +27,6 @@ from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.models import Article, Author, Redirect, Tag
-from articles.rendering import render_article_body
 from articles.uploads import ImageUploadForm
 from hugo_import.addresses import candidate_paths, taken_by_site
 from hugo_import.convert import (
@@ -490,6 +489,9 @@ class Importer:
         # cleaning it again would make Django read its size from a file not stored yet.
         article.clean_fields(exclude=["cover_image"])
         article.save()
+        for language, page in post.pages.items():
+            body = getattr(article, localized("body", language))
+            self.report_not_shown(page, body, article.render_warnings.get(language, ()))
         tags = self.tags(english)
         self.name_tags_in_translations(tags, post)
         article.tags.set(tags)
@@ -512,15 +514,18 @@ class Importer:
         written = str(page.meta.get("summary") or page.meta.get("description") or "").strip()
         written = written or converter.summary
         summary, body = self.summary_and_body(page, written, body)
-        # What the renderer's sanitizer will not show (raw HTML, SVG, a broken formula), each
-        # with its line in the source file.
+        return page.title(), summary, body
+
+    def report_not_shown(self, page, body, warnings):
+        """What the renderer's sanitizer will not show (raw HTML, SVG, a broken formula), each
+        with its line in the source file: the warnings of the article's own render on save,
+        so that a post's body is rendered once."""
         lines = body.split("\n")
-        for warning in render_article_body(body).warnings:
+        for warning in warnings:
             number = warning.line - 1
             line = lines[number] if 0 <= number < len(lines) else ""
             where = self.source_line(page, line) if line.strip() else None
-            self.warn("not shown", str(warning.message), line=where)
-        return page.title(), summary, body
+            self.warn("not shown", str(warning.message), page=page, line=where)
 
     def summary_and_body(self, page, written, body):
         """The article shows its summary as the lede above the body, where Hugo showed it on
