@@ -254,3 +254,20 @@ def ensure_storage(sender, using="default", apps=None, **kwargs):
     if missing:
         create_storage(connections[using], missing)
         rebuild(model, missing)
+    drop_orphans(connections[using], model, missing)
+
+
+def drop_orphans(db, model, missing):
+    """SQLite's entries of articles that are gone. `flush`, which sends post_migrate too, empties
+    the models' tables but not the FTS5 tables, which are not a model's: an entry left behind
+    would be found under the next article given its id."""
+    if db.vendor != "sqlite":
+        return  # PostgreSQL's entries are columns of the article's own row
+    table = model._meta.db_table
+    with db.cursor() as cursor:
+        for language in indexed_languages(model):
+            if language not in missing:
+                cursor.execute(
+                    f"DELETE FROM {fts_table(language)} WHERE rowid NOT IN "  # noqa: S608
+                    f"(SELECT id FROM {table})"
+                )
