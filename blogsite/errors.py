@@ -4,8 +4,10 @@ import difflib
 
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.models import Article
+from sitewide.languages import site_languages
 
 RECENT = 5
 # Slugs compared with a mistyped one: those sharing its first letters, newest first. A
@@ -19,9 +21,16 @@ def page_not_found(request, exception=None):
     context = {
         "query": wanted.replace("-", " ") if wanted else "",
         "nearest": nearest_article(wanted) if wanted else None,
-        "recent": Article.objects.listing()[:RECENT],
+        "recent": recent_titles(),
     }
     return render(request, "404.html", context, status=404)
+
+
+def recent_titles():
+    """The newest articles' titles and addresses: all a 404 lists (crawlers ask for many
+    addresses that are gone, so it reads no card, tag or author)."""
+    titles = [localized("title", code) for code in site_languages()]
+    return Article.objects.live().listed().only("slug", "published_at", *titles)[:RECENT]
 
 
 def requested_slug(path):
