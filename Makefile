@@ -77,7 +77,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# One pytest worker per core and one more (pytest-xdist; tests/conftest.py says why); a module
+# One pytest worker per core (pytest-xdist; tests/conftest.py says why not more); a module
 # runs on one worker, so what it sets up once (an import, a server) is set up once. Modules
 # start longest first, by the last run's times (tests/module_order.py), not by xdist's count of
 # tests. PYTEST_WORKERS= runs in one process.

@@ -49,14 +49,15 @@ def uses_redis(cache_settings):
 
 
 def pytest_xdist_auto_num_workers(config):
-    """`-n auto`: one worker more than the cores. Some tests mostly wait on processes they
-    started (measured alone: the newsletter kill -9 and delivery modules each wait about 9 s of
-    their 13 s for the worker's two-second leases; app servers, `make run`, Chromium): the
-    core a waiting worker leaves idle is taken by the extra one.
+    """`-n auto`: one worker per core this process may run on. A third worker on two cores
+    was worth it while Chromium's full browser left cores waiting; with its headless shell
+    the suite keeps both cores busy from start to end, and the third worker's own start-up and
+    the three-way contention cost more than the waits it filled: the same commit took 144 s
+    (288 core-seconds, counted over the machine) on three workers, 126 s (231) on two.
     (PYTEST_XDIST_AUTO_NUM_WORKERS still decides when it is set.)"""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None  # xdist's own hook reads it
-    return len(os.sched_getaffinity(0)) + 1
+    return len(os.sched_getaffinity(0))
 
 
 def pytest_collection_modifyitems(config, items):
