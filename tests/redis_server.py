@@ -6,6 +6,8 @@ import subprocess
 import time
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 
 def free_port():
@@ -28,7 +30,9 @@ def redis_server(directory, *options, **client_options):
         ],
         stdout=subprocess.DEVNULL,
     )
-    client = redis.Redis(port=port, **client_options)
+    # No retries: redis-py's client retries a lost connection three times, a second or more
+    # apart, and these tests stop the server on purpose (SHUTDOWN itself loses the line).
+    client = redis.Redis(port=port, **{"retry": Retry(NoBackoff(), 0), **client_options})
     try:
         for _ in range(200):
             try:
