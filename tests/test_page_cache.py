@@ -211,6 +211,7 @@ def clock_moves_while_rendering(clock, moment):
         template_rendered.disconnect(move)
 
 
+@pytest.mark.template_context  # moves the clock at each template drawn
 def test_a_404_rendered_across_an_article_s_second_is_not_kept(
     client, live_article, make_article, clock
 ):
@@ -245,6 +246,7 @@ def test_nothing_is_kept_into_the_second_nginx_may_date_it_past_a_publication(
     assert "s-maxage" not in hub["Cache-Control"]
 
 
+@pytest.mark.template_context  # moves the clock at each template drawn
 def test_a_slow_render_is_kept_by_proxies_only_for_what_is_left_when_it_is_sent(
     client, live_article, make_article, clock
 ):
@@ -505,6 +507,7 @@ def test_a_hit_carries_the_same_headers_as_the_render(client, site):
     assert hit.content == render.content
 
 
+@pytest.mark.template_context  # moves the clock at each template drawn
 def test_a_copy_kept_a_second_is_replaced_not_revalidated_once_the_page_is_stored(
     client, site, settings
 ):

@@ -14,7 +14,7 @@ from articles import related, tasks
 from articles.models import Article, RelatedArticle
 
 # What is tested is the list a change stores (tests/conftest.py, `related_reading`).
-pytestmark = pytest.mark.related_reading
+pytestmark = [pytest.mark.related_reading, pytest.mark.template_context]
 
 
 def stored(article):

@@ -9,6 +9,8 @@ from django.utils import timezone
 from articles import search as search_module
 from articles.models import Article, Author
 
+pytestmark = pytest.mark.template_context  # reads response.context
+
 
 @pytest.fixture
 def library(make_article, draft_article, scheduled_article):

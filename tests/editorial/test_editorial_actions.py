@@ -7,6 +7,8 @@ from reversion.models import Version
 
 from articles.models import Article
 
+pytestmark = pytest.mark.template_context  # reads response.context
+
 CHANGELIST = "/admin/articles/article/"
 
 

@@ -6,6 +6,8 @@ import pytest
 
 from articles.models import Article
 
+pytestmark = pytest.mark.template_context  # reads response.context
+
 
 def test_publish_makes_a_draft_live_now(draft_article, now):
     assert draft_article.publish() is True

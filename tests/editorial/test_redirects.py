@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Redirect
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 CHANGELIST = "/admin/articles/redirect/"
 
 

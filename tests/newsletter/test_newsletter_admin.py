@@ -10,6 +10,8 @@ from django_tasks_db.models import DBTaskResult
 from newsletter.models import Delivery, Issue, Subscriber
 from newsletter.tasks import send_issue
 
+pytestmark = pytest.mark.template_context  # reads response.context
+
 
 @pytest.fixture
 def editor(admin_user):

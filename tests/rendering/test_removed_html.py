@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from articles.models import Article
 from articles.rendering import markdownify, render
 
+pytestmark = pytest.mark.template_context  # reads response.context
+
 
 @pytest.mark.parametrize("words", ["Intro", "Введение"])
 def test_each_removal_is_reported_with_its_line(words):

@@ -1,11 +1,14 @@
 """After a bulk import (no save, no signals) two commands bring search and images up to date."""
 
+import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from articles.models import Article
 from series.models import Series
 from sitewide.social import image_name
+
+pytestmark = pytest.mark.template_context  # reads response.context
 
 
 def test_bulk_created_articles_become_searchable_and_get_images(client, make_author, make_series):

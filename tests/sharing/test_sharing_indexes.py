@@ -5,6 +5,8 @@ from conftest import count_cold
 
 from articles.models import Article
 
+pytestmark = pytest.mark.template_context  # reads response.context
+
 
 @pytest.fixture
 def site(make_article, make_tag, make_author, author):

@@ -10,7 +10,7 @@ from articles.models import Article
 from series.models import SeriesPart
 
 # What is tested is the list a change stores (tests/conftest.py, `related_reading`).
-pytestmark = pytest.mark.related_reading
+pytestmark = [pytest.mark.related_reading, pytest.mark.template_context]
 
 
 def related(client, slug, lang="en"):

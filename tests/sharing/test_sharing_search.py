@@ -7,6 +7,8 @@ from factories import new_article, new_author, new_tag
 from articles.models import Article
 from blogsite.middleware import CONTROL_CHARACTERS
 
+pytestmark = pytest.mark.template_context  # reads response.context
+
 
 def make_library():
     author = new_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")

@@ -10,6 +10,8 @@ from newsletter.models import Subscriber
 from portability.backup import after_restore
 from sitewide.pagestore import SEQUENCE_KEY
 
+pytestmark = pytest.mark.template_context  # reads response.context
+
 
 @pytest.fixture
 def versions():
