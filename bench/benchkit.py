@@ -1,22 +1,38 @@
-"""What the worker benchmarks share: a free port, /proc readings of a worker, the environment
-of a site that mails a local SMTP sink, and their sections of RESULTS.md.
+"""What the benchmarks share: a free port, the environment of a site under measurement, /proc
+readings of a worker, the environment of a site that mails a local SMTP sink, and their
+sections of RESULTS.md.
 
 The scripts run as `python bench/<name>.py`, so this folder is on their import path.
 """
 
 import os
 import re
+import secrets
 import socket
 import tempfile
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+# The 10,000-article data set of `make bench` and `make bench-crawl` (BENCH_DATABASE_URL).
+BENCH_DATABASE = "postgres://postgres@127.0.0.1:5432/blog_bench"
 
 
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def site_env(database_variable, default_database, key_prefix):
+    """A production-like site's environment: the database `database_variable` names (else
+    `default_database`), Redis, and a cache key prefix of its own, so the page cache starts
+    cold and nobody else's keys are touched."""
+    env = dict(os.environ)
+    env["DATABASE_URL"] = os.environ.get(database_variable, default_database)
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+    env["CACHE_KEY_PREFIX"] = f"{key_prefix}-{secrets.token_hex(4)}"
+    env.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50))
+    return env
 
 
 def memory_kb(pid, field):

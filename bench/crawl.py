@@ -37,7 +37,6 @@ import os
 import random
 import re
 import resource
-import secrets
 import signal
 import subprocess
 import sys
@@ -55,7 +54,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "deploy"))
-from benchkit import RESULTS, free_port, write_section  # noqa: E402
+from benchkit import BENCH_DATABASE, RESULTS, free_port, site_env, write_section  # noqa: E402
 from prod import create_database  # noqa: E402
 
 PYTHON = sys.executable
@@ -80,14 +79,7 @@ SLUG_PREFIX = "bench-load-"
 
 
 def environment():
-    env = dict(os.environ)
-    env["DATABASE_URL"] = os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/blog_bench"
-    )
-    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
-    # A fresh key prefix: the app's page cache starts cold, and nobody else's keys are touched.
-    env["CACHE_KEY_PREFIX"] = f"bench-crawl-{secrets.token_hex(4)}"
-    env.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50))
+    env = site_env("BENCH_DATABASE_URL", BENCH_DATABASE, "bench-crawl")
     env["PROD_PURGE_PORT"] = str(free_port())
     return env
 

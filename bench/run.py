@@ -15,7 +15,6 @@ import json
 import os
 import platform
 import re
-import secrets
 import signal
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "deploy"))
+from benchkit import BENCH_DATABASE, site_env  # noqa: E402
 from prod import create_database, wait_until_up  # noqa: E402
 
 PYTHON = sys.executable
@@ -74,15 +74,9 @@ def wrk(url, duration=DURATION, connections=CONNECTIONS, script=None):
 
 
 def environment():
-    env = dict(os.environ)
-    env["DATABASE_URL"] = os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/blog_bench"
-    )
-    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
-    # A fresh key prefix: nothing cached by an earlier run, and nobody else's keys touched.
-    env["CACHE_KEY_PREFIX"] = f"bench-{secrets.token_hex(4)}"
-    env.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1")
-    env.update(SECURE_SSL_REDIRECT="false", SECURE_HSTS_SECONDS="0", SERVE_MEDIA="false")
+    env = site_env("BENCH_DATABASE_URL", BENCH_DATABASE, "bench")
+    env.update(ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="false", SECURE_HSTS_SECONDS="0")
+    env.update(SERVE_MEDIA="false")
     return env
 
 

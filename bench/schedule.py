@@ -17,7 +17,6 @@ Writes nothing to bench/RESULTS.md: the figures are printed, to be read and writ
 
 import os
 import re
-import secrets
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from crawl import (  # noqa: E402
     free_port,
     settle,
     setup_django,
+    site_env,
     start_site,
     stop_site,
 )
@@ -58,13 +58,11 @@ end
 
 
 def environment():
-    env = dict(os.environ)
-    env["DATABASE_URL"] = os.environ.get(
-        "BENCH_SCHEDULE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/blog_schedule"
+    env = site_env(
+        "BENCH_SCHEDULE_DATABASE_URL",
+        "postgres://postgres@127.0.0.1:5432/blog_schedule",
+        "bench-schedule",
     )
-    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
-    env["CACHE_KEY_PREFIX"] = f"bench-schedule-{secrets.token_hex(4)}"
-    env.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50))
     env["PROD_PURGE_PORT"] = str(free_port())
     return env
 
