@@ -344,6 +344,12 @@ FEDERATION_NEWS_HOURS = int(os.environ.get("FEDERATION_NEWS_HOURS", "48"))
 # Whole public pages are kept in the cache this long (0 turns the page cache off); any save of
 # what pages show makes them stale at once, and none outlives the next scheduled publication.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Hot pages are also kept in each app server's memory (sitewide/localpages.py), with Redis
+# as the page cache: a copy is trusted this many seconds at most (0: never), within this many
+# bytes a process. Every change reaches every process at once; this is the bound should one
+# stop hearing of them without noticing.
+PAGE_CACHE_LOCAL_SECONDS = int(os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "5"))
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(32 * 1024 * 1024)))
 # What follows a change to what pages show (sitewide/changes.py): tasks on the worker, each
 # given the changed keys. Named here, on top of every app, so no app reaches up for them.
 CONTENT_CHANGE_CONSUMERS = [

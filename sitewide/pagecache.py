@@ -24,7 +24,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language, get_language_from_path
 
-from sitewide import pagestore
+from sitewide import localpages, pagestore
 from sitewide.caching import next_publication
 from sitewide.purge import header_tags
 
@@ -162,6 +162,13 @@ def set_http_caching(response, expires, now, purgeable=True):
     patch_cache_control(response, **directives)
 
 
+def cache_control_value(expires, now):
+    """The Cache-Control of a hit, for answers made outside the stack (sitewide/localpages.py)."""
+    response = HttpResponse()
+    set_http_caching(response, expires, now)
+    return response["Cache-Control"]
+
+
 def short_lived_etag(etag):
     """The validator of a copy proxies keep a second only, told apart from the stored copy's.
 
@@ -220,6 +227,8 @@ def answer_from(request, entry, now):
     response = HttpResponse(entry["content"])
     for name, value in entry["headers"]:
         response[name] = value
+    # Known here: without it gunicorn sends the page in chunks.
+    response["Content-Length"] = len(entry["content"])
     # Proxies may keep it until the next publication, not just while this copy lives here.
     set_http_caching(response, entry.get("next_at", entry["expires"]), now)
     response["X-Page-Cache"] = "hit"
@@ -246,7 +255,11 @@ class PageCacheHitMiddleware:
             request.page_cache_lookup = look_up(request, language)
             _key, _sequence, entry = request.page_cache_lookup
             if is_fresh(entry, now):
-                return answer_from(request, entry, now)
+                response = answer_from(request, entry, now)
+                if response.status_code == 200:
+                    # This address's plain page: the process may keep it (localpages.py).
+                    request.META[localpages.ENVIRON_KEY] = entry
+                return response
         response = self.get_response(request)
         if (
             response.status_code in SHORT_LIVED_STATUSES

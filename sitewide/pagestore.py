@@ -32,6 +32,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from sitewide import localpages
 from sitewide.cache import UNREACHABLE, CacheUnavailableError
 from sitewide.changes import ADDRESS_PREFIX, ChangeAnnouncing
 
@@ -203,6 +204,9 @@ def invalidate(keys):
         cache.set(log_key(number), keys, LOG_SECONDS)
         for key in keys:
             _bump(version_key(key))
+        # After the bumps: a process that drops its copies on hearing it and fetches the page
+        # again gets the new versions (sitewide/localpages.py).
+        localpages.publish([version_key(key) for key in keys])
         return pop_urls(keys, number)
     except (*UNREACHABLE, ValueError) as error:
         # ValueError: a version that could not be started (Redis full) cannot be bumped.

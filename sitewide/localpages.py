@@ -1,0 +1,300 @@
+"""Hot pages answered from the app server's own memory: a hit with no round trip at all.
+
+A page the page cache answered (sitewide/pagecache.py, one Redis round trip that checks its
+versions) is kept in the process, with the exact headers the whole middleware stack gave it,
+and the next plain GET of the same address is answered here, before Django's handler: what
+WhiteNoise's static file costs, not a Redis round trip plus the stack.
+
+Never wrong, because every invalidation reaches every process before the change is done:
+`pagestore.invalidate` publishes the versions it bumped on a Redis channel after bumping them,
+and each process, subscribed to it, reads what arrived (a poll of its own socket, no round
+trip) before answering anything from memory, dropping the copies that recorded any of them.
+Redis writes a published message to every subscriber's socket before it answers the
+publisher, so once a change's invalidation returns, no process answers what it replaced.
+Whatever could make a process miss a message (the subscription lost, the cache failing, a
+fork) empties its memory; a copy is also trusted for a few seconds at most
+(PAGE_CACHE_LOCAL_SECONDS) and never past its own expiry, which stops at the next scheduled
+publication.
+
+Only requests whose answer depends on nothing but the address are answered here: GET, no
+session cookie, no credentials, no Origin (CORS), no conditional headers, not asking for JSON
+(an article's ActivityPub object); everything else goes through the stack as before.
+"""
+
+import functools
+import json
+import math
+import os
+import threading
+import time
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.cache import cache
+from redis.client import PubSub
+
+# The headers Django's hit sets per answer: worked out here again (they depend on the time).
+PER_ANSWER = {"cache-control"}
+# Request headers that make an answer differ from the plain page: those requests take the
+# whole stack (it answers them as before).
+DIFFERENT_ANSWER = (
+    "HTTP_AUTHORIZATION",
+    "HTTP_ORIGIN",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_RANGE",
+    "HTTP_RANGE",
+)
+# Set by the page cache on a request it answered from a stored copy that was current.
+ENVIRON_KEY = "sitewide.page_cache_hit"
+CHANNEL = "pages:changed"
+
+
+def channel():
+    return cache.make_and_validate_key(CHANNEL)
+
+
+def redis_client():
+    """The cache's Redis client, or None when the cache is not Redis (tests' local memory)."""
+    inner = getattr(cache, "_cache", None)
+    if not hasattr(inner, "get_client"):
+        return None
+    return inner.get_client(write=True)
+
+
+def publish(version_names):
+    """Tells every process which versions were just bumped (called after bumping them)."""
+    client = redis_client()
+    if client is not None:
+        client.publish(channel(), json.dumps(sorted(version_names)))
+
+
+class Copy:
+    __slots__ = ("body", "headers", "next_at", "size", "until", "versions")
+
+    def __init__(self, body, headers, versions, until, next_at):
+        self.body = body
+        self.headers = headers
+        self.versions = versions
+        self.until = until
+        self.next_at = next_at
+        self.size = len(body) + sum(len(name) + len(value) for name, value in headers)
+
+
+class Memory:
+    """The process's copies, least recently used dropped first past `limit` bytes."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.copies = OrderedDict()
+        self.size = 0
+        # Moves on every drop: a copy fetched before a drop may be older than the drop.
+        self.epoch = 0
+        self.lock = threading.Lock()
+
+    def get(self, key, now):
+        with self.lock:
+            found = self.copies.get(key)
+            if found is None:
+                return None
+            if found.until <= now:
+                self._remove(key)
+                return None
+            self.copies.move_to_end(key)
+            return found
+
+    def put(self, key, copy, epoch):
+        """Keeps `copy` unless something was dropped since `epoch` (it may be what was)."""
+        if copy.size > self.limit:
+            return
+        with self.lock:
+            if epoch != self.epoch:
+                return
+            if key in self.copies:
+                self._remove(key)
+            self.copies[key] = copy
+            self.size += copy.size
+            while self.size > self.limit:
+                self._remove(next(iter(self.copies)))
+
+    def drop(self, version_names):
+        names = set(version_names)
+        with self.lock:
+            self.epoch += 1
+            for key in [key for key, copy in self.copies.items() if names & copy.versions]:
+                self._remove(key)
+
+    def clear(self):
+        with self.lock:
+            self.epoch += 1
+            self.copies.clear()
+            self.size = 0
+
+    def _remove(self, key):
+        self.size -= self.copies.pop(key).size
+
+
+class Subscription:
+    """This process's subscription to the invalidations: `current()` reads what arrived and
+    says whether every invalidation since the memory was last emptied has been read."""
+
+    RETRY_SECONDS = 1.0
+
+    def __init__(self, memory):
+        self.memory = memory
+        self.pubsub = None
+        self.pid = None
+        self.failures = None
+        self.next_try = 0.0
+        self.lock = threading.Lock()
+
+    def current(self, now):
+        with self.lock:
+            # The cache failed since the last look: a change may be waiting in the database to
+            # reach it (pagecache.undelivered_changes); the stack's hit path decides.
+            failures = getattr(cache, "failures", 0)
+            if failures != self.failures or not getattr(cache, "available", True):
+                self.failures = failures
+                self._lose()
+                return False
+            if self.pid != os.getpid():  # a forked worker: the parent's socket is not ours
+                self.pubsub = None
+                self._lose()
+            if self.pubsub is None and not self._subscribe(now):
+                return False
+            try:
+                while message := self.pubsub.get_message(timeout=0):
+                    if message["type"] == "message":
+                        self.memory.drop(json.loads(message["data"]))
+            except Exception:  # the line is gone: messages may be lost with it
+                self._lose()
+                return False
+            if self.pubsub.reconnected:
+                # redis-py subscribed again on a new line: what came meanwhile is lost.
+                self._lose()
+                return False
+            return True
+
+    def _subscribe(self, now):
+        if now < self.next_try:
+            return False
+        self.next_try = now + self.RETRY_SECONDS
+        client = redis_client()
+        if client is None:
+            return False
+        pubsub = NoticingPubSub(client.connection_pool)
+        try:
+            pubsub.subscribe(channel())
+            # The confirmation: from here on, nothing published is missed.
+            confirmed = pubsub.get_message(timeout=self.RETRY_SECONDS)
+            if not confirmed or confirmed["type"] != "subscribe":
+                raise TimeoutError("The subscription was not confirmed.")
+        except Exception:
+            pubsub.reset()
+            return False
+        # Emptied again: what was kept before may have missed a change.
+        self.memory.clear()
+        self.pubsub = pubsub
+        self.pid = os.getpid()
+        return True
+
+    def _lose(self):
+        if self.pubsub is not None:
+            self.pubsub.reset()
+            self.pubsub = None
+        self.memory.clear()
+
+
+class NoticingPubSub(PubSub):
+    """redis-py's subscription, which says when it had to connect again."""
+
+    reconnected = False
+
+    def on_connect(self, connection):
+        self.reconnected = True
+        super().on_connect(connection)
+
+
+@functools.lru_cache(maxsize=16)
+def _far_cache_control(shared, stale):
+    from sitewide.pagecache import cache_control_value
+
+    return cache_control_value(math.inf, 0)
+
+
+def cache_control(next_at, now):
+    """The hit's Cache-Control, as the stack's hit gives it: worked out once while the next
+    publication is further away than any lifetime it could cap, exactly when it is near."""
+    shared, stale = settings.SHARED_CACHE_SECONDS, settings.SHARED_CACHE_STALE_SECONDS
+    if next_at - now > shared + stale + 2:
+        return _far_cache_control(shared, stale)
+    from sitewide.pagecache import cache_control_value
+
+    return cache_control_value(next_at, now)
+
+
+class LocalPageCache:
+    """WSGI middleware around Django's handler."""
+
+    def __init__(self, application):
+        self.application = application
+        self.memory = Memory(settings.PAGE_CACHE_LOCAL_BYTES)
+        self.subscription = Subscription(self.memory)
+        self.session_cookie = settings.SESSION_COOKIE_NAME
+        proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+        self.scheme_header = proxy_header[0] if proxy_header else None
+
+    def key(self, environ):
+        """The address as asked, when its answer can depend on nothing else; else None."""
+        if environ.get("REQUEST_METHOD") != "GET" or not settings.PAGE_CACHE_LOCAL_SECONDS:
+            return None
+        if any(name in environ for name in DIFFERENT_ANSWER):
+            return None
+        if "json" in environ.get("HTTP_ACCEPT", ""):
+            return None
+        if self.session_cookie in environ.get("HTTP_COOKIE", ""):
+            return None
+        return (
+            environ.get("wsgi.url_scheme"),
+            environ.get(self.scheme_header) if self.scheme_header else None,
+            environ.get("HTTP_HOST"),
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+        )
+
+    def __call__(self, environ, start_response):
+        key = self.key(environ)
+        if key is None:
+            return self.application(environ, start_response)
+        now = time.time()
+        current = self.subscription.current(now)
+        if current:
+            found = self.memory.get(key, now)
+            if found is not None:
+                headers = [*found.headers, ("Cache-Control", cache_control(found.next_at, now))]
+                start_response("200 OK", headers)
+                return [found.body]
+        epoch = self.memory.epoch
+        answered = {}
+
+        def remember(status, headers, exc_info=None):
+            answered["status"], answered["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        response = self.application(environ, remember)
+        entry = environ.get(ENVIRON_KEY)
+        if not current or entry is None or not answered.get("status", "").startswith("200"):
+            return response
+        body = b"".join(response)
+        if hasattr(response, "close"):
+            response.close()
+        headers = [(n, v) for n, v in answered["headers"] if n.lower() not in PER_ANSWER]
+        until = min(entry["expires"], now + settings.PAGE_CACHE_LOCAL_SECONDS)
+        versions = frozenset(entry.get("versions") or ())
+        if versions:
+            copy = Copy(body, headers, versions, until, entry.get("next_at", entry["expires"]))
+            self.memory.put(key, copy, epoch)
+        return [body]
