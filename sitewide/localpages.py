@@ -252,7 +252,7 @@ class LocalPageCache:
             return None
         if any(name in environ for name in DIFFERENT_ANSWER):
             return None
-        if "json" in environ.get("HTTP_ACCEPT", ""):
+        if "json" in environ.get("HTTP_ACCEPT", "").lower():
             return None
         if self.session_cookie in environ.get("HTTP_COOKIE", ""):
             return None

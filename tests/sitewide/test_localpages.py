@@ -169,12 +169,23 @@ def test_a_change_to_something_else_keeps_the_page_in_memory(
         {"HTTP_AUTHORIZATION": "Bearer x"},
         {"HTTP_ORIGIN": "https://elsewhere.example"},
         {"HTTP_ACCEPT": "application/activity+json"},
+        {"HTTP_ACCEPT": "Application/Activity+JSON"},
         {"HTTP_ACCEPT": 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'},
         {"HTTP_IF_NONE_MATCH": '"anything"'},
         {"HTTP_IF_MODIFIED_SINCE": "Mon, 07 Dec 2026 06:41:16 GMT"},
         {"REQUEST_METHOD": "HEAD"},
     ],
-    ids=["session", "credentials", "cors", "activity", "ld-json", "etag", "date", "head"],
+    ids=[
+        "session",
+        "credentials",
+        "cors",
+        "activity",
+        "activity-capitals",
+        "ld-json",
+        "etag",
+        "date",
+        "head",
+    ],
 )
 def test_a_request_whose_answer_is_not_the_plain_page_takes_the_whole_stack(
     app, redis, live_article, headers
