@@ -16,9 +16,12 @@ fork) empties its memory; a copy is also trusted for a few seconds at most
 (PAGE_CACHE_LOCAL_SECONDS) and never past its own expiry, which stops at the next scheduled
 publication.
 
-Only requests whose answer depends on nothing but the address are answered here: GET, no
-session cookie, no credentials, no Origin (CORS), no conditional headers, not asking for JSON
-(an article's ActivityPub object); everything else goes through the stack as before.
+Only requests whose answer depends on nothing but the address and its validators are
+answered here: GET, no session cookie, no credentials, no Origin (CORS), not asking for JSON
+(an article's ActivityPub object); everything else goes through the stack as before. A
+revalidation (If-None-Match, If-Modified-Since: every browser's visit, since pages say
+max-age=0, and nginx's refresh) is judged by Django's own rules and, when nothing changed,
+answered 304 with the headers the stack's first 304 for that copy had.
 """
 
 import functools
@@ -31,6 +34,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.cache import get_conditional_response
 from redis.client import PubSub
 
 # The headers Django's hit sets per answer: worked out here again (they depend on the time).
@@ -40,8 +44,6 @@ PER_ANSWER = {"cache-control"}
 DIFFERENT_ANSWER = (
     "HTTP_AUTHORIZATION",
     "HTTP_ORIGIN",
-    "HTTP_IF_NONE_MATCH",
-    "HTTP_IF_MODIFIED_SINCE",
     "HTTP_IF_MATCH",
     "HTTP_IF_UNMODIFIED_SINCE",
     "HTTP_IF_RANGE",
@@ -71,15 +73,33 @@ def publish(version_names):
         client.publish(channel(), json.dumps(sorted(version_names)))
 
 
-class Copy:
-    __slots__ = ("body", "headers", "next_at", "size", "until", "versions")
+# A browser's or nginx's revalidation: answered here too, by Django's own rules.
+VALIDATORS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
-    def __init__(self, body, headers, versions, until, next_at):
+
+class Copy:
+    __slots__ = (
+        "body",
+        "etag",
+        "headers",
+        "modified",
+        "next_at",
+        "not_modified",
+        "size",
+        "until",
+        "versions",
+    )
+
+    def __init__(self, body, headers, entry, until):
         self.body = body
         self.headers = headers
-        self.versions = versions
+        self.versions = frozenset(entry["versions"])
+        self.etag = entry["etag"]
+        self.modified = entry["modified"]
+        self.next_at = entry.get("next_at", entry["expires"])
         self.until = until
-        self.next_at = next_at
+        # The headers of the stack's 304 for this copy, once one has been seen.
+        self.not_modified = None
         self.size = len(body) + sum(len(name) + len(value) for name, value in headers)
 
 
@@ -271,12 +291,13 @@ class LocalPageCache:
             return self.application(environ, start_response)
         now = time.time()
         current = self.subscription.current(now)
-        if current:
-            found = self.memory.get(key, now)
-            if found is not None:
-                headers = [*found.headers, ("Cache-Control", cache_control(found.next_at, now))]
-                start_response("200 OK", headers)
-                return [found.body]
+        found = self.memory.get(key, now) if current else None
+        if found is not None:
+            answer = self.answer(environ, found, now)
+            if answer is not None:
+                status, headers, body = answer
+                start_response(status, headers)
+                return body
         epoch = self.memory.epoch
         answered = {}
 
@@ -286,15 +307,44 @@ class LocalPageCache:
 
         response = self.application(environ, remember)
         entry = environ.get(ENVIRON_KEY)
-        if not current or entry is None or not answered.get("status", "").startswith("200"):
+        if not current or entry is None or not entry.get("versions"):
+            return response
+        headers = [(n, v) for n, v in answered["headers"] if n.lower() not in PER_ANSWER]
+        status = answered.get("status", "")
+        if status.startswith("304"):
+            if found is not None and found.etag == entry["etag"]:
+                found.not_modified = headers
+            return response
+        if not status.startswith("200"):
             return response
         body = b"".join(response)
         if hasattr(response, "close"):
             response.close()
-        headers = [(n, v) for n, v in answered["headers"] if n.lower() not in PER_ANSWER]
         until = min(entry["expires"], now + settings.PAGE_CACHE_LOCAL_SECONDS)
-        versions = frozenset(entry.get("versions") or ())
-        if versions:
-            copy = Copy(body, headers, versions, until, entry.get("next_at", entry["expires"]))
-            self.memory.put(key, copy, epoch)
+        self.memory.put(key, Copy(body, headers, entry, until), epoch)
         return [body]
+
+    def answer(self, environ, found, now):
+        """(status, headers, body) from the copy, or None when only the stack can answer."""
+        control = ("Cache-Control", cache_control(found.next_at, now))
+        if any(name in environ for name in VALIDATORS):
+            request = Revalidation(environ)
+            if not_modified(request, found.etag, found.modified):
+                if found.not_modified is None:
+                    return None  # its 304's headers are learnt from the stack's first one
+                return "304 Not Modified", [*found.not_modified, control], []
+        return "200 OK", [*found.headers, control], [found.body]
+
+
+class Revalidation:
+    """What Django's conditional-request rules read of a request."""
+
+    method = "GET"
+
+    def __init__(self, environ):
+        self.META = environ
+
+
+def not_modified(request, etag, modified):
+    """Whether Django's rules (the stack's hit) would answer this request 304."""
+    return get_conditional_response(request, etag=etag, last_modified=modified) is not None

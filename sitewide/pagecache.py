@@ -255,11 +255,10 @@ class PageCacheHitMiddleware:
             request.page_cache_lookup = look_up(request, language)
             _key, _sequence, entry = request.page_cache_lookup
             if is_fresh(entry, now):
-                response = answer_from(request, entry, now)
-                if response.status_code == 200:
-                    # This address's plain page: the process may keep it (localpages.py).
-                    request.META[localpages.ENVIRON_KEY] = entry
-                return response
+                # A current copy of this address's page: the process may keep it, or the
+                # headers of its 304 (localpages.py).
+                request.META[localpages.ENVIRON_KEY] = entry
+                return answer_from(request, entry, now)
         response = self.get_response(request)
         if (
             response.status_code in SHORT_LIVED_STATUSES

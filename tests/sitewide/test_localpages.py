@@ -171,8 +171,8 @@ def test_a_change_to_something_else_keeps_the_page_in_memory(
         {"HTTP_ACCEPT": "application/activity+json"},
         {"HTTP_ACCEPT": "Application/Activity+JSON"},
         {"HTTP_ACCEPT": 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'},
-        {"HTTP_IF_NONE_MATCH": '"anything"'},
-        {"HTTP_IF_MODIFIED_SINCE": "Mon, 07 Dec 2026 06:41:16 GMT"},
+        {"HTTP_IF_MATCH": '"anything"'},
+        {"HTTP_IF_UNMODIFIED_SINCE": "Mon, 07 Dec 2026 06:41:16 GMT"},
         {"REQUEST_METHOD": "HEAD"},
     ],
     ids=[
@@ -195,6 +195,42 @@ def test_a_request_whose_answer_is_not_the_plain_page_takes_the_whole_stack(
     method = headers.pop("REQUEST_METHOD", "GET")
     _status, _headers, body = get(app, method=method, **headers)
     assert body != MARK
+
+
+@pytest.mark.parametrize("validator", ["HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"])
+def test_a_revalidation_is_answered_from_memory_as_the_stack_answers_it(
+    app, redis, live_article, validator
+):
+    warm(app)
+    _status, page_headers, _body = get(app)
+    value = page_headers["ETag" if validator == "HTTP_IF_NONE_MATCH" else "Last-Modified"]
+    status, stack_headers, _body = get(app, **{validator: value})  # learnt from the stack
+    assert status == 304
+    local, status, headers, body = from_memory(app, redis, **{validator: value})
+    assert local
+    assert (status, body) == (304, b"")
+    assert headers == stack_headers
+
+
+def test_a_revalidation_with_an_old_validator_gets_the_page_from_memory(app, redis, live_article):
+    warm(app)
+    stale = {"HTTP_IF_NONE_MATCH": '"an-older-copy"'}
+    local, status, _headers, body = from_memory(app, redis, **stale)
+    assert local
+    assert status == 200
+    assert b"Pool sizing" in body
+
+
+def test_a_revalidation_after_a_change_gets_the_new_page(app, redis, live_article, committed):
+    warm(app)
+    _status, headers, _body = get(app)
+    get(app, HTTP_IF_NONE_MATCH=headers["ETag"])
+    with committed():
+        live_article.title_en = "Pool sizing, revised"
+        live_article.save()
+    status, _headers, body = get(app, HTTP_IF_NONE_MATCH=headers["ETag"])
+    assert status == 200
+    assert b"Pool sizing, revised" in body
 
 
 def test_another_host_or_scheme_is_not_answered_with_this_ones_copy(app, redis, live_article):
