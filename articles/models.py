@@ -137,6 +137,11 @@ class Tag(ChangeAnnouncing):
             keys.append(f"tag-name:{self.pk}")
         return keys
 
+    def membership_keys(self):
+        # An article joined or left it: its page and feed, and the lists that count it; not
+        # the article pages that name the tag.
+        return [f"tag-list:{self.pk}", *list_keys()]
+
     def clean(self):
         require_one_language(self, "name", _("Name the tag in at least one language."))
 
@@ -312,9 +317,11 @@ class Article(ChangeAnnouncing):
             return keys
         before_author = saved[self.LIST_FIELDS.index("author_id")] if saved else None
         authors = {self.author_id, before_author} - {None}
-        keys += [f"author:{pk}" for pk in sorted(authors)]
+        # The author's and tags' lists (`author-list:2`), not every page that names the author
+        # or a tag (`author:2`: each of their articles), which still shows the same.
+        keys += [f"author-list:{pk}" for pk in sorted(authors)]
         if self.pk:
-            keys += [f"tag:{pk}" for pk in self.tags.values_list("pk", flat=True)]
+            keys += [f"tag-list:{pk}" for pk in self.tags.values_list("pk", flat=True)]
             keys += extensions.change_keys(self)
         return keys
 

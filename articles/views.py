@@ -47,7 +47,7 @@ def paginate(request, articles, per_page=PAGE_SIZE, count_keys=None):
     For a queryset, the page's ids are picked in a subquery that skips over narrow index
     entries, and only those rows are read in full with their joins: page 50 costs what
     page 1 costs. Search results are a ranked sequence that loads only its page already.
-    With `count_keys` (the keys whose change can change the list: `list:en`, `tag:3`), the
+    With `count_keys` (the keys whose change can change the list: `list:en`, `tag-list:3`), the
     list's length is counted once per change to them, not on every render.
     """
     is_queryset = isinstance(articles, QuerySet)
@@ -176,10 +176,11 @@ def author_index(request):
 
 
 def tag_detail(request, slug):
-    shows_only_what_it_loads()  # its list is the tag's (`tag:3`)
+    shows_only_what_it_loads()  # its list is the tag's (`tag-list:3`)
     tag = get_object_or_404(Tag, slug=slug)
+    shows(f"tag-list:{tag.pk}")
     page = paginate(
-        request, Article.objects.listing().filter(tags=tag), count_keys=[f"tag:{tag.pk}"]
+        request, Article.objects.listing().filter(tags=tag), count_keys=[f"tag-list:{tag.pk}"]
     )
     if not page.object_list:
         # A tag with nothing live says nothing public, not even that it exists.
@@ -257,10 +258,11 @@ class ArchiveYear(YearArchiveView):
 
 
 def author_detail(request, slug):
-    shows_only_what_it_loads()  # its list is the author's (`author:2`)
+    shows_only_what_it_loads()  # its list is the author's (`author-list:2`)
     author = get_object_or_404(Author, slug=slug)
+    shows(f"author-list:{author.pk}")
     articles = Article.objects.listing().filter(author=author)
-    page = paginate(request, articles, count_keys=[f"author:{author.pk}"])
+    page = paginate(request, articles, count_keys=[f"author-list:{author.pk}"])
     if not page.object_list:
         # Someone with nothing live (an editor, an author before their first article) has no
         # public page.

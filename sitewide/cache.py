@@ -45,13 +45,16 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
 
 
 class FailOpenRedisCache(RedisCache):
+    # How many calls failed in this process, whichever thread made them (Django gives each
+    # thread its own cache object): the page cache asks the database whether a change is still
+    # waiting to reach the cache whenever this has moved (pagecache.py), and each process's
+    # memory of pages is emptied (localpages.py).
+    failures = 0
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
         self._down_until = 0.0
-        # How many calls failed in this process: the page cache asks the database whether a
-        # change is still waiting to reach the cache whenever this has moved (pagecache.py).
-        self.failures = 0
 
     def check(self):
         """Raises when Redis does not answer or takes no writes; for the health check only."""
@@ -69,11 +72,11 @@ class FailOpenRedisCache(RedisCache):
             return method(*args, **kwargs)
         except OutOfMemoryError as error:
             # Reads still work; the write is dropped and /healthz says so.
-            self.failures += 1
+            FailOpenRedisCache.failures += 1
             logger.warning("Cache full, not stored: %s", error)
             return default
         except UNREACHABLE as error:
-            self.failures += 1
+            FailOpenRedisCache.failures += 1
             self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
             logger.warning("Cache unreachable, serving uncached: %s", error)
             return default

@@ -2,7 +2,8 @@
 
 A change to what public pages show (a save, delete, publish, reorder, a tag added) sends one
 `content_changed` signal once its transaction commits, with the keys of what changed:
-`article:42`, `series:7`, `tag:3`, `author:2`, `settings`, `list:<lang>`, `search`,
+`article:42`, `series:7`, `tag:3`, `author:2`, `settings`, `list:<lang>`, `tag-list:3` and
+`author-list:2` (an article joined or left a tag's or author's list), `search`,
 `subscribers` (the signup block's count), `all` (a restore: anything may differ). Every
 consumer is a task on the worker, listed in `settings.CONTENT_CHANGE_CONSUMERS` (the project,
 on top of every app, names them; this app imports none of them), enqueued once per change with
@@ -180,6 +181,12 @@ class ChangeAnnouncing(models.Model):
         """The keys a page that loads this object shows (sitewide/pagestore.py)."""
         return [f"{self._meta.model_name}:{self.pk}"]
 
+    def membership_keys(self):
+        """What changes when another object joins or leaves this one (an article gets or
+        loses a tag): its own change by default; a tag says its list only, so the pages
+        that merely name the tag stay cached."""
+        return self.change_keys()
+
 
 @receiver(post_delete, dispatch_uid="delete-announces-change")
 def deleted(sender, instance, **kwargs):
@@ -197,14 +204,14 @@ def relation_changed(sender, instance, action, reverse, model, pk_set, **kwargs)
         # Which objects lose the link is known only before the links are gone.
         if issubclass(model, ChangeAnnouncing):
             for other in _linked(sender, instance, model):
-                changed(*other.change_keys())
+                changed(*other.membership_keys())
         return
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
-    changed(*instance.change_keys())
+    changed(*instance.membership_keys())
     if pk_set and issubclass(model, ChangeAnnouncing):
         for other in model._base_manager.filter(pk__in=pk_set):
-            changed(*other.change_keys())
+            changed(*other.membership_keys())
 
 
 def _linked(through, instance, model):

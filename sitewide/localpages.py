@@ -5,23 +5,27 @@ versions) is kept in the process, with the exact headers the whole middleware st
 and the next plain GET of the same address is answered here, before Django's handler: what
 WhiteNoise's static file costs, not a Redis round trip plus the stack.
 
-Never wrong, because every invalidation reaches every process before the change is done:
-`pagestore.invalidate` publishes the versions it bumped on a Redis channel after bumping them,
-and each process, subscribed to it, reads what arrived (a poll of its own socket, no round
-trip) before answering anything from memory, dropping the copies that recorded any of them.
-Redis writes a published message to every subscriber's socket before it answers the
-publisher, so once a change's invalidation returns, no process answers what it replaced.
-Whatever could make a process miss a message (the subscription lost, the cache failing, a
-fork) empties its memory; a copy is also trusted for a few seconds at most
-(PAGE_CACHE_LOCAL_SECONDS) and never past its own expiry, which stops at the next scheduled
-publication.
+Never wrong, because every invalidation reaches every process as it happens:
+`pagestore.invalidate` bumps the versions and publishes them on a Redis channel in one
+transaction, and each process, subscribed to it, reads what arrived (a poll of its own
+socket, no round trip) before answering anything from memory, dropping the copies that
+recorded any of them. Redis writes a published message to its subscribers in the same pass of
+its event loop as its answer to the publisher, so an invalidation is heard by every process
+as it returns (the loopback or the network's delay apart). Whatever could make a process miss
+a message empties its memory: the subscription lost or connected again, the cache failing, a
+fork, and a change counted in Redis (the sequence that every lookup of the page cache reads)
+that the subscription did not hear of, which is how a line that died without a word is
+found. A copy is also trusted for a few seconds at most (PAGE_CACHE_LOCAL_SECONDS) and never
+past its own expiry, which stops at the next scheduled publication.
 
 Only requests whose answer depends on nothing but the address and its validators are
 answered here: GET, no session cookie, no credentials, no Origin (CORS), not asking for JSON
-(an article's ActivityPub object); everything else goes through the stack as before. A
-revalidation (If-None-Match, If-Modified-Since: every browser's visit, since pages say
-max-age=0, and nginx's refresh) is judged by Django's own rules and, when nothing changed,
-answered 304 with the headers the stack's first 304 for that copy had.
+(an article's ActivityPub object); everything else goes through the stack as before. Copies
+are kept only of canonical addresses (no query parameter the page cache drops), so spellings
+of one address cannot crowd the memory. A revalidation (If-None-Match, If-Modified-Since:
+every browser's visit, since pages say max-age=0, and nginx's refresh) is judged by Django's
+own rules and, when nothing changed, answered 304 with the headers the stack's first 304 for
+that copy had.
 """
 
 import functools
@@ -34,6 +38,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http.request import split_domain_port
 from django.utils.cache import get_conditional_response
 from redis.client import PubSub
 
@@ -51,6 +56,8 @@ DIFFERENT_ANSWER = (
 )
 # Set by the page cache on a request it answered from a stored copy that was current.
 ENVIRON_KEY = "sitewide.page_cache_hit"
+# Set by the page cache on every lookup: the number of the last invalidation, read in Redis.
+SEQUENCE_KEY = "sitewide.page_cache_sequence"
 CHANNEL = "pages:changed"
 
 
@@ -66,11 +73,9 @@ def redis_client():
     return inner.get_client(write=True)
 
 
-def publish(version_names):
-    """Tells every process which versions were just bumped (called after bumping them)."""
-    client = redis_client()
-    if client is not None:
-        client.publish(channel(), json.dumps(sorted(version_names)))
+def message(sequence, version_names):
+    """What `pagestore.invalidate` publishes: the invalidation's number and its versions."""
+    return json.dumps({"sequence": sequence, "versions": sorted(version_names)})
 
 
 # A browser's or nginx's revalidation: answered here too, by Django's own rules.
@@ -167,6 +172,8 @@ class Subscription:
         self.pubsub = None
         self.pid = None
         self.failures = None
+        # The number of the last invalidation heard of (or seen in Redis since subscribing).
+        self.heard = None
         self.next_try = 0.0
         self.lock = threading.Lock()
 
@@ -185,9 +192,11 @@ class Subscription:
             if self.pubsub is None and not self._subscribe(now):
                 return False
             try:
-                while message := self.pubsub.get_message(timeout=0):
-                    if message["type"] == "message":
-                        self.memory.drop(json.loads(message["data"]))
+                while found := self.pubsub.get_message(timeout=0):
+                    if found["type"] == "message":
+                        heard = json.loads(found["data"])
+                        self.memory.drop(heard["versions"])
+                        self.heard = max(self.heard or 0, heard["sequence"])
             except Exception:  # the line is gone: messages may be lost with it
                 self._lose()
                 return False
@@ -197,10 +206,23 @@ class Subscription:
                 return False
             return True
 
+    def counted(self, sequence):
+        """The page cache read this invalidation number in Redis: one this subscription has
+        not heard of means messages are not arriving (or one is on its way), so the memory is
+        emptied and the subscription made again."""
+        if sequence is None:
+            return
+        with self.lock:
+            if self.pubsub is None:
+                return
+            if self.heard is None:
+                self.heard = sequence
+            elif sequence > self.heard:
+                self._lose()
+
     def _subscribe(self, now):
         if now < self.next_try:
             return False
-        self.next_try = now + self.RETRY_SECONDS
         client = redis_client()
         if client is None:
             return False
@@ -213,11 +235,14 @@ class Subscription:
                 raise TimeoutError("The subscription was not confirmed.")
         except Exception:
             pubsub.reset()
+            # Not tried again on every request while Redis does not answer.
+            self.next_try = now + self.RETRY_SECONDS
             return False
         # Emptied again: what was kept before may have missed a change.
         self.memory.clear()
         self.pubsub = pubsub
         self.pid = os.getpid()
+        self.heard = None
         return True
 
     def _lose(self):
@@ -279,7 +304,8 @@ class LocalPageCache:
         return (
             environ.get("wsgi.url_scheme"),
             environ.get(self.scheme_header) if self.scheme_header else None,
-            environ.get("HTTP_HOST"),
+            # Every port of an allowed host gets the same page (blogsite/middleware.py).
+            split_domain_port(environ.get("HTTP_HOST", ""))[0],
             environ.get("SCRIPT_NAME", ""),
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
@@ -305,14 +331,22 @@ class LocalPageCache:
             answered["status"], answered["headers"] = status, headers
             return start_response(status, headers, exc_info)
 
+        query = environ.get("QUERY_STRING", "")
         response = self.application(environ, remember)
+        if not current:
+            return response
+        self.subscription.counted(environ.get(SEQUENCE_KEY))
         entry = environ.get(ENVIRON_KEY)
-        if not current or entry is None or not entry.get("versions"):
+        # The page cache put the query in its canonical form: this spelling is not kept.
+        if entry is None or not entry.get("versions") or environ.get("QUERY_STRING") != query:
             return response
         headers = [(n, v) for n, v in answered["headers"] if n.lower() not in PER_ANSWER]
         status = answered.get("status", "")
         if status.startswith("304"):
-            if found is not None and found.etag == entry["etag"]:
+            if found is not None and (found.etag, found.modified) == (
+                entry["etag"],
+                entry["modified"],
+            ):
                 found.not_modified = headers
             return response
         if not status.startswith("200"):

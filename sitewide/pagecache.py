@@ -253,7 +253,8 @@ class PageCacheHitMiddleware:
         if language and settings.PAGE_CACHE_SECONDS:
             now = time.time()
             request.page_cache_lookup = look_up(request, language)
-            _key, _sequence, entry = request.page_cache_lookup
+            _key, sequence, entry = request.page_cache_lookup
+            request.META[localpages.SEQUENCE_KEY] = sequence
             if is_fresh(entry, now):
                 # A current copy of this address's page: the process may keep it, or the
                 # headers of its 304 (localpages.py).

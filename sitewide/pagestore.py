@@ -5,8 +5,9 @@ While a page renders, it records the keys of what it shows, in the vocabulary of
 (`article:42`, `tag:3`, `series:7`, `author:2`) by itself, and `list:<lang>` for any page that
 lists the site's articles, which is every page that does not say otherwise
 (`shows_only_what_it_loads`: an article, tag, author or series page, whose lists are keyed by
-the tag, author or series they belong to). A key every page shows is `*` (the site settings,
-the subscriber count in the signup block): invalidating it invalidates everything.
+the tag, author or series they belong to: `tag-list:3`, `author-list:2`, `series:7`). A key
+every page shows is `*` (the site settings, the subscriber count in the signup block):
+invalidating it invalidates everything.
 
 Each key has a version in the cache; a stored page keeps the versions it was rendered under
 and is answered only while every one of them is still current. A change bumps the versions
@@ -202,11 +203,7 @@ def invalidate(keys):
         # Which keys this step of the sequence changed: a render it overlapped that shows none
         # of them may still be stored.
         cache.set(log_key(number), keys, LOG_SECONDS)
-        for key in keys:
-            _bump(version_key(key))
-        # After the bumps: a process that drops its copies on hearing it and fetches the page
-        # again gets the new versions (sitewide/localpages.py).
-        localpages.publish([version_key(key) for key in keys])
+        _bump_versions(number, [version_key(key) for key in keys])
         return pop_urls(keys, number)
     except (*UNREACHABLE, ValueError) as error:
         # ValueError: a version that could not be started (Redis full) cannot be bumped.
@@ -216,6 +213,26 @@ def invalidate(keys):
 def _bump(name):
     cache.add(name, time.time_ns(), None)
     return cache.incr(name)
+
+
+def _bump_versions(number, names):
+    """Bumps the versions and tells every process that keeps pages in its memory
+    (sitewide/localpages.py), in one Redis transaction: a bump no process hears of, which a
+    failure between the two would leave, cannot happen."""
+    raw = _raw()
+    if raw is None:
+        for name in names:
+            _bump(name)
+        return
+    client, _serializer = raw
+    with client.pipeline(transaction=True) as pipe:
+        for name in names:
+            made = cache.make_and_validate_key(name)
+            # A clock start when missing, as `_bump` does.
+            pipe.set(made, time.time_ns(), nx=True)
+            pipe.incr(made)
+        pipe.publish(localpages.channel(), localpages.message(number, names))
+        pipe.execute()
 
 
 def log_key(number):

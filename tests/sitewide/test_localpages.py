@@ -7,16 +7,21 @@ handler), against a Redis server of the test's own."""
 import io
 import shutil
 import sys
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core import signals
+from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis_server import redis_server
 
+from sitewide import pagestore
 from sitewide.localpages import LocalPageCache
 
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
@@ -284,3 +289,73 @@ def test_the_memory_keeps_to_its_size(app, redis, make_article, author, settings
     assert not small.memory.copies
     warm(app)
     assert app.memory.size == sum(copy.size for copy in app.memory.copies.values()) > 0
+
+
+def test_a_failure_in_another_thread_empties_the_memory_once(app, redis, live_article):
+    warm(app)
+
+    def fails():  # a call that fails in another thread, which has a cache object of its own
+        cache._guard(lambda: (_ for _ in ()).throw(RedisConnectionError("line lost")), None)
+
+    thread = threading.Thread(target=fails)
+    thread.start()
+    thread.join()
+    assert not from_memory(app, redis)[0]
+    warm(app)
+    assert from_memory(app, redis)[0]
+    assert from_memory(app, redis)[0]
+
+
+def test_an_invalidation_no_process_could_hear_of_changes_nothing(
+    app, redis, live_article, settings
+):
+    warm(app)
+    # A line that takes every command but PUBLISH: the transaction with the bumps is refused.
+    everything_but_publish = {"keys": "~*", "channels": "&*", "commands": ["+@all", "-publish"]}
+    redis.acl_setuser("deaf", enabled=True, nopass=True, **everything_but_publish)
+    port = redis.connection_pool.connection_kwargs["port"]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "sitewide.cache.FailOpenRedisCache",
+            "LOCATION": f"redis://deaf@127.0.0.1:{port}/0",
+        }
+    }
+    with pytest.raises(RedisError):
+        pagestore.invalidate([f"article:{live_article.pk}"])
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "sitewide.cache.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        }
+    }
+    # Nothing was bumped: the stack still answers the copy the memory holds.
+    fresh = LocalPageCache(WSGIHandler())
+    assert get(fresh)[1]["X-Page-Cache"] == "hit"
+
+
+def test_a_change_the_subscription_did_not_hear_of_is_found_at_the_next_lookup(
+    app, redis, live_article
+):
+    warm(app)
+    marked(app)
+    # What a line that died without a word leaves: a change counted in Redis, never heard.
+    for name in (pagestore.SEQUENCE_KEY, pagestore.version_key(f"article:{live_article.pk}")):
+        redis.incr(cache.make_and_validate_key(name))
+    assert get(app)[2] == MARK  # nothing has told this process yet
+    get(app, "/en/")  # any page the stack looks up reads the count
+    assert get(app)[2] != MARK
+
+
+def test_spellings_of_an_address_do_not_crowd_the_memory(app, redis, live_article):
+    warm(app)
+    for number in range(20):
+        get(app, QUERY_STRING=f"utm_source={number}")
+        get(app, QUERY_STRING=f"utm_source={number}")
+    assert len(app.memory.copies) == 1
+
+
+def test_every_port_of_the_host_shares_one_copy(app, redis, live_article):
+    warm(app)
+    marked(app)
+    assert get(app, HTTP_HOST="testserver:8080")[2] == MARK
+    assert len(app.memory.copies) == 1
