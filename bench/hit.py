@@ -18,7 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
+sys.path.append(str(HERE))  # after the project: bench/newsletter.py is not the app
 from benchkit import BENCH_DATABASE, site_env  # noqa: E402
 
 PAGES = ["/en/posts/bench-0/", "/en/"]
