@@ -25,7 +25,7 @@ import logging
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -87,11 +87,12 @@ class NginxPurger(Purger):
     def purge(self, keys, urls):
         named = {key.removeprefix(ADDRESS_PREFIX) for key in keys if key.startswith(ADDRESS_PREFIX)}
         targets = {target(url) for url in urls}
-        # The change's own addresses first (a withdrawn article's page), then the listings'
-        # first pages, from the shortest address: the hub, its feeds, the indexes are what
-        # readers ask for most; page 37 of an archive or a tag page is read by a crawler.
+        # The change's own addresses first (a withdrawn article's page), then by how near the
+        # front of the site they are: the hub, its feeds, the indexes and the hub's second page
+        # are what readers ask for most; page 37 of an archive or one tag's page is read by a
+        # crawler (after a crawl, a change names thousands of those).
         ordered = sorted(
-            targets, key=lambda path: (path not in named, "?" in path, len(path), path)
+            targets, key=lambda path: (path not in named, depth(path), len(path), path)
         )
         # A cap, because a refresh is a render the worker asks for now, while a purge costs
         # nothing until a reader asks: a tag renamed or the site's name changed touches
@@ -151,6 +152,15 @@ class NginxPurger(Purger):
         except OSError as error:
             logger.warning("Purge of %s failed: %s", key, error)
             return False
+
+
+def depth(path):
+    """How far from the front page an address is: its path's segments, and a listing's page
+    number beyond the first (`/en/?page=2` is as near as `/en/feed/`)."""
+    address = urlsplit(path)
+    pages = parse_qs(address.query).get("page", ["1"])[-1]
+    page = int(pages) if pages.isdigit() else 1
+    return len([part for part in address.path.split("/") if part]) + page - 1
 
 
 # Refreshes under way at once: the app servers' workers are shared with readers' misses.

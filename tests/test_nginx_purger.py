@@ -84,6 +84,14 @@ def test_the_most_read_addresses_are_refreshed_and_the_rest_purged(nginx, settin
     )
 
 
+def test_the_hubs_next_page_is_refreshed_before_one_tags_page(nginx, settings):
+    settings.PAGE_REFRESH_LIMIT = 3
+    paths = ["/en/tags/databases/", "/en/?page=37", "/en/?page=2", "/en/", "/en/feed/"]
+    NginxPurger().purge(["list:en"], [f"{SITE}{path}" for path in paths])
+    assert sorted(refreshed(nginx)) == sorted(["/en/", "/en/feed/", "/en/?page=2"])
+    assert {"/en/tags/databases/", "/en/?page=37"} <= set(purged(nginx))
+
+
 @pytest.mark.parametrize(
     "answer",
     [
