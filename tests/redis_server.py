@@ -44,3 +44,10 @@ def redis_server(directory, *options, **client_options):
     finally:
         server.terminate()
         server.wait()
+
+
+def as_the_cache(port, user=""):
+    """CACHES naming the server on `port` (as `user`, when given) as the site's cache."""
+    who = f"{user}@" if user else ""
+    location = f"redis://{who}127.0.0.1:{port}/0"
+    return {"default": {"BACKEND": "sitewide.cache.FailOpenRedisCache", "LOCATION": location}}

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
-from redis_server import redis_server
+from redis_server import as_the_cache
 
 from sitewide import pagestore
 from sitewide.localpages import LocalPageCache
@@ -30,20 +30,8 @@ PAGE = "/en/posts/pool-sizing/"
 
 
 @pytest.fixture
-def redis(settings, tmp_path):
-    with redis_server(tmp_path) as (port, client):
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "sitewide.cache.FailOpenRedisCache",
-                "LOCATION": f"redis://127.0.0.1:{port}/0",
-            }
-        }
-        settings.PAGE_CACHE_SECONDS = 600
-        yield client
-
-
-@pytest.fixture
-def app(redis, committed):
+def app(redis, committed, settings):
+    settings.PAGE_CACHE_SECONDS = 600
     # Django's handler closes the database connection after each request, the test's
     # transaction with it; its test client does not, nor does this.
     signals.request_started.disconnect(close_old_connections)
@@ -314,20 +302,10 @@ def test_an_invalidation_no_process_could_hear_of_changes_nothing(
     everything_but_publish = {"keys": "~*", "channels": "&*", "commands": ["+@all", "-publish"]}
     redis.acl_setuser("deaf", enabled=True, nopass=True, **everything_but_publish)
     port = redis.connection_pool.connection_kwargs["port"]
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "sitewide.cache.FailOpenRedisCache",
-            "LOCATION": f"redis://deaf@127.0.0.1:{port}/0",
-        }
-    }
+    settings.CACHES = as_the_cache(port, user="deaf")
     with pytest.raises(RedisError):
         pagestore.invalidate([f"article:{live_article.pk}"])
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "sitewide.cache.FailOpenRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-        }
-    }
+    settings.CACHES = as_the_cache(port)
     # Nothing was bumped: the stack still answers the copy the memory holds.
     fresh = LocalPageCache(WSGIHandler())
     assert get(fresh)[1]["X-Page-Cache"] == "hit"

@@ -7,25 +7,12 @@ import shutil
 
 import pytest
 from django.core.cache import cache
-from redis_server import redis_server
 
 from sitewide import pagestore
 
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 
 PAGE = "pages:en:test-page"
-
-
-@pytest.fixture
-def redis(settings, tmp_path):
-    with redis_server(tmp_path) as (port, client):
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "sitewide.cache.FailOpenRedisCache",
-                "LOCATION": f"redis://127.0.0.1:{port}/0",
-            }
-        }
-        yield client
 
 
 def store(keys):

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 import redis
-from redis_server import redis_server
+from redis_server import as_the_cache, redis_server
 
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 
@@ -19,12 +19,7 @@ def full_redis(settings, tmp_path):
                 client.set(f"filler:{number}", b"x" * 1024)
         except redis.exceptions.OutOfMemoryError:
             pass
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "sitewide.cache.FailOpenRedisCache",
-                "LOCATION": f"redis://127.0.0.1:{port}/0",
-            }
-        }
+        settings.CACHES = as_the_cache(port)
         yield
 
 
