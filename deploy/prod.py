@@ -9,6 +9,7 @@ The Dockerfile runs this same script, with `--listen 0.0.0.0`.
 
 import argparse
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -30,6 +31,13 @@ PROXY_PAGES = ROOT / "deploy" / "nginx-proxy-pages.conf"
 MANAGE = [str(BIN / "python"), str(ROOT / "manage.py")]
 
 
+def nginx_size(text):
+    """A size as nginx reads one (4g, 512m, 1048576), refused here rather than by nginx."""
+    if not re.fullmatch(r"[1-9][0-9]*[kKmMgG]?", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 512m or 4g")
+    return text
+
+
 def arguments(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--listen", default="127.0.0.1", help="nginx's address")
@@ -49,6 +57,12 @@ def arguments(argv=None):
     parser.add_argument("--run-dir", type=Path, default=ROOT / ".prod")
     parser.add_argument(
         "--demo", action="store_true", help="load the demo content into an empty database"
+    )
+    parser.add_argument(
+        "--cache-size",
+        type=nginx_size,
+        default=os.environ.get("PROD_CACHE_SIZE", "4g"),
+        help="the most disk nginx's page cache may take (nginx's size syntax: 512m, 4g)",
     )
     parser.add_argument(
         "--redis-maxmemory",
@@ -178,6 +192,7 @@ def nginx_config(args, env):
         "app_ports": args.app_ports.split(","),
         "purge_module": str(PURGE_MODULE) if PURGE_MODULE.exists() else "",
         "purge_port": str(purge_port(args)),
+        "cache_size": args.cache_size,
     }
     # nginx's own braces never pair up as {{ }} or {% %}, so Django's template engine fills it.
     text = (

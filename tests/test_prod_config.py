@@ -22,12 +22,18 @@ def prod():
 def test_the_config_gets_this_runs_address_and_every_app_server(prod, tmp_path):
     run_dir = tmp_path / "run"
     args = argparse.Namespace(
-        run_dir=run_dir, listen="127.0.0.2", port=8190, app_ports="9101,9102,9103"
+        run_dir=run_dir,
+        listen="127.0.0.2",
+        port=8190,
+        app_ports="9101,9102,9103",
+        cache_size="3g",
     )
     text = prod.nginx_config(args, {"MEDIA_ROOT": str(tmp_path / "media")}).read_text()
     assert "listen 127.0.0.2:8190;" in text
     servers = [line.strip() for line in text.splitlines() if line.strip().startswith("server 1")]
     assert servers == [f"server 127.0.0.1:{port};" for port in (9101, 9102, 9103)]
+    [cache_path] = [line for line in text.splitlines() if "proxy_cache_path" in line]
+    assert "max_size=3g " in cache_path
     assert "{{" not in text
     assert "{%" not in text
     nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
@@ -39,6 +45,19 @@ def test_the_config_gets_this_runs_address_and_every_app_server(prod, tmp_path):
             check=False,
         )
         assert checked.returncode == 0, checked.stderr
+
+
+@pytest.mark.parametrize("size", ["", "0", "4 g", "4gb", "-1g", "4g; user root", "1.5g"])
+def test_a_cache_size_nginx_would_refuse_is_refused_before_nginx_starts(prod, size, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        prod.arguments([f"--cache-size={size}"])
+    assert stopped.value.code == 2
+    assert "is not a size such as 512m or 4g" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("size", ["512m", "4g", "1048576", "900M"])
+def test_a_cache_size_in_nginx_syntax_is_taken(prod, size):
+    assert prod.arguments(["--cache-size", size]).cache_size == size
 
 
 def test_nginx_keeps_only_addresses_made_of_the_parameters_views_read(settings):
@@ -58,6 +77,7 @@ def test_only_the_purge_port_refreshes_and_it_listens_on_this_machine_only(prod,
         port=8190,
         app_ports="9101",
         purge_port=8191,
+        cache_size="4g",
     )
     text = prod.nginx_config(args, {"MEDIA_ROOT": str(tmp_path / "media")}).read_text()
     readers, internal = text.split("listen 127.0.0.1:8191;")
