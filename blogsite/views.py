@@ -26,6 +26,7 @@ from modeltranslation.utils import build_localized_fieldname as localized
 from articles.models import Article
 from articles.views import paginate
 from blogsite.languages import url_in_language
+from newsletter.models import signup_context
 from series.models import Series
 from sitewide.cache import UNREACHABLE
 from sitewide.languages import site_languages
@@ -45,6 +46,7 @@ def home(request):
         "series_list": Series.objects.with_live_stats()[:HUB_SERIES],
         "show_series": True,
         "not_in_edition": NOT_IN_EDITION in request.GET,
+        **signup_context(),
     }
     return render(request, "home.html", context)
 

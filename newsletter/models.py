@@ -34,6 +34,12 @@ def friendly_floor(count):
     return count - count % step
 
 
+def signup_context():
+    """What the signup block (newsletter/_signup.html) reads: the confirmed readers, rounded
+    down, from the cache; the views that include the block add it to their context."""
+    return {"subscriber_count": friendly_floor(confirmed_count())}
+
+
 def refresh_confirmed_count():
     count = Subscriber.objects.confirmed().count()
     shown = cache.get(CONFIRMED_COUNT_KEY)

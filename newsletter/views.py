@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from newsletter.forms import SignupForm
-from newsletter.models import Subscriber
+from newsletter.models import Subscriber, signup_context
 from newsletter.origin import same_origin_only
 from newsletter.signup import Refusal, client_ip, refusal
 from newsletter.tasks import handle_signup
@@ -15,7 +15,7 @@ from newsletter.tokens import key_from_confirm_token, key_from_unsubscribe_token
 
 
 def signup_page(request):
-    return render(request, "newsletter/signup.html", {"form": SignupForm()})
+    return render(request, "newsletter/signup.html", {"form": SignupForm(), **signup_context()})
 
 
 # No CSRF token: the form sits on cached pages shared by every reader. Cross-site posts are
@@ -33,7 +33,8 @@ def subscribe(request):
         return response
     form = SignupForm(request.POST)
     if not form.is_valid():
-        return render(request, "newsletter/signup.html", {"form": form}, status=400)
+        context = {"form": form, **signup_context()}
+        return render(request, "newsletter/signup.html", context, status=400)
     # A bot in the honeypot gets the same answer as a person, and nothing is stored.
     if not form.is_bot():
         data = form.cleaned_data
@@ -46,7 +47,8 @@ def check_inbox(request):
 
 
 def _bad_link(request):
-    return render(request, "newsletter/bad_link.html", {"form": SignupForm()}, status=400)
+    context = {"form": SignupForm(), **signup_context()}
+    return render(request, "newsletter/bad_link.html", context, status=400)
 
 
 @never_cache

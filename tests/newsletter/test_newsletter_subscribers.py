@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from newsletter.models import (
     Subscriber,
     confirmed_count,
+    friendly_floor,
     normalise_email,
     refresh_confirmed_count,
 )
-from newsletter.templatetags.newsletter_tags import friendly_floor
 
 
 @pytest.mark.parametrize(
