@@ -601,12 +601,6 @@ class Article(ChangeAnnouncing):
         cls.objects.filter(pk=pk).update(**{name: getattr(article, name) for name in rendered})
         changed(f"rendition:article:{pk}")
 
-    @staticmethod
-    def expire_cached_pages():
-        """For callers that changed what pages show without a model save (federation replies
-        on article pages): every page, since they do not say which."""
-        changed("*")
-
     def body_images(self):
         """Stored originals the bodies still show, in every language: those without renditions."""
         return {

@@ -3,7 +3,6 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.models import Article
 from federation.models import (
     Activity,
     Actor,
@@ -61,18 +60,18 @@ class ReplyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Approve: show under the article"))
     def approve(self, request, queryset):
+        shown_on = set(queryset.values_list("article_id", flat=True))
         count = queryset.update(status=Reply.Status.APPROVED)
-        fragments_changed()
-        Article.expire_cached_pages()
+        fragments_changed(shown_on)
         self.message_user(
             request, ngettext("%d reply approved.", "%d replies approved.", count) % count
         )
 
     @admin.action(description=_("Reject: keep it off the site"))
     def reject(self, request, queryset):
+        shown_on = set(queryset.values_list("article_id", flat=True))
         count = queryset.update(status=Reply.Status.REJECTED)
-        fragments_changed()
-        Article.expire_cached_pages()
+        fragments_changed(shown_on)
         self.message_user(
             request, ngettext("%d reply rejected.", "%d replies rejected.", count) % count
         )
@@ -81,8 +80,8 @@ class ReplyAdmin(admin.ModelAdmin):
     def block_authors(self, request, queryset):
         authors = set(queryset.values_list("author_uri", flat=True))
         for uri in authors:
+            # A new block removes the authors' replies from their pages (Block.remove_traces).
             Block.objects.get_or_create(actor_uri=uri)
-        Article.expire_cached_pages()
         self.message_user(request, _("Blocked."), messages.SUCCESS)
 
 
@@ -93,7 +92,6 @@ class BlockAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        Article.expire_cached_pages()
 
 
 class DeliveryInline(admin.TabularInline):

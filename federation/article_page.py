@@ -5,8 +5,9 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 
 from articles.extensions import ArticleExtension
-from federation.models import FRAGMENTS_KEY, Actor, Reaction, Reply
+from federation.models import ACCOUNTS_KEY, FRAGMENTS_KEY, Actor, Reaction, Reply, reactions_key
 from sitewide.languages import current_language
+from sitewide.pagestore import shows
 
 REACTIONS_SECONDS = 24 * 3600
 
@@ -28,6 +29,10 @@ def reactions(article):
 
 class FederationOnArticles(ArticleExtension):
     def page_context(self, article):
+        # A moderator's approval or rejection, an edit or a deletion of a reply invalidates
+        # the pages of its article only (federation.models.fragments_changed); the edition's
+        # account, made by the first fediverse request, every article page.
+        shows(reactions_key(article.pk), ACCOUNTS_KEY)
         return {
             # {"uri", "handle"} of the edition in the page's language, from the cache.
             "fediverse_account": Actor.objects.accounts().get(current_language()),

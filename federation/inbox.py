@@ -350,22 +350,25 @@ def on_update(document, sender):
         reply.content = sanitized(note.get("content"))
         reply.save(update_fields=["content"])
         if reply.status == Reply.Status.APPROVED:
-            fragments_changed()
-            Article.expire_cached_pages()
+            fragments_changed([reply.article_id])
 
 
 def on_delete(document, sender):
     target_id = id_of(document.get("object"))
     if target_id == sender.uri:
-        Reply.objects.filter(author_uri=sender.uri).delete()
-        Reaction.objects.filter(actor_uri=sender.uri).delete()
+        replies = Reply.objects.filter(author_uri=sender.uri)
+        reactions = Reaction.objects.filter(actor_uri=sender.uri)
+        shown_on = {*replies.values_list("article_id", flat=True)}
+        shown_on.update(reactions.values_list("article_id", flat=True))
+        replies.delete()
+        reactions.delete()
         sender.delete()
-        fragments_changed()
-        Article.expire_cached_pages()
+        fragments_changed(shown_on)
         return
-    if Reply.objects.filter(object_uri=target_id, author_uri=sender.uri).delete()[0]:
-        fragments_changed()
-        Article.expire_cached_pages()
+    replies = Reply.objects.filter(object_uri=target_id, author_uri=sender.uri)
+    shown_on = set(replies.values_list("article_id", flat=True))
+    if replies.delete()[0]:
+        fragments_changed(shown_on)
 
 
 def on_reaction(document, sender):

@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sitewide.changes import changed
+
 
 def site_host():
     """The actors' host: SITE_URL's, with its port when it has one (acct:blog@127.0.0.1:8000)."""
@@ -39,12 +41,21 @@ ACCOUNTS_KEY = "federation:accounts"
 FRAGMENTS_KEY = "federation:fragments"
 
 
-def fragments_changed():
-    """Replies or reactions changed: what article pages show of them is read again."""
+def reactions_key(article_id):
+    """The key of what an article's page shows from the fediverse (sitewide/pagestore.py)."""
+    return f"fediverse:{article_id}"
+
+
+def fragments_changed(article_ids=()):
+    """Replies or reactions changed: what article pages show of them is read again, and the
+    pages of `article_ids` (those whose shown replies changed) are invalidated, in every cache.
+    A like or a boost names none: its count follows when the page's copy expires, or a
+    popular article would be rendered again for every reader who likes it."""
     try:
         cache.incr(FRAGMENTS_KEY)
     except ValueError:
         cache.add(FRAGMENTS_KEY, 1, None)
+    changed(*(reactions_key(pk) for pk in set(article_ids)))
 
 
 class ActorQuerySet(models.QuerySet):
@@ -125,6 +136,8 @@ class Actor(models.Model):
             self.private_key_pem, self.public_key_pem = generate_key_pair()
         super().save(*args, **kwargs)
         cache.delete(ACCOUNTS_KEY)
+        # Article pages name the edition's account (made by the first fediverse request).
+        changed(ACCOUNTS_KEY)
 
     @property
     def handle(self):
@@ -256,14 +269,18 @@ class Block(models.Model):
         self.remove_traces()
 
     def remove_traces(self):
-        """Follows, replies and reactions of what is blocked go with the block."""
+        """Follows, replies and reactions of what is blocked go with the block, from the
+        pages that showed them too."""
+        shown_on = set()
         for model, field in ((RemoteActor, "uri"), (Reply, "author_uri"), (Reaction, "actor_uri")):
             if self.domain:
                 found = model.objects.filter(domain=self.domain)
             else:
                 found = model.objects.filter(**{field: self.actor_uri})
+            if model is not RemoteActor:
+                shown_on.update(found.values_list("article_id", flat=True))
             found.delete()  # a remote account takes its follows along
-        fragments_changed()
+        fragments_changed(shown_on)
 
     @classmethod
     def is_blocked(cls, uri):

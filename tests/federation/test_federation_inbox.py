@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from federation.models import Block, Follower, Reaction, ReceivedActivity, RemoteActor, Reply
+from federation.models import Actor, Block, Follower, Reaction, ReceivedActivity, RemoteActor, Reply
 from federation.remote import ForbiddenAddressError, check_address
 
 
@@ -64,6 +64,74 @@ def test_approval_reaches_a_cached_page(
             {"action": "approve", "_selected_action": [Reply.objects.get().pk]},
         )
     assert "Cached?" in client.get("/en/posts/pools/").content.decode()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Committed, as outside a test: the change's consumers run after the commit."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def cached_pages(client, make_article, settings):
+    """The article's page and another article's, both cached."""
+    settings.PAGE_CACHE_SECONDS = 600
+    make_article(title_en="Grid layouts", slug="grid")
+    pages = ["/en/posts/pools/", "/en/posts/grid/"]
+    for url in pages:
+        client.get(url)
+    assert [client.get(url)["X-Page-Cache"] for url in pages] == ["hit", "hit"]
+    return pages
+
+
+def test_what_happens_to_a_reply_reaches_its_articles_page_only(
+    client, alice, article, post_inbox, admin_client, cached_pages, committed
+):
+    pools, grid = cached_pages
+    created = reply_to(alice, article, "<p>Shown at once</p>")
+    post_inbox(alice, created)
+    with committed():
+        admin_client.post(
+            "/admin/federation/reply/",
+            {"action": "approve", "_selected_action": [Reply.objects.get().pk]},
+        )
+    shown = client.get(pools)
+    assert shown["X-Page-Cache"] == "miss"
+    assert "Shown at once" in shown.content.decode()
+    assert client.get(grid)["X-Page-Cache"] == "hit"
+
+    with committed():
+        post_inbox(alice, alice.activity("Delete", created["object"]["id"]))
+    assert "Shown at once" not in client.get(pools).content.decode()
+    assert client.get(grid)["X-Page-Cache"] == "hit"
+
+
+def test_a_blocked_authors_replies_leave_the_page_at_once(
+    client, alice, article, post_inbox, admin_client, cached_pages, committed
+):
+    pools, grid = cached_pages
+    post_inbox(alice, reply_to(alice, article, "<p>Soon blocked</p>"))
+    with committed():
+        admin_client.post(
+            "/admin/federation/reply/",
+            {"action": "approve", "_selected_action": [Reply.objects.get().pk]},
+        )
+    assert "Soon blocked" in client.get(pools).content.decode()
+    assert client.get(pools)["X-Page-Cache"] == "hit"
+    with committed():
+        Block.objects.create(actor_uri=alice.uri)
+    assert "Soon blocked" not in client.get(pools).content.decode()
+    assert client.get(grid)["X-Page-Cache"] == "hit"
+
+
+def test_the_editions_account_reaches_cached_article_pages(client, article, settings, committed):
+    settings.PAGE_CACHE_SECONDS = 600
+    page = "/en/posts/pools/"
+    assert 'rel="me"' not in client.get(page).content.decode()
+    assert client.get(page)["X-Page-Cache"] == "hit"
+    with committed():
+        Actor.objects.ensure()  # as the first fediverse request does
+    assert 'rel="me"' in client.get(page).content.decode()
 
 
 def test_reply_to_the_article_page_address_counts_too(alice, article, post_inbox):
