@@ -10,8 +10,16 @@ database, as on a site after a change), and wrk (2 threads, 16 connections, 10 s
 warm-up) on the hub, an article, a series hub, a tag page and the feed, then on a static file
 of the hub's size served by the same server through WhiteNoise: the ratio is to that file,
 in the same run. Results go to RESULTS.md between the `scale` markers.
+
+Then the same pages in one process per size (Django's test client, no HTTP, no wrk): the CPU
+time and the wall time of a request, the least of several rounds, and the queries it makes,
+the sizes alternating. On a machine other work shares, wrk's rates swing by 2x from one
+minute to the next; a process's own CPU time and the query count do not, so this is the table
+that says whether a page costs more at 100,000 articles. `BENCH_SCALE_WRK=0` skips the wrk
+part. Results go between the `scale-in-process` markers.
 """
 
+import json
 import os
 import secrets
 import subprocess
@@ -29,6 +37,38 @@ from prod import create_database, wait_until_up  # noqa: E402
 from run import BASELINE, CONNECTIONS, DURATION, PYTHON, THREADS, django, wrk  # noqa: E402
 
 START, END = "<!-- scale -->", "<!-- /scale -->"
+IN_PROCESS_START, IN_PROCESS_END = "<!-- scale-in-process -->", "<!-- /scale-in-process -->"
+IN_PROCESS_ROUNDS, IN_PROCESS_REQUESTS = 5, 20
+# Run by `manage.py shell` in each size's environment; prints one JSON line.
+IN_PROCESS = """
+import json, time
+from django.db import connection
+from django.test import Client
+
+client = Client(HTTP_HOST="127.0.0.1")
+queries = []
+def count(execute, sql, params, many, context):
+    queries.append(sql)
+    return execute(sql, params, many, context)
+found = {}
+for name, path in PAGES.items():
+    for _ in range(5):
+        assert client.get(path).status_code == 200, path
+    with connection.execute_wrapper(count):
+        queries.clear()
+        client.get(path)
+    made = len(queries)
+    rounds = []
+    for _ in range(ROUNDS):
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _ in range(REQUESTS):
+            client.get(path)
+        rounds.append(((time.process_time() - cpu) * 1000 / REQUESTS,
+                       (time.perf_counter() - wall) * 1000 / REQUESTS))
+    found[name] = {"cpu": min(r[0] for r in rounds), "wall": min(r[1] for r in rounds),
+                   "queries": made}
+print(json.dumps(found))
+"""
 PAGES = {
     "hub": "/en/",
     "article": "/en/posts/bench-0/",
@@ -138,16 +178,71 @@ def main():
     # size, a few bytes apart), which WhiteNoise indexes when it starts.
     for size, env in envs.items():
         prepare(env, size)
-    try:
+    if os.environ.get("BENCH_SCALE_WRK", "1") != "0":
+        try:
+            for size, env in envs.items():
+                server, bases[size] = start(env)
+                servers.append(server)
+            results = measure(bases)
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=60)
+        write(results)
+    write_in_process(measure_in_process(envs))
+
+
+def measure_in_process(envs, rounds=2):
+    """{size: {page: {"cpu", "wall", "queries"}}}: the least of each size's runs, which
+    alternate between the sizes."""
+    code = (
+        IN_PROCESS.replace("PAGES.items()", f"{PAGES!r}.items()")
+        .replace("ROUNDS", str(IN_PROCESS_ROUNDS))
+        .replace("REQUESTS", str(IN_PROCESS_REQUESTS))
+    )
+    results = {}
+    for _ in range(rounds):
         for size, env in envs.items():
-            server, bases[size] = start(env)
-            servers.append(server)
-        results = measure(bases)
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=60)
-    write(results)
+            run = json.loads(django(env, code).splitlines()[-1])
+            print(size, run, flush=True)
+            best = results.setdefault(size, run)
+            for name, row in run.items():
+                best[name] = {
+                    "cpu": min(best[name]["cpu"], row["cpu"]),
+                    "wall": min(best[name]["wall"], row["wall"]),
+                    "queries": row["queries"],
+                }
+    return results
+
+
+def write_in_process(results):
+    sizes = sorted(results)
+    load = os.getloadavg()[0]
+    lines = [
+        f"`python bench/scale.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, in one process "
+        "per size (Django's test client, page cache off, PostgreSQL and Redis): a request's "
+        f"CPU time and wall time in ms, the least of {IN_PROCESS_ROUNDS} rounds of "
+        f"{IN_PROCESS_REQUESTS} requests in each of two runs per size (the sizes alternating), "
+        f"and the queries it makes. Load average at the end: {load:.1f} on 2 shared cores.",
+        "",
+        "| page | "
+        + " | ".join(f"{size:,}: CPU ms | wall ms | queries" for size in sizes)
+        + (" | CPU, largest size / smallest |" if len(sizes) > 1 else ""),
+        "| --- |" + " ---: | ---: | ---: |" * len(sizes) + (" ---: |" if len(sizes) > 1 else ""),
+    ]
+    for name in PAGES:
+        rows = [results[size][name] for size in sizes]
+        line = (
+            "| "
+            + name
+            + " | "
+            + " | ".join(f"{row['cpu']:.1f} | {row['wall']:.1f} | {row['queries']}" for row in rows)
+        )
+        if len(sizes) > 1:
+            line += f" | {rows[-1]['cpu'] / rows[0]['cpu']:.0%}"
+        lines.append(line + " |")
+    write_section(IN_PROCESS_START, IN_PROCESS_END, "\n".join(lines))
+    print("\n".join(lines))
 
 
 def write(results):
