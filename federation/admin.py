@@ -29,6 +29,11 @@ class ActorAdmin(admin.ModelAdmin):
     def follower_count(self, actor):
         return actor.follower_total
 
+    def has_delete_permission(self, request, obj=None):
+        # An edition's account is made again with new keys by the next visit here; its
+        # followers' servers would refuse what it signs. Its profile is edited, not deleted.
+        return False
+
     def has_add_permission(self, request):
         return False  # one per site language, made by the site itself
 
@@ -57,6 +62,22 @@ class ReplyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # The admin's own ways of changing what pages show (the form's status, "delete selected",
+    # the delete page) invalidate the article's pages like the actions below.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "status" in form.changed_data:
+            fragments_changed([obj.article_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        fragments_changed([obj.article_id])
+
+    def delete_queryset(self, request, queryset):
+        shown_on = set(queryset.values_list("article_id", flat=True))
+        super().delete_queryset(request, queryset)
+        fragments_changed(shown_on)
 
     @admin.action(description=_("Approve: show under the article"))
     def approve(self, request, queryset):
@@ -136,3 +157,12 @@ class ReactionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # Counts are read again; the pages follow when their copies are renewed, as for a like.
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        fragments_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        fragments_changed()

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,16 +46,54 @@ def reactions_key(article_id):
     return f"fediverse:{article_id}"
 
 
+class _Once:
+    def __init__(self, function):
+        self.function = function
+        self.done = False
+
+    def __call__(self):
+        if not self.done:
+            self.done = True
+            self.function()
+
+
+def _on_commit_once(function):
+    """`function` after the current transaction commits, once however often it is asked for
+    (at once outside a transaction). After, not at once: a page rendered in between would
+    cache what the transaction is replacing."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        isinstance(callback, _Once) and callback.function is function and not callback.done
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_Once(function), robust=True)
+
+
+def _read_fragments_again():
+    try:
+        cache.incr(FRAGMENTS_KEY)
+    except ValueError:
+        cache.add(FRAGMENTS_KEY, 1, None)
+
+
 def fragments_changed(article_ids=()):
     """Replies or reactions changed: what article pages show of them is read again, and the
     pages of `article_ids` (those whose shown replies changed) are invalidated, in every cache.
     A like or a boost names none: its count follows when the page's copy expires, or a
     popular article would be rendered again for every reader who likes it."""
-    try:
-        cache.incr(FRAGMENTS_KEY)
-    except ValueError:
-        cache.add(FRAGMENTS_KEY, 1, None)
+    _on_commit_once(_read_fragments_again)
     changed(*(reactions_key(pk) for pk in set(article_ids)))
+
+
+def _forget_accounts():
+    cache.delete(ACCOUNTS_KEY)
+
+
+def accounts_changed():
+    """An edition's account was made, renamed or removed: every article page names it."""
+    _on_commit_once(_forget_accounts)
+    changed(ACCOUNTS_KEY)
 
 
 class ActorQuerySet(models.QuerySet):
@@ -134,10 +172,14 @@ class Actor(models.Model):
     def save(self, *args, **kwargs):
         if not self.private_key_pem:
             self.private_key_pem, self.public_key_pem = generate_key_pair()
+        # Pages show the handle and address (made from the username), not the profile.
+        shown_changed = (
+            self._state.adding
+            or Actor.objects.filter(pk=self.pk).exclude(username=self.username).exists()
+        )
         super().save(*args, **kwargs)
-        cache.delete(ACCOUNTS_KEY)
-        # Article pages name the edition's account (made by the first fediverse request).
-        changed(ACCOUNTS_KEY)
+        if shown_changed:
+            accounts_changed()
 
     @property
     def handle(self):

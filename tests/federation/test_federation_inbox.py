@@ -32,7 +32,7 @@ def reply_to(account, article, text="<p>Nice write-up!</p>", **extra):
 
 
 def test_reply_is_held_for_moderation_then_shown_sanitized(
-    client, alice, article, post_inbox, admin_client
+    client, alice, article, post_inbox, admin_client, committed
 ):
     text = '<p>Nice!</p><script>alert(1)</script><img src=x onerror="alert(2)">'
     assert post_inbox(alice, reply_to(alice, article, text)).status_code == 202
@@ -40,10 +40,11 @@ def test_reply_is_held_for_moderation_then_shown_sanitized(
     assert reply.status == Reply.Status.PENDING
     assert "Nice!" not in client.get("/en/posts/pools/").content.decode()
 
-    response = admin_client.post(
-        "/admin/federation/reply/",
-        {"action": "approve", "_selected_action": [reply.pk]},
-    )
+    with committed():  # the replies kept for pages are read again once the approval commits
+        response = admin_client.post(
+            "/admin/federation/reply/",
+            {"action": "approve", "_selected_action": [reply.pk]},
+        )
     assert response.status_code == 302
     page = client.get("/en/posts/pools/").content.decode()
     assert "<p>Nice!</p>" in page
@@ -122,6 +123,66 @@ def test_a_blocked_authors_replies_leave_the_page_at_once(
         Block.objects.create(actor_uri=alice.uri)
     assert "Soon blocked" not in client.get(pools).content.decode()
     assert client.get(grid)["X-Page-Cache"] == "hit"
+
+
+def approved(client, admin_client, alice, article, post_inbox, committed, text):
+    """A reply approved by an editor, shown on the article's cached page."""
+    post_inbox(alice, reply_to(alice, article, text))
+    reply = Reply.objects.get()
+    with committed():
+        admin_client.post(
+            "/admin/federation/reply/", {"action": "approve", "_selected_action": [reply.pk]}
+        )
+    assert text in client.get("/en/posts/pools/").content.decode()
+    assert client.get("/en/posts/pools/")["X-Page-Cache"] == "hit"
+    return reply
+
+
+def test_a_reply_deleted_in_the_admin_leaves_its_page_at_once(
+    client, alice, article, post_inbox, admin_client, cached_pages, committed
+):
+    pools, grid = cached_pages
+    reply = approved(client, admin_client, alice, article, post_inbox, committed, "Deleted soon")
+    with committed():
+        admin_client.post(
+            "/admin/federation/reply/",
+            {"action": "delete_selected", "_selected_action": [reply.pk], "post": "yes"},
+        )
+    assert not Reply.objects.exists()
+    assert "Deleted soon" not in client.get(pools).content.decode()
+    assert client.get(grid)["X-Page-Cache"] == "hit"
+
+
+def test_a_reply_rejected_in_its_form_leaves_its_page_at_once(
+    client, alice, article, post_inbox, admin_client, cached_pages, committed
+):
+    pools, _grid = cached_pages
+    reply = approved(client, admin_client, alice, article, post_inbox, committed, "Second look")
+    with committed():
+        response = admin_client.post(
+            f"/admin/federation/reply/{reply.pk}/change/", {"status": Reply.Status.REJECTED}
+        )
+    assert response.status_code == 302
+    assert "Second look" not in client.get(pools).content.decode()
+
+
+def test_a_like_deleted_in_the_admin_is_no_longer_counted(
+    client, alice, article, post_inbox, admin_client, settings, committed
+):
+    post_inbox(
+        alice, alice.activity("Like", f"http://testserver/federation/objects/en/{article.pk}")
+    )
+    assert "1 like" in client.get("/en/posts/pools/").content.decode()
+    with committed():
+        admin_client.post(
+            "/admin/federation/reaction/",
+            {
+                "action": "delete_selected",
+                "_selected_action": [Reaction.objects.get().pk],
+                "post": "yes",
+            },
+        )
+    assert "1 like" not in client.get("/en/posts/pools/").content.decode()
 
 
 def test_the_editions_account_reaches_cached_article_pages(client, article, settings, committed):
