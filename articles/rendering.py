@@ -9,6 +9,7 @@ The sanitizer (nh3) is the last step. Whatever it is going to remove from what t
 wrote is reported in `Rendered.warnings` (line, what), so nothing disappears without a word.
 """
 
+import functools
 import html as html_lib
 import math
 import re
@@ -180,10 +181,11 @@ def sized_image(match):
     )
 
 
-def _keep_attribute(tag, attribute, value):
+def _keep_attribute(tag, attribute, value, media_url=None):
     # Images come only from our own media or over https: no tracking pixels over http.
     if tag == "img" and attribute == "src":
-        return value if value.startswith((settings.MEDIA_URL, "https://")) else None
+        media_url = settings.MEDIA_URL if media_url is None else media_url
+        return value if value.startswith((media_url, "https://")) else None
     if tag == "input" and attribute == "type":
         return value if value == "checkbox" else None
     return value
@@ -216,9 +218,16 @@ def with_absolute_urls(html, page_url):
 
     Math stays MathML (with its TeX as an annotation); a diagram stays its source as code.
     """
+    return _with_absolute_urls(html, page_url, settings.MEDIA_URL)
 
+
+# Sanitizing a body again is most of what a feed costs (0.6 ms an article: 12 of the 28 ms
+# of a 20-entry feed); each process keeps the last results, so the entries the feeds and the
+# API share are done once per article version. An edit is a new `html`, hence a new entry.
+@functools.lru_cache(maxsize=256)
+def _with_absolute_urls(html, page_url, media_url):
     def keep(tag, attribute, value):
-        value = _keep_attribute(tag, attribute, value)
+        value = _keep_attribute(tag, attribute, value, media_url)
         if value is not None and attribute in {"href", "src"}:
             value = urljoin(page_url, value)
         return value
