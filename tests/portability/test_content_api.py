@@ -47,6 +47,19 @@ def author(request, make_author):
     return make_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")
 
 
+def one_live_article():
+    author = new_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")
+    return new_article(title_en="Pool sizing", slug="pool-sizing", author=author)
+
+
+@pytest.fixture
+def live_article(db, made_once):
+    """tests/conftest.py's live article, by the author above, made once for the module and
+    copied into each of the ninety tests that ask for it (made anew, it was most of their
+    time)."""
+    return Article.objects.get(pk=made_once("live article", one_live_article).pk)
+
+
 def get(client, url, status=200, **headers):
     response = client.get(url, **headers)
     assert response.status_code == status, (url, response.content[:300])
