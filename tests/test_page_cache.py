@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.test.signals import template_rendered
 from django.utils import timezone
-from factories import new_article, new_author, new_series, new_tag
+from factories import new_ada_writer, new_live_article, new_series, new_tag
 
 from articles.models import Article
 from articles.preview import preview_url
@@ -73,8 +73,8 @@ def site(live_article, make_series, make_tag):
 
 def make_site():
     """What `site` makes (with tests/conftest.py's author and live article)."""
-    author = new_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")
-    article = new_article(title_en="Pool sizing", slug="pool-sizing", author=author)
+    author = new_ada_writer()
+    article = new_live_article(author)
     article.tags.set([new_tag(slug="databases", name_en="Databases")])
     new_series(parts=3, author=author)
 
