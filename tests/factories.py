@@ -19,6 +19,16 @@ def new_author(**fields):
     return Author.objects.create(**fields)
 
 
+def new_ada_writer():
+    """The author of tests/conftest.py's `author` fixture."""
+    return new_author(name="Ada Writer", slug="ada-writer", bio_en="Writes about databases.")
+
+
+def new_live_article(author):
+    """The article of tests/conftest.py's `live_article` fixture."""
+    return new_article(title_en="Pool sizing", slug="pool-sizing", author=author)
+
+
 def new_tag(**fields):
     number = next(_sequence)
     fields.setdefault("name_en", f"Tag {number}")

@@ -45,7 +45,8 @@ def records(config):
     run in one process, or of a few tests picked by name, would time something else."""
     option = config.option
     return (
-        getattr(option, "numprocesses", None) is not None
+        # `-n 0` (as for one module run alone) is a run in one process too.
+        bool(getattr(option, "numprocesses", None))
         and not hasattr(config, "workerinput")
         and not option.keyword
         and not option.markexpr

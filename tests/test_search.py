@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from factories import new_ada_writer, new_article
 
 from articles import search as search_module
 from articles.models import Article, Author
@@ -12,19 +13,35 @@ from articles.models import Article, Author
 pytestmark = pytest.mark.template_context  # reads response.context
 
 
-@pytest.fixture
-def library(make_article, draft_article, scheduled_article):
-    make_article(
+def make_library():
+    # tests/conftest.py's draft and scheduled articles, and two live ones.
+    author = new_ada_writer()
+    draft_article = new_article(
+        title_en="Unfinished draft", slug="draft", status=Article.Status.DRAFT, author=author
+    )
+    scheduled_article = new_article(
+        title_en="Coming next week",
+        slug="scheduled",
+        published_at=timezone.now() + timedelta(days=7),
+        author=author,
+    )
+    new_article(
         slug="pools",
         title_en="Connection pool sizing",
         body_en="How many database connections does a service need?",
         title_ru="Размер пула соединений",
         body_ru="Сколько соединений к базе данных нужно сервису?",
     )
-    make_article(slug="flags", title_en="Feature flags", body_en="Flags need owners.")
+    new_article(slug="flags", title_en="Feature flags", body_en="Flags need owners.")
     Article.objects.filter(pk__in=[draft_article.pk, scheduled_article.pk]).update(
         body_en="connections everywhere"
     )
+
+
+@pytest.fixture
+def library(db, made_once):
+    # Made once for the module and copied into each of the dozen tests that search it.
+    made_once("library", make_library)
 
 
 def result_slugs(client, url):

@@ -61,10 +61,14 @@ def drop_image(page, selector, name="chart.png"):
 
 def test_author_writes_beside_the_preview_and_adds_a_described_image(writing, site):
     page = writing
+    # The preview follows the text a short delay after the last change; the test moves the
+    # page's clock past that delay after each change instead of waiting for it.
+    page.clock.install()
     page.goto(f"{site}/admin/articles/article/add/")
     page.locator("#id_title_en").press_sequentially("Pool sizing by numbers")
     body = page.locator("#id_body_en")
     body.fill("## Measure first\n\nPools are sized by the database.\n\n")
+    page.clock.fast_forward(1000)
     preview = page.frame_locator(f"{DESK} .desk-preview")
     expect(preview.locator(".prose h2#measure-first")).to_have_text("Measure first")
     # Side by side on a wide screen: the preview starts level with the text, to its right.
@@ -80,6 +84,7 @@ def test_author_writes_beside_the_preview_and_adds_a_described_image(writing, si
         "area.value.indexOf('database') + 8)"
     )
     body.press("Control+b")
+    page.clock.fast_forward(1000)
     expect(body).to_have_value(re.compile(r"by the \*\*database\*\*\."))
     expect(preview.locator(".prose strong")).to_have_text("database")
 
@@ -95,6 +100,7 @@ def test_author_writes_beside_the_preview_and_adds_a_described_image(writing, si
     expect(dialog).to_be_hidden()
     image_code = r'!\[Latency against pool size\]\(/media/uploads/\w+\.png "p99 is flat up to 20"\)'
     expect(body).to_have_value(re.compile(rf"\.\n\n{image_code}\n"))
+    page.clock.fast_forward(1000)
     figure = preview.locator(".prose figure")
     expect(figure.locator("img[alt='Latency against pool size']")).to_be_visible()
     expect(figure.locator("figcaption")).to_have_text("p99 is flat up to 20")
@@ -138,9 +144,13 @@ def restore(page):
 
 def test_closed_tab_or_expired_session_gives_the_text_back(writing, site, context):
     page = writing
+    # The page's timers run on a clock the test moves: the copy kept in the browser is written
+    # the autosave delay after the last key, and the test moves the clock past it at once.
+    page.clock.install()
     page.goto(f"{site}/admin/articles/article/add/")
     page.locator("#id_title_en").press_sequentially("Half written")
     page.locator("#id_body_en").press_sequentially("A paragraph I must not lose.")
+    page.clock.fast_forward(1000)
     expect(page.locator(f"{DESK} .desk-saved")).to_contain_text("Saved in this browser")
     page.close()
 

@@ -191,7 +191,7 @@ def database_url():
     return f"postgres://{auth}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
 
 
-def worker_process(smtp_server):
+def worker_process(smtp_server, lease=2):
     """`manage.py db_worker` as its own process, on the test database and SMTP server."""
     env = {
         **os.environ,
@@ -202,7 +202,7 @@ def worker_process(smtp_server):
         "EMAIL_USE_TLS": "false",
         "NEWSLETTER_RETRY_DELAY": "1",
         "NEWSLETTER_RETRY_MAX_DELAY": "1",
-        "NEWSLETTER_LEASE_SECONDS": "2",
+        "NEWSLETTER_LEASE_SECONDS": str(lease),
         "NEWSLETTER_BATCH_SIZE": "10",
     }
     command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.2"]
@@ -220,15 +220,15 @@ def wait_until_sent(issue, timeout=40):
     while Issue.objects.get(pk=issue.pk).status != Issue.Status.SENT:
         if time.monotonic() > deadline:
             raise AssertionError(f"not sent: {issue.progress()}")
-        time.sleep(0.2)
+        time.sleep(0.05)
 
 
 @pytest.fixture
 def workers(smtp_server):
     started = []
 
-    def start():
-        process = worker_process(smtp_server)
+    def start(lease=2):
+        process = worker_process(smtp_server, lease)
         started.append(process)
         return process
 
@@ -243,14 +243,17 @@ def test_a_worker_killed_mid_batch_is_taken_over_by_the_next_one_without_a_butto
     issue, readers, smtp_server, workers
 ):
     everyone = readers(30)
+    # A slow server, so that the kill lands mid-batch; one worker lives at a time, so a
+    # one-second lease (the wait before the next one takes over) frees no live worker's claim.
     smtp_server.sink.delay = 0.03
     issue.send_now()
-    first = workers()
+    first = workers(lease=1)
     smtp_server.wait_for(5)
 
     first.send_signal(signal.SIGKILL)
     first.wait()
-    workers()
+    smtp_server.sink.delay = 0  # the kill has landed: the rest need not be slow
+    workers(lease=1)
     wait_until_sent(issue)
 
     received = smtp_server.sink.received

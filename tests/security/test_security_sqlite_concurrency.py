@@ -24,6 +24,7 @@ import migrated_template
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+TESTS = ROOT / "tests"
 READERS = 24
 EDITORS = 2
 ROUNDS = 2
@@ -55,6 +56,10 @@ def environment(tmp_path, request):
         # The social cards are files drawn with Pillow outside any transaction: seconds of
         # the worker's CPU per run and not one database write.
         SOCIAL_IMAGES="false",
+        # The editor's password is stored once and checked at each of two logins: with the
+        # real hasher, a second of CPU that tests nothing here (tests/settings_quick_hashing.py).
+        DJANGO_SETTINGS_MODULE="settings_quick_hashing",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(TESTS), os.environ.get("PYTHONPATH")])),
     )
     # The site as `make run` would leave it (migrated, the demo content, an editor), made by
     # one process rather than three: the same commands, one start-up of Django instead of
@@ -102,8 +107,10 @@ def processes(environment):
                 pytest.fail("gunicorn did not start")
             time.sleep(0.2)
     yield site, database
+    # Both told to stop before either is waited for: they shut down side by side.
     for process in (server, worker):
         process.terminate()
+    for process in (server, worker):
         process.wait(timeout=20)
 
 
