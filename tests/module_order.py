@@ -8,11 +8,25 @@ cache, .pytest_cache); the next run starts the longest ones first (the usual lon
 rule for sharing jobs between machines; `make test` turns xdist's own reordering off).
 Modules the record does not know yet go first of all; with no record at all, modules with
 the most tests go first, as xdist would put them.
+
+A fresh clone (CI) has no cache: it starts from tests/module_seconds.json, a record committed
+beside this module (a few long modules last on one worker cost the first run ~20 s). Refresh
+it from a run's record with `python tests/module_order.py`.
 """
 
 import collections
+import json
+from pathlib import Path
 
 CACHE_KEY = "tests/module-seconds"
+COMMITTED = Path(__file__).with_name("module_seconds.json")
+
+
+def committed_times():
+    try:
+        return json.loads(COMMITTED.read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def module_of(nodeid):
@@ -21,7 +35,7 @@ def module_of(nodeid):
 
 def reorder(config, items):
     cache = getattr(config, "cache", None)
-    known = cache.get(CACHE_KEY, {}) if cache is not None else {}
+    known = {**committed_times(), **(cache.get(CACHE_KEY, {}) if cache is not None else {})}
     first_seen = {}
     counts = collections.Counter()
     for index, item in enumerate(items):
@@ -71,3 +85,11 @@ class Recorder:
         known = cache.get(CACHE_KEY, {})
         known.update({module: round(seconds, 2) for module, seconds in self.seconds.items()})
         cache.set(CACHE_KEY, known)
+
+
+if __name__ == "__main__":
+    # The last parallel run's record (.pytest_cache) becomes the committed one.
+    root = Path(__file__).resolve().parent.parent
+    recorded = json.loads((root / ".pytest_cache" / "v" / CACHE_KEY).read_text())
+    kept = {module: seconds for module, seconds in recorded.items() if (root / module).exists()}
+    COMMITTED.write_text(json.dumps(dict(sorted(kept.items())), indent=1) + "\n")
