@@ -215,6 +215,18 @@ def measure_in_process(envs, rounds=2):
     return results
 
 
+def table_head(sizes, columns, ratio):
+    """A table's two header lines: three `columns` a size, then the `ratio` column when there
+    are two sizes or more."""
+    several = len(sizes) > 1
+    return [
+        "| page | "
+        + " | ".join(f"{size:,}: {columns}" for size in sizes)
+        + (f" | {ratio} |" if several else " |"),
+        "| --- |" + " ---: | ---: | ---: |" * len(sizes) + (" ---: |" if several else ""),
+    ]
+
+
 def write_in_process(results):
     sizes = sorted(results)
     load = os.getloadavg()[0]
@@ -225,19 +237,12 @@ def write_in_process(results):
         f"{IN_PROCESS_REQUESTS} requests in each of two runs per size (the sizes alternating), "
         f"and the queries it makes. Load average at the end: {load:.1f} on 2 shared cores.",
         "",
-        "| page | "
-        + " | ".join(f"{size:,}: CPU ms | wall ms | queries" for size in sizes)
-        + (" | CPU, largest size / smallest |" if len(sizes) > 1 else ""),
-        "| --- |" + " ---: | ---: | ---: |" * len(sizes) + (" ---: |" if len(sizes) > 1 else ""),
+        *table_head(sizes, "CPU ms | wall ms | queries", "CPU, largest size / smallest"),
     ]
     for name in PAGES:
         rows = [results[size][name] for size in sizes]
-        line = (
-            "| "
-            + name
-            + " | "
-            + " | ".join(f"{row['cpu']:.1f} | {row['wall']:.1f} | {row['queries']}" for row in rows)
-        )
+        cells = (f"{row['cpu']:.1f} | {row['wall']:.1f} | {row['queries']}" for row in rows)
+        line = f"| {name} | " + " | ".join(cells)
         if len(sizes) > 1:
             line += f" | {rows[-1]['cpu'] / rows[0]['cpu']:.0%}"
         lines.append(line + " |")
@@ -255,10 +260,7 @@ def write(results):
         "is the page's requests/s over a same-size static file's through WhiteNoise in the "
         f"same server and run. Load average at the end: {load:.1f} on 2 shared cores.",
         "",
-        "| page | "
-        + " | ".join(f"{size:,}: req/s | p50 ms | vs static" for size in sizes)
-        + (" | largest / smallest |" if len(sizes) > 1 else ""),
-        "| --- |" + " ---: | ---: | ---: |" * len(sizes) + (" ---: |" if len(sizes) > 1 else ""),
+        *table_head(sizes, "req/s | p50 ms | vs static", "largest / smallest"),
     ]
     for name in ["static file, same size", *PAGES]:
         cells = []
