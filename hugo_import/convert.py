@@ -17,20 +17,22 @@ from markdown_it.common.utils import unescapeAll
 from articles.rendering import PARSER, render_article_body
 
 # {{< name args >}}, {{% name args %}}, {{< /name >}}, {{< name args />}}. Possessive
-# quantifiers and disjoint alternatives: a match attempt never backtracks, and it stops at the
-# next unquoted "{{", so scanning a body costs time in proportion to its length.
+# quantifiers, atomic groups and disjoint alternatives: a match attempt never backtracks, and it
+# stops at the next unquoted "{{", so scanning a body costs time in proportion to its length.
+# (A repeated group is made atomic with (?>…) rather than a possessive `*+` after it: Python
+# 3.11 before 3.11.5, Debian 12's included, matches nothing with the latter.)
 SHORTCODE = re.compile(
-    r"\{\{(?P<delim>[<%])[ \t\r\n]*+(?P<close>/)?+[ \t\r\n]*+(?P<name>[\w.-]++)"
-    r"(?P<args>(?:[^\"`>%/{]++|\"[^\"]*+\"|`[^`]*+`|/(?![ \t\r\n]*+[>%]\}\})"
-    r"|[>%](?!\}\})|\{(?!\{))*+)"
-    r"(?P<self>/)?+[ \t\r\n]*+[>%]\}\}"
+    r"\{\{(?P<delim>[<%])[ \t\r\n]*+(?P<close>/)?[ \t\r\n]*+(?P<name>[\w.-]++)"
+    r"(?P<args>(?>(?:[^\"`>%/{]++|\"[^\"]*+\"|`[^`]*+`|/(?![ \t\r\n]*+[>%]\}\})"
+    r"|[>%](?!\}\})|\{(?!\{))*))"
+    r"(?P<self>/)?[ \t\r\n]*+[>%]\}\}"
 )
 MAX_SHORTCODE_LENGTH = 4096  # from {{ to }}: real ones are a line or two
 MAX_SHORTCODE_DEPTH = 20  # shortcodes inside shortcodes; deeper ones stay as text
 # {{</* name */>}}: Hugo's way of writing a shortcode that is shown, not run.
 ESCAPED_OPEN = re.compile(r"\{\{([<%])/\*")
 ESCAPED_CLOSE = re.compile(r"\*/([>%])\}\}")
-ARGUMENT = re.compile(r'(?:(\w++)=)?+("(?:[^"\\]|\\.)*+"|`[^`]*+`|[^\s"`]++)')
+ARGUMENT = re.compile(r'(?>(?:(\w++)=)?)("(?>(?:[^"\\]|\\.)*)"|`[^`]*+`|[^\s"`]++)')
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 HTML_IMAGE = re.compile(r'(<img\b[^>]{0,2000}?\bsrc=")([^"\n]{1,2000})(")', re.I)
 MORE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M | re.I)

@@ -74,6 +74,11 @@ def pytest_collection_modifyitems(config, items):
     module_order.reorder(config, items)
 
 
+# The site's consumers of a change, as blogsite.settings lists them (`_test_settings` takes one
+# out).
+SITE_CONSUMERS = list(settings.CONTENT_CHANGE_CONSUMERS)
+
+
 def pytest_configure(config):
     # Python's cyclic garbage collector ran a thousand times over 400 tests of page requests,
     # for 5% of their CPU, most of it walking the same long-lived objects (Django's, the test
@@ -183,20 +188,6 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    # Tests count what rendering costs and see what a render shows; tests/test_page_cache.py
-    # turns the whole-page cache on to test the cache itself.
-    settings.PAGE_CACHE_SECONDS = 0
-
-
-@pytest.fixture(autouse=True)
-def _site_url(settings):
-    # Links are built from SITE_URL (blogsite.middleware.SiteHostMiddleware); the test client's
-    # host is "testserver".
-    settings.SITE_URL = "http://testserver"
-
-
-@pytest.fixture(autouse=True)
 def _english():
     # A request in Russian leaves Russian active in the thread; each test starts in English.
     with translation.override("en"):
@@ -208,32 +199,50 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _changes_followed_at_once(settings):
-    """What follows a change runs when the change commits, on a backend of its own: the tests
-    of the newsletter's queue see only their own tasks. Tests of the worker path set
-    CONTENT_CHANGE_TASKS back to "default"."""
-    settings.TASKS = {
-        **settings.TASKS,
-        "changes": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    }
-    settings.CONTENT_CHANGE_TASKS = "changes"
-
-
 RELATED_CONSUMER = "articles.tasks.refresh_related"
 
 
-@pytest.fixture(autouse=True)
-def _related_ranked_when_read(request, settings):
-    """Re-ranking the related reading of every article a save may reorder is a third of what
-    a test's article costs to make (articles/related.py): tests leave it to the page, which
-    ranks and stores an article's list the first time it is read, as on a site just restored.
-    Tests of the stored lists and of what a change re-ranks mark themselves
-    `related_reading` and get the consumer back."""
-    if request.node.get_closest_marker("related_reading") is None:
-        settings.CONTENT_CHANGE_CONSUMERS = [
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """The settings every test starts from, set once for the session (set for each test, they
+    were thousands of `setting_changed` signals a run); a test changes them with `settings`.
+
+    - No whole-page cache: tests count what rendering costs and see what a render shows
+      (tests/test_page_cache.py turns it on to test the cache itself).
+    - Links are built from SITE_URL (blogsite.middleware.SiteHostMiddleware); the test
+      client's host is "testserver".
+    - What follows a change runs when the change commits, on a backend of its own: the
+      newsletter's queue tests see only their own tasks. Tests of the worker path set
+      CONTENT_CHANGE_TASKS back to "default".
+    - Re-ranking the related reading of every article a save may reorder is a third of what
+      a test's article costs to make (articles/related.py): tests leave it to the page, which
+      ranks and stores an article's list the first time it is read, as on a site just
+      restored (`_related_ranked_where_tested` gives it back).
+    - Drawing two 1200x630 social images per saved article would slow every test; the social
+      image tests turn it back on.
+    """
+    with override_settings(
+        PAGE_CACHE_SECONDS=0,
+        SITE_URL="http://testserver",
+        TASKS={
+            **settings.TASKS,
+            "changes": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        },
+        CONTENT_CHANGE_TASKS="changes",
+        CONTENT_CHANGE_CONSUMERS=[
             path for path in settings.CONTENT_CHANGE_CONSUMERS if path != RELATED_CONSUMER
-        ]
+        ],
+        SOCIAL_IMAGES=False,
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _related_ranked_where_tested(request, settings):
+    """Tests of the stored related reading and of what a change re-ranks are marked
+    `related_reading`: the site's own consumers run after their changes."""
+    if request.node.get_closest_marker("related_reading") is not None:
+        settings.CONTENT_CHANGE_CONSUMERS = SITE_CONSUMERS
 
 
 # Template rendering as Django does it outside tests (read before pytest-django's test
@@ -254,13 +263,6 @@ def _template_context_recorded_where_read(request):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Template, "_render", PLAIN_RENDER)
         yield
-
-
-@pytest.fixture(autouse=True)
-def _no_social_images(settings):
-    # Drawing two 1200x630 images per saved article would slow every test; the social image
-    # tests turn it back on.
-    settings.SOCIAL_IMAGES = False
 
 
 @pytest.fixture
@@ -348,18 +350,9 @@ def load_demo():
 
 
 def as_in_every_test(media):
-    """The settings each test runs with (the autouse fixtures above) for rows made outside a
-    test: what follows each change (the search index above all) runs at once."""
-    tasks = {
-        **settings.TASKS,
-        "changes": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    }
-    return override_settings(
-        MEDIA_ROOT=media,
-        SOCIAL_IMAGES=False,
-        TASKS=tasks,
-        CONTENT_CHANGE_TASKS="changes",
-    )
+    """The settings each test runs with, for rows made outside a test: `_test_settings` and
+    a media folder."""
+    return override_settings(MEDIA_ROOT=media)
 
 
 @pytest.fixture(scope="session")
@@ -388,7 +381,6 @@ def made_once(django_db_setup, django_db_blocker, tmp_path_factory):
             with (
                 django_db_blocker.unblock(),
                 as_in_every_test(media),
-                override_settings(SITE_URL="http://testserver"),
                 translation.override("en"),
             ):
                 snapshot = demo_snapshot.take(lambda: result.append(make()), media)

@@ -19,11 +19,6 @@ LONG_COLUMN = re.compile(
 )
 
 
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-
-
 def selected_long_columns(sql):
     """The long columns in the select list of each SELECT (not in its WHERE or joins)."""
     found = []

@@ -8,12 +8,6 @@ from articles.models import Article, Author, Tag
 from sitewide.models import SiteSettings
 
 
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    # Count what rendering a page costs, not what a cache hit costs (nothing).
-    settings.PAGE_CACHE_SECONDS = 0
-
-
 def count_queries(client, url):
     cache.clear()  # A cold cache: nothing cached may hide a query that grows with the data.
     with CaptureQueriesContext(connection) as queries:

@@ -1,4 +1,3 @@
-import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,12 +7,6 @@ from series.models import Series
 from sitewide.models import SiteSettings
 
 PAGES = ["/en/series/guide/", "/en/posts/guide-part-2/", "/en/series/", "/ru/series/", "/en/"]
-
-
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    # Count what rendering a page costs, not what a cache hit costs (nothing).
-    settings.PAGE_CACHE_SECONDS = 0
 
 
 def queries_for(client, url):
