@@ -4,6 +4,7 @@ import os
 import re
 from datetime import timedelta
 
+import datastack
 import demo_snapshot
 import migrated_template
 import module_order
@@ -26,7 +27,6 @@ from factories import (
 )
 
 from articles.models import Article
-from sitewide import datastack
 from sitewide.cache import UNREACHABLE
 
 
@@ -421,5 +421,5 @@ def events():
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_protocol(item, nextitem):
     """Each test (setup, call, teardown) runs with room on the frame stack
-    (sitewide/datastack.py): pages rendered by the test client took 25-50% less CPU."""
+    (tests/datastack.py): pages rendered by the test client took 25-50% less CPU."""
     return datastack.run(default_runtest_protocol, item, nextitem)
