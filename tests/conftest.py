@@ -25,6 +25,8 @@ from factories import (
     new_series,
     new_tag,
 )
+from group_setup import create_editorial_groups
+from pytest_django.plugin import blocking_manager_key
 
 from articles.models import Article
 from sitewide.cache import UNREACHABLE
@@ -423,3 +425,24 @@ def pytest_runtest_protocol(item, nextitem):
     """Each test (setup, call, teardown) runs with room on the frame stack
     (tests/datastack.py): pages rendered by the test client took 25-50% less CPU."""
     return datastack.run(default_runtest_protocol, item, nextitem)
+
+
+def flushes_the_database(item):
+    """A transactional test (a live server's, or marked so) empties every table when it ends."""
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        or (marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a flush, the editorial groups are made again at once, committed, as the data
+    migrations made them: otherwise every later test of the worker that needs them makes them
+    inside its own transaction, and rolls them back (4 s of a run)."""
+    result = yield
+    if flushes_the_database(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            create_editorial_groups()
+    return result
