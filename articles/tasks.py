@@ -9,7 +9,7 @@ from django.conf import settings
 from articles import extensions, related
 from articles.models import Article
 from articles.social import make_article_images
-from sitewide.changes import changed, consumer, ids
+from sitewide.changes import RENDERING_ONLY, changed, consumer, ids
 from sitewide.social import delete_images
 
 
@@ -43,6 +43,8 @@ def refresh_related(keys):
         # A restore: anything may differ; each list is ranked again when next read.
         related.forget_all()
         return
+    if RENDERING_ONLY in keys:
+        return  # the ranking reads no rendered HTML
     article_pks = ids(keys, "article")
     grouped = extensions.grouped_articles(keys)
     if not article_pks and not grouped:

@@ -4,7 +4,9 @@ A change to what public pages show (a save, delete, publish, reorder, a tag adde
 `content_changed` signal once its transaction commits, with the keys of what changed:
 `article:42`, `series:7`, `tag:3`, `author:2`, `settings`, `list:<lang>`, `tag-list:3` and
 `author-list:2` (an article joined or left a tag's or author's list), `search`,
-`subscribers` (the signup block's count), `all` (a restore: anything may differ). Every
+`subscribers` (the signup block's count), `all` (a restore: anything may differ),
+`rendering-only` (`manage.py rerender`: the HTML of the articles named changed, nothing that
+decides which lists or related reading show them). Every
 consumer is a task on the worker, listed in `settings.CONTENT_CHANGE_CONSUMERS` (the project,
 on top of every app, names them; this app imports none of them), enqueued once per change with
 the keys, idempotent, and retried with a growing delay when it fails.
@@ -74,6 +76,9 @@ def changed(*keys):
     batch = batch or _Batch()
     batch.keys.update(keys)
     transaction.on_commit(_PendingChange(batch))
+
+
+RENDERING_ONLY = "rendering-only"
 
 
 def list_keys():

@@ -10,7 +10,7 @@ from django_tasks import task
 
 from sitewide import pagestore
 from sitewide.cache import CacheUnavailableError
-from sitewide.changes import addresses, consumer, refreshes
+from sitewide.changes import RENDERING_ONLY, addresses, consumer, refreshes
 from sitewide.purge import purger
 from sitewide.social import make_site_images
 
@@ -33,6 +33,8 @@ def page_keys(keys):
         if key in ("settings", "subscribers", "all"):
             # The name and pitch, the rounded subscriber count (on every page); a restore.
             found.add(pagestore.EVERYTHING)
+        elif key == RENDERING_ONLY:
+            continue  # says what kind of change it is; no page shows it
         elif key.startswith("rendition:"):
             found.add(key.removeprefix("rendition:"))  # new image sizes in its page
         else:

@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from django.core.management import call_command
 
 from articles.models import Article
@@ -47,3 +48,23 @@ def test_if_outdated_runs_only_after_the_renderer_changed(make_article):
     Article.objects.filter(pk=article.pk).update(renderer_version=RENDERER_VERSION - 1)
     assert "Rendered 1 articles" in rerender("--if-outdated")
     assert not Article.rendered_by_an_older_renderer()
+
+
+@pytest.mark.related_reading
+def test_a_rerender_invalidates_the_pages_but_ranks_no_related_reading_again(
+    make_article, events, monkeypatch, django_capture_on_commit_callbacks
+):
+    from articles import related
+
+    article = make_article(slug="stale", body_en="- a\n  - b")
+    Article.objects.filter(pk=article.pk).update(body_html_en="<ul><li>a</li><li>b</li></ul>")
+    ranked = []
+    monkeypatch.setattr(related, "refresh", lambda pks: ranked.append(pks) or [])
+    events.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):  # what follows the change runs
+        rerender()
+
+    (keys,) = events
+    assert f"article:{article.pk}" in keys  # its pages are rendered again
+    assert ranked == []  # the ranking reads no HTML: nothing to rank again
