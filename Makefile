@@ -91,7 +91,6 @@ PYTEST_WORKERS ?= -n auto --dist loadscope --no-loadscope-reorder
 # the project, and pytest rewrite every test module, again.
 test: install chromium hugo node_modules/.installed
 	$(BIN)/ruff check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
