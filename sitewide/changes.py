@@ -36,9 +36,12 @@ FIRST_RETRY_SECONDS = 10
 class _Batch:
     """The keys one transaction changed."""
 
-    def __init__(self):
+    def __init__(self, alone=False):
         self.keys = set()
         self.sent = False
+        # A change of a kind its keys name (`rendering-only`): sent on its own, never merged
+        # with the transaction's other changes, which that kind would misdescribe.
+        self.alone = alone
 
 
 class _PendingChange:
@@ -69,7 +72,9 @@ def changed(*keys):
             (
                 callback.batch
                 for _savepoints, callback, _robust in connection.run_on_commit
-                if isinstance(callback, _PendingChange) and not callback.batch.sent
+                if isinstance(callback, _PendingChange)
+                and not callback.batch.sent
+                and not callback.batch.alone
             ),
             None,
         )
@@ -79,6 +84,14 @@ def changed(*keys):
 
 
 RENDERING_ONLY = "rendering-only"
+
+
+def changed_only_in_rendering(*keys):
+    """Announce that what `keys` show was rendered again and nothing else changed, as one
+    event of its own once the transaction commits (at once outside one)."""
+    batch = _Batch(alone=True)
+    batch.keys.update({key for key in keys if key} | {RENDERING_ONLY})
+    transaction.on_commit(_PendingChange(batch))
 
 
 def list_keys():

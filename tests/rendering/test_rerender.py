@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from articles.models import Article
 from articles.rendering import RENDERER_VERSION
@@ -68,3 +69,19 @@ def test_a_rerender_invalidates_the_pages_but_ranks_no_related_reading_again(
     (keys,) = events
     assert f"article:{article.pk}" in keys  # its pages are rendered again
     assert ranked == []  # the ranking reads no HTML: nothing to rank again
+
+
+def test_a_rendering_only_change_is_never_merged_with_another_in_its_transaction(
+    db, events, django_capture_on_commit_callbacks
+):
+    from sitewide import changes
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        changes.changed_only_in_rendering("article:2")
+        changes.changed("article:1")
+        changes.changed("tag-list:3")
+    # The article and tag change is not said to be a rendering's alone.
+    assert sorted(map(sorted, events)) == [
+        ["article:1", "tag-list:3"],
+        ["article:2", changes.RENDERING_ONLY],
+    ]

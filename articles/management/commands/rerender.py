@@ -39,9 +39,9 @@ class Command(BaseCommand):
             search_index.refresh([pk for pk, _slug, _languages in changed_articles])
         if changed_articles or any(changed for _model, changed in others):
             changed_keys = [f"article:{pk}" for pk, _slug, _languages in changed_articles]
-            # RENDERING_ONLY: no status, date, tag, author or part moved, so no related reading
-            # is ranked again (for a whole archive, minutes of the worker's time).
-            changes.changed(*changed_keys, *changes.list_keys(), changes.RENDERING_ONLY)
+            # No status, date, tag, author or part moved: no related reading is ranked again
+            # (for a whole archive, minutes of the worker's time).
+            changes.changed_only_in_rendering(*changed_keys, *changes.list_keys())
         self.stdout.write(
             f"Rendered {total} articles with renderer version {RENDERER_VERSION}: "
             f"{len(changed_articles)} changed."
