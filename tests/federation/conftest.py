@@ -8,7 +8,6 @@ from federation.models import Actor
 
 @pytest.fixture(autouse=True)
 def _federation_settings(settings, monkeypatch):
-    settings.SITE_URL = "http://testserver"
     settings.FEDERATION_ALLOWED_PRIVATE_ADDRESSES = "127.0.0.1"
     settings.FEDERATION_ALLOW_HTTP = True
     settings.FEDERATION_TIMEOUT = 5

@@ -2,7 +2,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import transaction
 from django.test import TestCase, override_settings
 
@@ -10,7 +9,6 @@ from hugo_import.importer import import_site
 from hugo_import.site import HugoSite
 from sitewide.changes import _PendingChange
 
-IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 FIXTURE_SITE = Path(__file__).resolve().parents[1] / "fixtures" / "hugo_site"
 
 
@@ -37,13 +35,8 @@ def imported(django_db_setup, django_db_blocker, tmp_path_factory):
     """
     site = shutil.copytree(FIXTURE_SITE, tmp_path_factory.mktemp("hugo") / "hugo_site")
     media = tmp_path_factory.mktemp("media")
-    # Module-scoped: the per-test settings (tests/conftest.py) are not in force yet.
-    at_once = override_settings(
-        MEDIA_ROOT=media,
-        TASKS={**settings.TASKS, "changes": {"BACKEND": IMMEDIATE}},
-        CONTENT_CHANGE_TASKS="changes",
-        SOCIAL_IMAGES=False,
-    )
+    # Module-scoped: the session's settings (tests/conftest.py) hold, not a test's media folder.
+    at_once = override_settings(MEDIA_ROOT=media)
     with django_db_blocker.unblock(), at_once, transaction.atomic():
         # Files are written and renditions made after commit; this import never commits, so
         # run them here: the files first, as the worker only starts after the whole commit.
