@@ -37,16 +37,14 @@ ARGUMENT = re.compile(r'(?>(?:(\w++)=)?)("(?>(?:[^"\\]|\\.)*)"|`[^`]*+`|[^\s"`]+
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 HTML_IMAGE = re.compile(r'(<img\b[^>]{0,2000}?\bsrc=")([^"\n]{1,2000})(")', re.I)
 MORE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M | re.I)
+SUMMARY_WORDS = 60
+MORE_MARK = "\x00more\x00"
 
 
 def links_or_images_in(body):
     """Whether the body may hold a destination that `repoint_links_and_images` rewrites: an
     inline link or image's "](", a reference definition's "]:", or an HTML <img>."""
     return "](" in body or "]:" in body or "<img" in body.lower()
-
-
-SUMMARY_WORDS = 60
-MORE_MARK = "\x00more\x00"
 
 
 @dataclass

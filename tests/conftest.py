@@ -233,9 +233,7 @@ def _test_settings():
             "changes": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
         },
         CONTENT_CHANGE_TASKS="changes",
-        CONTENT_CHANGE_CONSUMERS=[
-            path for path in settings.CONTENT_CHANGE_CONSUMERS if path != RELATED_CONSUMER
-        ],
+        CONTENT_CHANGE_CONSUMERS=[path for path in SITE_CONSUMERS if path != RELATED_CONSUMER],
         SOCIAL_IMAGES=False,
     ):
         yield
@@ -353,17 +351,12 @@ def load_demo():
     call_command("load_demo_series", verbosity=0)
 
 
-def with_media(media):
-    """For rows made outside a test (the session's settings hold there too): a media folder
-    of their own."""
-    return override_settings(MEDIA_ROOT=media)
-
-
 @pytest.fixture(scope="session")
 def demo_content_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo content loaded once per session (per xdist worker); see tests/demo_snapshot.py."""
     media = tmp_path_factory.mktemp("demo-media")
-    with django_db_blocker.unblock(), with_media(media):
+    # The session's settings hold here too; the rows get a media folder of their own.
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         return demo_snapshot.take(load_demo, media)
 
 
@@ -384,7 +377,7 @@ def made_once(django_db_setup, django_db_blocker, tmp_path_factory):
             result = []
             with (
                 django_db_blocker.unblock(),
-                with_media(media),
+                override_settings(MEDIA_ROOT=media),
                 translation.override("en"),
             ):
                 snapshot = demo_snapshot.take(lambda: result.append(make()), media)

@@ -36,8 +36,8 @@ def imported(django_db_setup, django_db_blocker, tmp_path_factory):
     site = shutil.copytree(FIXTURE_SITE, tmp_path_factory.mktemp("hugo") / "hugo_site")
     media = tmp_path_factory.mktemp("media")
     # Module-scoped: the session's settings (tests/conftest.py) hold, not a test's media folder.
-    at_once = override_settings(MEDIA_ROOT=media)
-    with django_db_blocker.unblock(), at_once, transaction.atomic():
+    media_folder = override_settings(MEDIA_ROOT=media)
+    with django_db_blocker.unblock(), media_folder, transaction.atomic():
         # Files are written and renditions made after commit; this import never commits, so
         # run them here: the files first, as the worker only starts after the whole commit.
         with TestCase.captureOnCommitCallbacks() as callbacks:
