@@ -214,6 +214,9 @@ def test_another_providers_webhook_is_not_answered(client, make_subscriber):
 MALFORMED = [b"not json", b"[]", b"{}", b'{"event-data": 7}', b'"text"', b"null", b"[1, 2]"]
 
 
+# Anymail warns on every SendGrid webhook since it stopped testing SendGrid (13.0.1; README says
+# so): expected here, not a change of ours.
+@pytest.mark.filterwarnings("ignore::anymail.exceptions.AnymailNotSupportedWarning")
 @pytest.mark.parametrize("provider", ["postmark", "resend", "brevo", "sendgrid", "mailgun"])
 def test_a_malformed_body_is_never_a_500_for_the_configured_provider(
     client, make_subscriber, settings, provider
