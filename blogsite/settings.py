@@ -176,7 +176,19 @@ if REDIS_URL:
             },
         }
     }
+elif CACHE_DIR := os.environ.get("CACHE_DIR", ""):
+    # One machine without Redis (`make run`): the server and the task worker are two
+    # processes, and the worker's invalidations must reach the pages the server keeps.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 else:
+    # One process's own memory: what another process (a task worker, a second app server)
+    # invalidates never reaches it. For the tests, which run the site in one process.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

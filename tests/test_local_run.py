@@ -1,10 +1,15 @@
 """`make run`: demo content only into an empty site, and the pages readers see."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
+import migrated_template
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -12,6 +17,12 @@ from django.db import connection
 from articles.models import Article
 
 PROJECT = Path(__file__).resolve().parents[1]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def test_a_restart_keeps_an_edit_and_a_deletion(db):
@@ -120,3 +131,108 @@ def test_a_404_lists_recent_articles_but_nothing_unpublished(
     assert draft_article.title not in page
     assert scheduled_article.title not in page
     assert "Did you mean" not in page
+
+
+# `make run`'s two processes, as the Makefile starts them: the server keeps pages, and the
+# task worker runs what follows a change (the invalidation among it).
+SETUP = """
+from datetime import timedelta
+from django.core.management import call_command
+from django.utils import timezone
+from articles.models import Article, Author
+call_command("migrate", interactive=False, verbosity=0)
+author = Author.objects.create(name="Kit Keeper", slug="kit-keeper")
+Article.objects.create(
+    title_en="Pages kept between changes", slug="kept", summary_en="What a cache keeps.",
+    body_en="Text.", author=author, status="published",
+    published_at=timezone.now() - timedelta(days=1),
+)
+"""
+CHANGE = """
+from articles.models import Article
+article = Article.objects.get(slug="kept")
+if {retitle!r}:
+    article.title_en = {retitle!r}
+    article.save()
+else:
+    article.unpublish()
+"""
+
+
+@pytest.fixture
+def make_run_site(tmp_path, request):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DATABASE_URL", "REDIS_URL", "DJANGO_", "CACHE_", "DEBUG"))
+    }
+    env.pop("SECRET_KEY", None)
+    database = tmp_path / "site.sqlite3"
+    env.update(
+        LOCAL_RUN="true", DEBUG="false", CACHE_DIR=str(tmp_path / "cache"),
+        DATABASE_URL=f"sqlite:///{database}", DB_CONN_MAX_AGE="0", SOCIAL_IMAGES="false",
+    )  # fmt: skip
+    migrated_template.restore(request.config, database)
+    manage = [sys.executable, str(PROJECT / "manage.py")]
+    shell = [*manage, "shell", "--no-imports", "-c"]
+    subprocess.run([*shell, SETUP], env=env, cwd=PROJECT, check=True)
+    port = free_port()
+    processes = [
+        subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
+                         env=env, cwd=PROJECT, stderr=subprocess.DEVNULL),
+        subprocess.Popen([*manage, "run_worker", "--no-reload", "--interval", "0.2"],
+                         env=env, cwd=PROJECT, stdout=subprocess.DEVNULL),
+    ]  # fmt: skip
+    site = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while not answers(f"{site}/healthz"):
+        if time.monotonic() > deadline or processes[0].poll() is not None:
+            pytest.fail("the server did not start")
+        time.sleep(0.1)
+
+    def change(retitle=""):
+        subprocess.run([*shell, CHANGE.format(retitle=retitle)], env=env, cwd=PROJECT, check=True)
+
+    yield site, change
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=20)
+
+
+def answers(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.headers.get("X-Page-Cache"), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("X-Page-Cache"), ""
+    except OSError:
+        return None
+
+
+def until(predicate, seconds=20):
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def test_make_run_shows_a_change_made_beside_its_server(make_run_site):
+    site, change = make_run_site
+    article, hub = f"{site}/en/posts/kept/", f"{site}/en/"
+    for url in (article, hub):
+        # The server keeps both pages (once the worker is through the set-up's own changes:
+        # a page rendered while one is invalidated is not kept).
+        assert until(lambda url=url: answers(url)[:2] == (200, "hit")), url
+
+    change(retitle="Pages shown as changed")
+    # The worker, another process, invalidates them: the server's next answer is the new
+    # page, not its kept copy (which lived PAGE_CACHE_SECONDS, 10 minutes, before).
+    assert until(lambda: "Pages shown as changed" in answers(article)[2])
+    assert until(lambda: "Pages shown as changed" in answers(hub)[2])
+
+    change()  # unpublished
+    assert until(lambda: answers(article)[0] == 404)
+    assert "Pages shown as changed" not in answers(hub)[2]
