@@ -11,9 +11,11 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from modeltranslation.utils import build_localized_fieldname as localized
 
+from sitewide.languages import site_languages
 from sitewide.models import SiteSettings
-from sitewide.validators import no_control_characters
+from sitewide.validators import refuse_control_characters
 
 # The accusative of every model the admin shows (msgid: its English verbose name).
 ACCUSATIVES = [
@@ -63,6 +65,32 @@ def accusative(opts):
     return str(opts.verbose_name) if translated == msgid else translated
 
 
+class OwnErrorsFirst:
+    """A field the form refused keeps its own error alone. The model's checks then run on an
+    instance without that field: a title refused for a control character came back with
+    "give the article a title in at least one language" beside it and on the other
+    languages' tabs too, and the admin opened the tab of a language never written."""
+
+    def _post_clean(self):
+        # Copies: the model's messages are appended to these very lists.
+        refused = {name: e.copy() for name, e in self._errors.items() if name in self.fields}
+        super()._post_clean()
+        siblings = {t for name in refused for t in translations_of(name)}
+        for name in siblings - refused.keys():
+            self._errors.pop(name, None)
+        self._errors.update(refused)
+
+
+def translations_of(name):
+    """Every language's field of a translated field's name (title_en: title_en, title_ru)."""
+    for code in site_languages():
+        suffix = localized("", code)
+        if name.endswith(suffix):
+            base = name.removesuffix(suffix)
+            return [localized(base, other) for other in site_languages()]
+    return []
+
+
 class SiteAdmin:
     """What every admin page of the site does: the model's name declined in titles, the add
     button and the delete confirmation; text fields that refuse control characters."""
@@ -70,8 +98,12 @@ class SiteAdmin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(formfield, forms.CharField) and not isinstance(formfield, forms.URLField):
-            formfield.validators.append(no_control_characters)
+            refuse_control_characters(formfield)
         return formfield
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (OwnErrorsFirst, form), {"__module__": form.__module__})
 
     def changelist_view(self, request, extra_context=None):
         name = accusative(self.opts)

@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from sitewide.models import SiteSettings
+from sitewide.validators import refuse_control_characters
 
 # The role chosen → the group made by the data migrations.
 ROLES = {"author": "Authors", "editor": "Editors"}
@@ -30,8 +31,11 @@ account_invited = Signal()
 
 
 class InvitationForm(forms.Form):
-    name = forms.CharField(
-        label=_("Name"), max_length=120, help_text=_("As readers will see it under articles.")
+    # On every page and feed that names the author, and in the invitation's email.
+    name = refuse_control_characters(
+        forms.CharField(
+            label=_("Name"), max_length=120, help_text=_("As readers will see it under articles.")
+        )
     )
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, widget=forms.RadioSelect)

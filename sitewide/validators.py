@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 # Characters XML 1.0 cannot carry; tab, line feed and carriage return are ordinary text.
@@ -20,3 +21,13 @@ def no_control_characters(value):
             code="control_character",
             params={"code": ord(found.group())},
         )
+
+
+def refuse_control_characters(field):
+    """A form field refuses every control character, with one message: Django's own check
+    for NUL alone goes, since it would say the same thing a second time in other words."""
+    field.validators = [
+        *(v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)),
+        no_control_characters,
+    ]
+    return field

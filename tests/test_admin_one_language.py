@@ -54,6 +54,36 @@ def test_an_article_needs_a_title_in_at_least_one_language(staff_client, author)
     assert not Article.objects.exists()
 
 
+def field_errors(page, field):
+    """The messages the admin shows beside `field`."""
+    row = re.search(rf'<div class="form-row[^"]*field-{field}">(.*?)<div>', page, re.S)
+    return re.findall(r"<li>(.*?)</li>", row.group(1))
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x07", "\x1b", "\ufffe"], ids=repr)
+@pytest.mark.parametrize(
+    ("address", "field", "data"),
+    [
+        ("/admin/articles/article/add/", "title", {"slug": "bell", "status": "draft", "body": "x"}),
+        ("/admin/articles/tag/add/", "name", {"slug": "bell"}),
+    ],
+    ids=["article", "tag"],
+)
+def test_a_refused_title_has_its_own_error_alone_on_its_own_tab(
+    staff_client, author, character, address, field, data
+):
+    # Refused by the form, the title is missing for the model's check: "at least one
+    # language" came on top, on every language's field, and the admin opened the wrong tab.
+    post = {**data, f"{field}_{OTHER}": f"Bell{character}title", "author": author.pk}
+    if "body" in post:
+        post[f"body_{OTHER}"] = post.pop("body")
+    page = staff_client.post(address, post).content.decode()
+    [own] = field_errors(page, f"{field}_{OTHER}")
+    assert "control character" in own
+    assert field_errors(page, f"{field}_{DEFAULT}") == []
+    assert "in at least one language" not in page
+
+
 def test_a_tag_and_a_series_may_be_named_in_one_language(staff_client):
     response = staff_client.post(
         "/admin/articles/tag/add/", {f"name_{OTHER}": "Базы", "slug": "bazy"}

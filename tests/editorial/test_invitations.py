@@ -97,14 +97,20 @@ def test_invited_editor_joins_editors(admin_client):
         ({"name": "No mail", "email": "not-an-address", "role": "author"}, "valid email"),
         ({"name": "   ", "email": "blank@example.org", "role": "author"}, "This field is required"),
         ({"name": "Boss", "email": "boss@example.org", "role": "owner"}, "Select a valid choice"),
+        *(
+            ({"name": f"A{c}B", "email": "ab@example.org", "role": "author"}, "control character")
+            for c in ["\x00", "\x07", "\x1b", "\x0b", "\ufffe"]
+        ),
     ],
-    ids=["taken address", "bad address", "blank name", "unknown role"],
-)
+    ids=["taken address", "bad address", "blank name", "unknown role", "NUL", "bell", "escape",
+         "vertical tab", "non-character"],
+)  # fmt: skip
 def test_bad_invitations_are_refused_with_a_message(admin_client, data, message):
     users = User.objects.count()
     response = admin_client.post(INVITE, data)
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert "Null characters are not allowed" not in response.content.decode()  # said once
     assert User.objects.count() == users
     assert mail.outbox == []
 
