@@ -157,6 +157,21 @@ if {retitle!r}:
 else:
     article.unpublish()
 """
+# A third process of the site, for the editor's changes: it runs each block of code it is
+# sent (one start-up of Django for all of them, made while the server starts).
+EDITOR = """
+import sys
+import django
+django.setup()
+block = []
+for line in sys.stdin:
+    if line == "#run\\n":
+        exec("".join(block), {})
+        block = []
+        print("done", flush=True)
+    else:
+        block.append(line)
+"""
 
 
 @pytest.fixture
@@ -171,29 +186,48 @@ def make_run_site(tmp_path, request):
     env.update(
         LOCAL_RUN="true", DEBUG="false", CACHE_DIR=str(tmp_path / "cache"),
         DATABASE_URL=f"sqlite:///{database}", DB_CONN_MAX_AGE="0", SOCIAL_IMAGES="false",
+        DJANGO_SETTINGS_MODULE="blogsite.settings",
     )  # fmt: skip
-    migrated_template.restore(request.config, database)
+    migrated = migrated_template.restore(request.config, database)
+    editor = subprocess.Popen(
+        [sys.executable, "-c", EDITOR], env=env, cwd=PROJECT, text=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    )  # fmt: skip
+
+    def send(code):
+        editor.stdin.write(f"{code}\n#run\n")
+        editor.stdin.flush()
+
+    def done():
+        assert editor.stdout.readline() == "done\n", "the editor's change failed"
+
+    send(SETUP)
+    if not migrated:
+        done()  # every migration first, before the server and worker read the tables
     manage = [sys.executable, str(PROJECT / "manage.py")]
-    shell = [*manage, "shell", "--no-imports", "-c"]
-    subprocess.run([*shell, SETUP], env=env, cwd=PROJECT, check=True)
     port = free_port()
     processes = [
+        editor,
         subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
                          env=env, cwd=PROJECT, stderr=subprocess.DEVNULL),
         subprocess.Popen([*manage, "run_worker", "--no-reload", "--interval", "0.2"],
                          env=env, cwd=PROJECT, stdout=subprocess.DEVNULL),
     ]  # fmt: skip
+    if migrated:
+        done()
     site = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while not answers(f"{site}/healthz"):
-        if time.monotonic() > deadline or processes[0].poll() is not None:
+        if time.monotonic() > deadline or processes[1].poll() is not None:
             pytest.fail("the server did not start")
         time.sleep(0.1)
 
     def change(retitle=""):
-        subprocess.run([*shell, CHANGE.format(retitle=retitle)], env=env, cwd=PROJECT, check=True)
+        send(CHANGE.format(retitle=retitle))
+        done()
 
     yield site, change
+    editor.stdin.close()
     for process in processes:
         process.terminate()
     for process in processes:
