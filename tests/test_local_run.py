@@ -269,4 +269,4 @@ def test_make_run_shows_a_change_made_beside_its_server(make_run_site):
 
     change()  # unpublished
     assert until(lambda: answers(article)[0] == 404)
-    assert "Pages shown as changed" not in answers(hub)[2]
+    assert until(lambda: "Pages shown as changed" not in answers(hub)[2])
