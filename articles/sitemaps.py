@@ -3,9 +3,11 @@ languages it is written in, and not in one whose listings an editor keeps it off
 says noindex)."""
 
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
+from django.utils.functional import cached_property
 from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.models import Article, Author, Tag
@@ -19,7 +21,39 @@ class I18nSitemap(Sitemap):
     x_default = True
 
 
+class IdBlocks(Paginator):
+    """A sitemap's pages by blocks of ids: page n holds the live articles whose id falls in its
+    block, each once per language it is shown in. Any page is one range read of the primary
+    key, at any size of the archive; Django's own pages would build the whole list of
+    addresses for every page, and an OFFSET would read every row before the page. A block
+    may hold fewer articles than its size (drafts, deleted ones), never more."""
+
+    def __init__(self, articles, per_page, languages_for):
+        super().__init__(articles, per_page)
+        self.languages_for = languages_for
+
+    @cached_property
+    def num_pages(self):
+        highest = self.object_list.aggregate(highest=Max("pk"))["highest"] or 0
+        return max(1, -(-highest // self.per_page))
+
+    @cached_property
+    def count(self):
+        return self.num_pages * self.per_page
+
+    def page(self, number):
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        block = self.object_list.filter(pk__gt=start, pk__lte=start + self.per_page)
+        entries = [(article, code) for article in block for code in self.languages_for(article)]
+        return Page(entries, number, self)
+
+
 class ArticleSitemap(I18nSitemap):
+    # Article ids a page of the sitemap covers: at most twice as many addresses (one a
+    # language), far below the protocol's 50,000 a file, and a page a crawler gets quickly.
+    limit = 1000
+
     def items(self):
         titles = [localized("title", code) for code in site_languages()]
         return (
@@ -27,6 +61,14 @@ class ArticleSitemap(I18nSitemap):
             .only("slug", "updated_at", "hidden_languages", *titles)
             .order_by("pk")
         )
+
+    @cached_property
+    def paginator(self):
+        return IdBlocks(self.items(), self.limit, self.get_languages_for_item)
+
+    def get_latest_lastmod(self):
+        # For the index: Django's own reads every article to find it.
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
     def get_languages_for_item(self, article):
         # Only the languages it is written in: a page showing another language's text is
@@ -41,6 +83,7 @@ class WithLiveArticles(I18nSitemap):
     """Tags and authors with at least one live article, last changed when their newest did."""
 
     model = None
+    relation = None  # the articles' field that names one
 
     def items(self):
         return (
@@ -56,13 +99,21 @@ class WithLiveArticles(I18nSitemap):
     def lastmod(self, item):
         return item.latest
 
+    def get_latest_lastmod(self):
+        # For the index: the newest live article that has one (Django's own would count
+        # every tag's articles to find it).
+        articles = Article.objects.live().filter(**{f"{self.relation}__isnull": False})
+        return articles.aggregate(latest=Max("updated_at"))["latest"]
+
 
 class TagSitemap(WithLiveArticles):
     model = Tag
+    relation = "tags"
 
 
 class AuthorSitemap(WithLiveArticles):
     model = Author
+    relation = "author"
 
 
 class ArchiveSitemap(I18nSitemap):

@@ -417,6 +417,8 @@ PAGE_CACHE_QUERY_PARAMETERS = frozenset(
         "resource",
         # The hub's note for a reader the switcher brought from an article not in the edition.
         "not_in_edition",
+        # The page of a sitemap section (Django's sitemaps name it so).
+        "p",
     }
 )
 

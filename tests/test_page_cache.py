@@ -36,6 +36,7 @@ PUBLIC_PAGES = [
     "/en/newsletter/",
     "/en/newsletter/check-your-inbox/",
     "/sitemap.xml",
+    "/sitemap-articles.xml",
     "/robots.txt",
 ]
 

@@ -60,6 +60,7 @@ def test_unpublished_article_is_404_everywhere(client, request, fixture, languag
         f"/{language}/feed/atom/",
         f"/{language}/tags/{tag.slug}/feed/",
         "/sitemap.xml",
+        "/sitemap-articles.xml",
     ]
     detail = client.get(pages[0])
     assert detail.status_code == 404

@@ -48,6 +48,8 @@ def site_with(db, made_once):
         "/en/archive/{year}/",
         "/en/search/?q=article",
         "/sitemap.xml",
+        "/sitemap-articles.xml",
+        "/sitemap-tags.xml",
     ],
 )
 def test_pages_run_the_same_number_of_queries_for_3_and_30_articles(client, site_with, url):

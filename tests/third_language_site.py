@@ -13,6 +13,7 @@ import sys
 import traceback
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 TESTS = Path(__file__).resolve().parent
 sys.path[:0] = [str(TESTS.parent), str(TESTS)]
@@ -181,9 +182,14 @@ def check_sitemap(client, site):
     text = fetch(client, "/sitemap.xml", "application/xml")
     if text is None:
         return
-    root = etree.fromstring(text.encode())
-    locations = [url.findtext(f"{SITEMAP}loc") for url in root.iter(f"{SITEMAP}url")]
-    hreflangs = {link.get("hreflang") for link in root.iter(f"{XHTML}link")}
+    pages = []
+    for page in etree.fromstring(text.encode()).iter(f"{SITEMAP}loc"):
+        address = urlsplit(page.text)
+        found = fetch(client, f"{address.path}?{address.query}", "application/xml")
+        if found is not None:
+            pages.append(etree.fromstring(found.encode()))
+    locations = [u.findtext(f"{SITEMAP}loc") for p in pages for u in p.iter(f"{SITEMAP}url")]
+    hreflangs = {link.get("hreflang") for p in pages for link in p.iter(f"{XHTML}link")}
     for path in (
         "/de/",
         f"/de/posts/{site['german'].slug}/",

@@ -7,8 +7,10 @@ import pytest
 from django.utils import timezone
 from lxml import etree
 from lxml import html as lxml_html
+from sitemap_pages import sitemap_pages, whole_sitemap
 
 from articles.models import Article
+from articles.sitemaps import ArticleSitemap
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
@@ -28,9 +30,7 @@ def site(make_series, make_article, make_tag, author, scheduled_article, draft_a
 
 
 def sitemap(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    return etree.fromstring(response.content)
+    return whole_sitemap(client)
 
 
 def locations(root):
@@ -38,9 +38,47 @@ def locations(root):
 
 
 def test_sitemap_validates_against_the_schema(client, site):
+    index = etree.XMLSchema(etree.parse(str(FIXTURES / "siteindex.xsd")))
+    index.assertValid(etree.fromstring(client.get("/sitemap.xml").content))
     schema = etree.XMLSchema(etree.parse(str(FIXTURES / "sitemap-hreflang.xsd")))
-    root = sitemap(client)
-    schema.assertValid(root)
+    for page in sitemap_pages(client):
+        schema.assertValid(page)
+
+
+def test_the_index_schema_check_can_fail(client, site):
+    index = etree.XMLSchema(etree.parse(str(FIXTURES / "siteindex.xsd")))
+    root = etree.fromstring(client.get("/sitemap.xml").content)
+    etree.SubElement(root[0], f"{{{NS['s']}}}priority").text = "0.5"
+    assert not index.validate(root)
+
+
+def test_articles_come_in_pages_of_bounded_size_each_once(client, site, make_article, monkeypatch):
+    # Pages of 3 article ids: the site's articles span several, and every live one is on
+    # exactly one of them, in each language it is shown in.
+    monkeypatch.setattr(ArticleSitemap, "limit", 3)
+    for number in range(7):
+        make_article(slug=f"more-{number}")
+    pages = sitemap_pages(client)
+    index = client.get("/sitemap.xml").content.decode()
+    listed = [
+        loc
+        for page in pages
+        for loc in page.xpath("//s:url/s:loc/text()", namespaces=NS)
+        if "/posts/" in loc
+    ]
+    highest = Article.objects.order_by("-pk").first().pk
+    assert index.count("/sitemap-articles.xml") == -(-highest // 3)
+    assert len(listed) == len(set(listed))
+    expected = {
+        f"http://testserver/{code}/posts/{article.slug}/"
+        for article in Article.objects.live()
+        for code in article.languages
+        if code not in article.hidden_languages
+    }
+    assert set(listed) == expected
+    beyond = -(-highest // 3) + 1
+    for page in [str(beyond), "0", "-1", "x", "1.5", ""]:
+        assert client.get("/sitemap-articles.xml", {"p": page}).status_code == 404, page
 
 
 def test_the_schema_check_can_fail(client, site):
