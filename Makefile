@@ -29,15 +29,15 @@ demo: migrate
 # pages (`make run DEBUG=true` brings those back); `make run DEMO=0` starts with no content.
 DEBUG ?= false
 DEMO ?= 1
-# The server and the task worker share a page cache in files (.cache), so a change the worker
-# announces reaches the pages the server keeps; emptied at each start, since a page kept by an
-# earlier run may come from another database (`make reset`).
-RUN_ENV := LOCAL_RUN=true DEBUG=$(DEBUG) CACHE_DIR=$(CURDIR)/.cache
+# The server and the task worker share Django's cache in files (.django-cache), so a change
+# the worker announces reaches the pages the server keeps; emptied at each start, since a
+# page kept by an earlier run may come from another database (`make reset`).
+RUN_ENV := LOCAL_RUN=true DEBUG=$(DEBUG) CACHE_DIR=$(CURDIR)/.django-cache
 
 # The task worker (newsletter emails) runs beside the server and stops with it;
 # pages never wait for it.
 run: migrate
-	rm -rf .cache
+	rm -rf .django-cache
 	@if [ "$(DEMO)" != "0" ]; then $(RUN_ENV) $(BIN)/python manage.py load_demo_site; fi
 	$(RUN_ENV) $(BIN)/python manage.py run_worker --no-reload --interval 0.2 & worker=$$!; \
 	trap 'kill $$worker' EXIT INT TERM; \
@@ -46,7 +46,7 @@ run: migrate
 # Start over: an empty database and no uploaded media (`make run` then loads the demo again).
 reset:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
-	rm -rf media .cache
+	rm -rf media .django-cache
 
 # nginx from Debian's package, for make prod and its test, with Debian's cache-purge module so
 # a change purges the pages that show it (needs root when either is missing).

@@ -37,10 +37,19 @@ def written_languages(instance, field):
     return [code for code in site_languages() if getattr(instance, localized(field, code), None)]
 
 
+# The code of require_one_language's error: the admin drops it beside a refused field.
+ONE_LANGUAGE = "one_language"
+
+
 def require_one_language(instance, field, message):
     """No language is required, but a thing with no name in any language is nothing."""
     if not written_languages(instance, field):
-        raise ValidationError({localized(field, code): message for code in site_languages()})
+        raise ValidationError(
+            {
+                localized(field, code): ValidationError(message, code=ONE_LANGUAGE)
+                for code in site_languages()
+            }
+        )
 
 
 def validate_links(value):

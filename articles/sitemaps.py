@@ -4,7 +4,7 @@ says noindex)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -20,38 +20,48 @@ class I18nSitemap(Sitemap):
     alternates = True
     x_default = True
 
+    @cached_property
+    def paginator(self):
+        # The index asks it twice (does the section have anything; how many pages): one
+        # reading of the section. (Django's is a plain property.)
+        return super().paginator
+
 
 class IdBlocks(Paginator):
-    """A sitemap's pages by blocks of ids: page n holds the live articles whose id falls in its
-    block, each once per language it is shown in. Any page is one range read of the primary
-    key, at any size of the archive; Django's own pages would build the whole list of
-    addresses for every page, and an OFFSET would read every row before the page. A block
-    may hold fewer articles than its size (drafts, deleted ones), never more."""
+    """A sitemap's pages by blocks of ids: the live articles whose ids fall in one block of
+    `per_page` ids, each once per language it is shown in; blocks without a live article are
+    skipped. A page is a read of the live ids' index (which blocks have one) and one range
+    read of the primary key: Django's own pages would build every address of the section for
+    each page, and an OFFSET would read every row before the page."""
 
     def __init__(self, articles, per_page, languages_for):
         super().__init__(articles, per_page)
         self.languages_for = languages_for
 
     @cached_property
-    def num_pages(self):
-        highest = self.object_list.aggregate(highest=Max("pk"))["highest"] or 0
-        return max(1, -(-highest // self.per_page))
+    def blocks(self):
+        # A few hundred numbers at 100,000 articles, from the index of the live articles.
+        numbered = self.object_list.annotate(block=(F("pk") - 1) / self.per_page)
+        return list(numbered.values_list("block", flat=True).order_by("block").distinct())
 
     @cached_property
-    def count(self):
-        return self.num_pages * self.per_page
+    def num_pages(self):
+        return max(1, len(self.blocks))  # page 1 of nothing, as Django's own
 
     def page(self, number):
         number = self.validate_number(number)
-        start = (number - 1) * self.per_page
+        if not self.blocks:
+            return Page([], number, self)
+        start = self.blocks[number - 1] * self.per_page
         block = self.object_list.filter(pk__gt=start, pk__lte=start + self.per_page)
         entries = [(article, code) for article in block for code in self.languages_for(article)]
         return Page(entries, number, self)
 
 
 class ArticleSitemap(I18nSitemap):
-    # Article ids a page of the sitemap covers: at most twice as many addresses (one a
-    # language), far below the protocol's 50,000 a file, and a page a crawler gets quickly.
+    # Here the number of article ids a page covers (Django's own `limit` counts addresses):
+    # one address per language shown, far below the protocol's 50,000 a file, and a page a
+    # crawler gets in a fraction of a second.
     limit = 1000
 
     def items(self):
@@ -100,8 +110,9 @@ class WithLiveArticles(I18nSitemap):
         return item.latest
 
     def get_latest_lastmod(self):
-        # For the index: the newest live article that has one (Django's own would count
-        # every tag's articles to find it).
+        # For the index: the newest live article that has one (Django's own would go over
+        # every tag's articles a second time: the index has already counted them for the
+        # section's pages).
         articles = Article.objects.live().filter(**{f"{self.relation}__isnull": False})
         return articles.aggregate(latest=Max("updated_at"))["latest"]
 

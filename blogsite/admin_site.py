@@ -9,11 +9,11 @@ messages after a save are reworded in locale/ru so that no verb has to agree wit
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
-from modeltranslation.utils import build_localized_fieldname as localized
 
-from sitewide.languages import site_languages
+from articles.models import ONE_LANGUAGE
 from sitewide.models import SiteSettings
 from sitewide.validators import refuse_control_characters
 
@@ -66,29 +66,33 @@ def accusative(opts):
 
 
 class OwnErrorsFirst:
-    """A field the form refused keeps its own error alone. The model's checks then run on an
-    instance without that field: a title refused for a control character came back with
-    "give the article a title in at least one language" beside it and on the other
-    languages' tabs too, and the admin opened the tab of a language never written."""
+    """A field the form refused keeps its own error, without the model's "at least one
+    language" beside it. The model checks an instance without the refused field: a title
+    refused for a control character came back with "give the article a title in at least one
+    language" too, on every language's tab, and the admin opened the tab of a language never
+    written. The model's other errors stay."""
 
     def _post_clean(self):
-        # Copies: the model's messages are appended to these very lists.
-        refused = {name: e.copy() for name, e in self._errors.items() if name in self.fields}
+        refused = {translated_from(self._meta.model, name) for name in self._errors}
         super()._post_clean()
-        siblings = {t for name in refused for t in translations_of(name)}
-        for name in siblings - refused.keys():
-            self._errors.pop(name, None)
-        self._errors.update(refused)
+        for name, errors in list(self._errors.items()):
+            if translated_from(self._meta.model, name) not in refused - {None}:
+                continue
+            kept = [e for e in errors.as_data() if e.code != ONE_LANGUAGE]
+            if len(kept) != len(errors):
+                self._errors[name] = self.error_class(kept, renderer=self.renderer)
+                if not kept:
+                    del self._errors[name]
 
 
-def translations_of(name):
-    """Every language's field of a translated field's name (title_en: title_en, title_ru)."""
-    for code in site_languages():
-        suffix = localized("", code)
-        if name.endswith(suffix):
-            base = name.removesuffix(suffix)
-            return [localized(base, other) for other in site_languages()]
-    return []
+def translated_from(model, name):
+    """The field `name` is a language's column of (title for title_ru), or None."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    translated = getattr(field, "translated_field", None)
+    return translated.name if translated else None
 
 
 class SiteAdmin:

@@ -178,7 +178,8 @@ if REDIS_URL:
     }
 elif CACHE_DIR := os.environ.get("CACHE_DIR", ""):
     # One machine without Redis (`make run`): the server and the task worker are two
-    # processes, and the worker's invalidations must reach the pages the server keeps.
+    # processes, and the worker's invalidations must reach the pages the server keeps. One
+    # worker: files have no atomic increment, and two invalidating at once could lose one.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -188,7 +189,8 @@ elif CACHE_DIR := os.environ.get("CACHE_DIR", ""):
     }
 else:
     # One process's own memory: what another process (a task worker, a second app server)
-    # invalidates never reaches it. For the tests, which run the site in one process.
+    # invalidates never reaches it. Right for the tests, which run the site in one process;
+    # a deployment sets REDIS_URL (or CACHE_DIR on one machine).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -3,32 +3,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.views import PasswordResetCompleteView, PasswordResetConfirmView
-from django.contrib.sitemaps.views import index, sitemap
 from django.urls import include, path, reverse_lazy
 from markdownx.views import MarkdownifyView
 
-from articles.sitemaps import (
-    ArchiveSitemap,
-    ArticleSitemap,
-    AuthorSitemap,
-    PagesSitemap,
-    TagSitemap,
-)
 from articles.uploads import ImageUpload
-from blogsite import search, views
+from blogsite import search, sitemaps, views
 from portability.api import api
 from portability.urls import feed_patterns as json_feed_patterns
-from series.sitemaps import SeriesListSitemap, SeriesSitemap
-
-sitemaps = {
-    "pages": PagesSitemap,
-    "series-list": SeriesListSitemap,
-    "articles": ArticleSitemap,
-    "series": SeriesSitemap,
-    "tags": TagSitemap,
-    "authors": AuthorSitemap,
-    "archive": ArchiveSitemap,
-}
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
@@ -36,13 +17,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # An index of sections, each in pages of bounded size: a 100,000-article site has more
     # addresses than one sitemap file may hold (50,000), and a page costs the same at any size.
-    path(
-        "sitemap.xml",
-        index,
-        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
-        name="sitemap",
-    ),
-    path("sitemap-<section>.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap-section"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.section, name="sitemap-section"),
     path("i18n/switch/<str:language>/", views.switch_language, name="switch_language"),
     # The editor's preview and uploads are for staff only, not for the whole internet.
     path(

@@ -101,7 +101,9 @@ class NginxPurger(Purger):
         # replaced long after the change (stale until then). The few dozen most read are
         # refreshed; the rest are purged at once and rendered when a reader asks.
         limit = settings.PAGE_REFRESH_LIMIT
-        refresh, purge = ordered[:limit], ordered[limit:]
+        readers = [path for path in ordered if not for_crawlers(path)]
+        refresh = readers[:limit]
+        purge = [path for path in ordered if path not in refresh]
         with ThreadPoolExecutor(max_workers=REFRESH_CONCURRENCY) as pool:
             refreshed = dict(zip(refresh, pool.map(self._refresh_one, refresh), strict=True))
         for path in refresh:
@@ -152,6 +154,14 @@ class NginxPurger(Purger):
         except OSError as error:
             logger.warning("Purge of %s failed: %s", key, error)
             return False
+
+
+def for_crawlers(path):
+    """A sitemap's address: read by search engines a few times a day, never by a reader, and
+    changed by every publish (its pages list every article). Refreshed at each change, its
+    pages (a quarter of a second of an app server each) would take the app servers from the
+    readers' pages the refresh is for; purged, one is rendered when a crawler next asks."""
+    return urlsplit(path).path.startswith("/sitemap")
 
 
 def depth(path):

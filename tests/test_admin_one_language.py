@@ -84,6 +84,22 @@ def test_a_refused_title_has_its_own_error_alone_on_its_own_tab(
     assert "in at least one language" not in page
 
 
+def test_the_models_other_errors_stay_beside_a_refused_field(staff_client, author):
+    # The body refused in one language: the image without a description in the other is
+    # still said, and so is a title missing in every language.
+    post = {
+        "slug": "two-errors", "status": "draft", "author": author.pk,
+        f"body_{OTHER}": "Bell\x07text", f"body_{DEFAULT}": "![](picture.png)",
+    }  # fmt: skip
+    titled = {**post, f"title_{DEFAULT}": "Two errors"}
+    page = staff_client.post("/admin/articles/article/add/", titled).content.decode()
+    assert "control character" in " ".join(field_errors(page, f"body_{OTHER}"))
+    assert "description for screen readers" in " ".join(field_errors(page, f"body_{DEFAULT}"))
+    page = staff_client.post("/admin/articles/article/add/", post).content.decode()
+    for code in LANGUAGES:
+        assert "in at least one language" in " ".join(field_errors(page, f"title_{code}"))
+
+
 def test_a_tag_and_a_series_may_be_named_in_one_language(staff_client):
     response = staff_client.post(
         "/admin/articles/tag/add/", {f"name_{OTHER}": "Базы", "slug": "bazy"}

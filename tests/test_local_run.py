@@ -193,6 +193,17 @@ def make_run_site(tmp_path, request):
         [sys.executable, "-c", EDITOR], env=env, cwd=PROJECT, text=True,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
     )  # fmt: skip
+    processes = [editor]
+
+    def stop():
+        editor.stdin.close()
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=20)
+
+    # Stopped even when the set-up fails below, where a yield's teardown would not run.
+    request.addfinalizer(stop)  # noqa: PT021
 
     def send(code):
         editor.stdin.write(f"{code}\n#run\n")
@@ -206,32 +217,28 @@ def make_run_site(tmp_path, request):
         done()  # every migration first, before the server and worker read the tables
     manage = [sys.executable, str(PROJECT / "manage.py")]
     port = free_port()
-    processes = [
-        editor,
-        subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
-                         env=env, cwd=PROJECT, stderr=subprocess.DEVNULL),
-        subprocess.Popen([*manage, "run_worker", "--no-reload", "--interval", "0.2"],
-                         env=env, cwd=PROJECT, stdout=subprocess.DEVNULL),
-    ]  # fmt: skip
+    log = tmp_path / "server.log"
+    with log.open("w") as server_log:
+        processes += [
+            subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
+                             env=env, cwd=PROJECT, stderr=server_log),
+            subprocess.Popen([*manage, "run_worker", "--no-reload", "--interval", "0.2"],
+                             env=env, cwd=PROJECT, stdout=subprocess.DEVNULL),
+        ]  # fmt: skip
     if migrated:
         done()
     site = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while not answers(f"{site}/healthz"):
+    while answers(f"{site}/healthz")[0] != 200:
         if time.monotonic() > deadline or processes[1].poll() is not None:
-            pytest.fail("the server did not start")
+            pytest.fail(f"the server did not start:\n{log.read_text()[-3000:]}")
         time.sleep(0.1)
 
     def change(retitle=""):
         send(CHANGE.format(retitle=retitle))
         done()
 
-    yield site, change
-    editor.stdin.close()
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.wait(timeout=20)
+    return site, change
 
 
 def answers(url):
@@ -240,8 +247,8 @@ def answers(url):
             return response.status, response.headers.get("X-Page-Cache"), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("X-Page-Cache"), ""
-    except OSError:
-        return None
+    except OSError:  # not answering yet, or too slow on a loaded machine: asked again
+        return None, None, ""
 
 
 def until(predicate, seconds=20):
@@ -251,6 +258,16 @@ def until(predicate, seconds=20):
             return False
         time.sleep(0.1)
     return True
+
+
+def test_make_run_gives_its_server_and_worker_one_cache():
+    # The test below starts them with CACHE_DIR itself: this is what ties it to the Makefile.
+    commands = subprocess.run(
+        ["make", "-n", "run"], cwd=PROJECT, capture_output=True, text=True, check=True
+    ).stdout
+    for process in ("run_worker", "runserver"):
+        [line] = [line for line in commands.splitlines() if f"manage.py {process}" in line]
+        assert f"CACHE_DIR={PROJECT}/.django-cache" in line, line
 
 
 def test_make_run_shows_a_change_made_beside_its_server(make_run_site):

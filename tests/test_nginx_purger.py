@@ -92,6 +92,15 @@ def test_the_hubs_next_page_is_refreshed_before_one_tags_page(nginx, settings):
     assert {"/en/tags/databases/", "/en/?page=37"} <= set(purged(nginx))
 
 
+def test_a_sitemap_is_purged_not_refreshed(nginx, settings):
+    # Near the front by its address, but a crawler's page: the refreshes go to readers' pages.
+    settings.PAGE_REFRESH_LIMIT = 3
+    paths = ["/sitemap.xml", "/sitemap-articles.xml?p=2", "/en/", "/en/feed/", "/en/?page=2"]
+    NginxPurger().purge(["list:en"], [f"{SITE}{path}" for path in paths])
+    assert sorted(refreshed(nginx)) == sorted(["/en/", "/en/feed/", "/en/?page=2"])
+    assert {"/sitemap.xml", "/sitemap-articles.xml?p=2"} <= set(purged(nginx))
+
+
 @pytest.mark.parametrize(
     "answer",
     [

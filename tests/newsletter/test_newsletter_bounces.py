@@ -10,8 +10,10 @@ import hmac
 import json
 import secrets
 import time
+from contextlib import nullcontext
 
 import pytest
+from anymail.exceptions import AnymailNotSupportedWarning
 from django.core import mail
 
 from newsletter import sending
@@ -214,9 +216,6 @@ def test_another_providers_webhook_is_not_answered(client, make_subscriber):
 MALFORMED = [b"not json", b"[]", b"{}", b'{"event-data": 7}', b'"text"', b"null", b"[1, 2]"]
 
 
-# Anymail warns on every SendGrid webhook since it stopped testing SendGrid (13.0.1; README says
-# so): expected here, not a change of ours.
-@pytest.mark.filterwarnings("ignore::anymail.exceptions.AnymailNotSupportedWarning")
 @pytest.mark.parametrize("provider", ["postmark", "resend", "brevo", "sendgrid", "mailgun"])
 def test_a_malformed_body_is_never_a_500_for_the_configured_provider(
     client, make_subscriber, settings, provider
@@ -225,13 +224,20 @@ def test_a_malformed_body_is_never_a_500_for_the_configured_provider(
     settings.MAIL_WEBHOOK_PROVIDER = provider
     settings.ANYMAIL = {**settings.ANYMAIL, "RESEND_SIGNING_SECRET": "whsec_" + "A" * 32}
     credentials = base64.b64encode(SECRET.encode()).decode()
-    for body in MALFORMED:
-        response = client.post(
-            f"/anymail/{provider}/tracking/",
-            body,
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Basic {credentials}",
-        )
+    # Anymail warns at every SendGrid webhook since it stopped testing SendGrid (13.0.1;
+    # README says so).
+    said = pytest.warns(AnymailNotSupportedWarning) if provider == "sendgrid" else nullcontext()
+    with said:
+        responses = [
+            client.post(
+                f"/anymail/{provider}/tracking/",
+                body,
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Basic {credentials}",
+            )
+            for body in MALFORMED
+        ]
+    for body, response in zip(MALFORMED, responses, strict=True):
         # Refused, or (an empty event list) taken as nothing to do; never a server error.
         assert response.status_code < 500, (provider, body, response.status_code)
         if body == b"not json":

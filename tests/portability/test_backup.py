@@ -40,6 +40,7 @@ PAGES = [
     "/en/feed/atom/",
     "/ru/feed.json",
     "/sitemap.xml",
+    *(f"/sitemap-{section}.xml" for section in ["pages", "articles", "series", "tags", "authors"]),
     "/api/v1/posts/?include=authors,tags,series&formats=html,markdown",
     "/api/v1/series/?include=posts",
 ]
