@@ -30,8 +30,8 @@ class I18nSitemap(Sitemap):
 class IdBlocks(Paginator):
     """A sitemap's pages by blocks of ids: the live articles whose ids fall in one block of
     `per_page` ids, each once per language it is shown in; blocks without a live article are
-    skipped. A page is a read of the live ids' index (which blocks have one) and one range
-    read of the primary key: Django's own pages would build every address of the section for
+    skipped. A page is a pass over the live ids (which blocks have one) and one range read
+    of the primary key: Django's own pages would build every address of the section for
     each page, and an OFFSET would read every row before the page."""
 
     def __init__(self, articles, per_page, languages_for):
@@ -40,7 +40,7 @@ class IdBlocks(Paginator):
 
     @cached_property
     def blocks(self):
-        # A few hundred numbers at 100,000 articles, from the index of the live articles.
+        # A hundred numbers at 100,000 articles, in one pass over the live articles' ids.
         numbered = self.object_list.annotate(block=(F("pk") - 1) / self.per_page)
         return list(numbered.values_list("block", flat=True).order_by("block").distinct())
 
