@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 from lxml import html as lxml_html
-from sitemap_pages import sitemap_pages, whole_sitemap
+from sitemap_pages import sitemap_pages, sitemap_text, whole_sitemap
 
 from articles.models import Article
 from articles.sitemaps import ArticleSitemap
@@ -80,6 +80,31 @@ def test_articles_come_in_pages_of_bounded_size_each_once(client, site, make_art
     assert set(listed) == expected
     for page in [str(count + 1), "0", "-1", "x", "1.5", ""]:
         assert client.get("/sitemap-articles.xml", {"p": page}).status_code == 404, page
+
+
+def article_pages_in_index(client):
+    return client.get("/sitemap.xml").content.decode().count("/sitemap-articles.xml")
+
+
+def test_the_article_pages_follow_publishing(
+    client, site, make_article, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Which blocks of ids hold a live article is kept between changes: a publish that opens a
+    # block adds its page, withdrawing the last articles of a block takes it away.
+    monkeypatch.setattr(ArticleSitemap, "limit", 3)
+
+    def blocks():
+        return len({(article.pk - 1) // 3 for article in Article.objects.live()})
+
+    assert article_pages_in_index(client) == blocks()
+    new = [make_article(slug=f"later-{number}") for number in range(4)]
+    assert article_pages_in_index(client) == blocks()
+    with django_capture_on_commit_callbacks(execute=True):  # what follows the commit
+        for article in new:
+            article.unpublish()
+    assert article_pages_in_index(client) == blocks()
+    listed = sitemap_text(client)
+    assert not any(f"/posts/{article.slug}/" in listed for article in new)
 
 
 def test_a_new_site_has_a_valid_sitemap_of_its_pages_only(client, db):
