@@ -1,9 +1,15 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from smtp_sink import SMTPServer
 
 from newsletter.models import SIGNUP_WORDING_VERSION, Subscriber
 from newsletter.signup import RATE_LIMIT
+from newsletter.tasks import CONFIRMATION_RETRIES, send_confirmation
 
 SUBSCRIBE = "/en/newsletter/subscribe/"
 
@@ -166,3 +172,43 @@ def test_signups_pause_with_a_clear_answer_while_the_cache_cannot_count(
     assert {response.status_code for response in responses} == {503}
     assert b"try again in a few minutes" in responses[0].content
     assert not Subscriber.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_confirmation_the_mail_server_did_not_take_is_sent_later(settings):
+    # The mail server is away when the worker sends the link (nothing listens on its port).
+    server = SMTPServer()
+    settings.EMAIL_BACKEND = "newsletter.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 2
+    subscriber = Subscriber.objects.create(
+        email="late@example.org", confirmation_sent_at=timezone.now()
+    )
+    send_confirmation.call(subscriber.pk)
+    [retry] = DBTaskResult.objects.filter(task_path=send_confirmation.module_path)
+    assert retry.args_kwargs["args"] == [subscriber.pk, 1]
+    assert retry.run_after > timezone.now() + timedelta(seconds=20)
+
+    # Back before the retry: the reader gets the link without asking again.
+    server.start()
+    try:
+        send_confirmation.call(*retry.args_kwargs["args"])
+        server.wait_for(1)
+    finally:
+        server.stop()
+    assert server.sink.received["late@example.org"] == 1
+    assert DBTaskResult.objects.count() == 1  # no further retry
+
+
+@pytest.mark.django_db
+def test_after_the_last_retry_the_reader_may_ask_again_at_once(client, settings, immediate_tasks):
+    settings.EMAIL_BACKEND = "newsletter.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", SMTPServer().port  # nobody there
+    settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 2
+    subscriber = Subscriber.objects.create(
+        email="late@example.org", confirmation_sent_at=timezone.now()
+    )
+    with pytest.raises(ConnectionRefusedError):
+        send_confirmation.call(subscriber.pk, CONFIRMATION_RETRIES)
+    subscriber.refresh_from_db()
+    assert subscriber.confirmation_sent_at is None  # the window no longer holds the reader
