@@ -52,8 +52,11 @@ def webfinger(request):
     resource = request.GET.get("resource", "")
     if not resource:
         return HttpResponse("resource is required", status=400, content_type="text/plain")
+    # An account is asked for as its URI, or as user@host with or without `acct:`, in any
+    # case (servers and people type it so; Mastodon compares both parts without case).
+    account = resource.lower().removeprefix("acct:")
     for actor in Actor.objects.ensure():
-        if resource in (f"acct:{actor.username}@{site_host()}", actor.uri):
+        if resource == actor.uri or account == f"{actor.username}@{site_host()}".lower():
             return json_response(documents.webfinger(actor), "application/jrd+json")
     return HttpResponse("Unknown account", status=404, content_type="text/plain")
 

@@ -24,7 +24,31 @@ def test_webfinger_finds_each_edition_on_the_site_url_host_with_its_port(client,
 
 
 @pytest.mark.parametrize(
-    "resource", ["acct:blog@elsewhere.example", "acct:nobody@testserver", "https://x.example/a"]
+    "resource",
+    [
+        "acct:BLOG_RU@127.0.0.1:8000",
+        "blog_ru@127.0.0.1:8000",
+        "ACCT:Blog_Ru@127.0.0.1:8000",
+        "http://127.0.0.1:8000/federation/actors/blog_ru",
+    ],
+)
+def test_webfinger_takes_the_account_as_people_and_servers_write_it(client, settings, db, resource):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    response = client.get("/.well-known/webfinger", {"resource": resource})
+    assert response.status_code == 200, resource
+    assert response.json()["subject"] == "acct:blog_ru@127.0.0.1:8000"
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "acct:blog@elsewhere.example",
+        "acct:nobody@testserver",
+        "https://x.example/a",
+        "acct:blog@testserver.evil",
+        "blog",
+        "acct:",
+    ],
 )
 def test_webfinger_answers_404_for_accounts_that_are_not_ours(client, db, resource):
     assert client.get("/.well-known/webfinger", {"resource": resource}).status_code == 404
