@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
+from articles.querysets import listed_q, written_in_q
 from federation import documents, inbox
 from federation.models import Activity, Actor, ArticleState, absolute, site_host
 from federation.publishing import shown_in
@@ -125,10 +126,18 @@ def actor(request, username):
 @require_GET
 def outbox(request, username):
     actor = actor_named(username)
-    published = ArticleState.objects.filter(actor=actor).exclude(content_hash="")
-    pks = list(published.values_list("article_pk", flat=True))
-    articles = Article.objects.live().filter(pk__in=pks).order_by("-published_at")
-    generations = dict(published.values_list("article_pk", "generation"))
+    # What the edition carries now, sent or not: an article published long before it could be
+    # sent (an import, the demo) is not pushed into timelines but belongs in the outbox, where
+    # a server looking at the account's profile reads its posts.
+    states = ArticleState.objects.filter(actor=actor)
+    generations = dict(states.values_list("article_pk", "generation"))
+    articles = (
+        Article.objects.live()
+        .filter(pk__in=states.values("article_pk"))
+        .filter(written_in_q(actor.language), listed_q(language=actor.language))
+        .order_by("-published_at")
+    )
+    total = articles.count()
     items = []
     for article in articles.prefetch_related("tags")[: settings.FEDERATION_OUTBOX_ITEMS]:
         target = documents.article_object(article, actor, generations.get(article.pk, 0))
@@ -142,7 +151,7 @@ def outbox(request, username):
             "@context": "https://www.w3.org/ns/activitystreams",
             "id": actor.outbox_uri,
             "type": "OrderedCollection",
-            "totalItems": len(pks),
+            "totalItems": total,
             "orderedItems": items,
         }
     )

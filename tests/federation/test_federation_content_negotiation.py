@@ -73,3 +73,31 @@ def test_outbox_lists_what_followers_were_sent(client, article, blog):
     outbox = json.loads(client.get(blog.outbox_uri, HTTP_ACCEPT=ACTIVITY).content)
     assert outbox["totalItems"] == 1
     assert outbox["orderedItems"][0]["object"]["url"] == "http://testserver/en/posts/pools/"
+
+
+def test_outbox_lists_old_articles_too_in_the_editions_that_carry_them(
+    client, blog, make_article, settings
+):
+    # Published long before it could be sent (an import): not pushed into timelines, but on
+    # the account's profile like any other post. English only: not in the Russian outbox.
+    from federation import publishing
+    from federation.models import Actor
+
+    class Queue:
+        def deliver(self, *args):
+            pass
+
+        sweep = federate = deliver
+
+    old = make_article(slug="old", published_at=timezone.now() - timedelta(days=400))
+    hidden = make_article(slug="hidden", published_at=timezone.now() - timedelta(days=400))
+    hidden.hidden_languages = ["en"]
+    hidden.save()
+    for article in (old, hidden):
+        publishing.federate(article.pk, Queue())
+    outbox = json.loads(client.get(blog.outbox_uri, HTTP_ACCEPT=ACTIVITY).content)
+    assert outbox["totalItems"] == 1
+    assert outbox["orderedItems"][0]["object"]["url"] == "http://testserver/en/posts/old/"
+    russian = Actor.objects.get(language="ru")
+    outbox = json.loads(client.get(russian.outbox_uri, HTTP_ACCEPT=ACTIVITY).content)
+    assert outbox["totalItems"] == 0
