@@ -79,10 +79,10 @@ class OwnErrorsFirst:
             if translated_from(self._meta.model, name) not in refused - {None}:
                 continue
             kept = [e for e in errors.as_data() if e.code != ONE_LANGUAGE]
-            if len(kept) != len(errors):
+            if not kept:
+                del self._errors[name]
+            elif len(kept) != len(errors):
                 self._errors[name] = self.error_class(kept, renderer=self.renderer)
-                if not kept:
-                    del self._errors[name]
 
 
 def translated_from(model, name):
