@@ -2,8 +2,11 @@
 
 import difflib
 
+from django.core.exceptions import BadRequest
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.views import defaults
 from modeltranslation.utils import build_localized_fieldname as localized
 
 from articles.models import Article
@@ -16,7 +19,21 @@ CANDIDATES = 300
 SAME_START = 3
 
 
+API_PREFIX = "/api/"
+
+
+def bad_request(request, exception=None):
+    if request.path_info.startswith(API_PREFIX):
+        # A program reads the answer: JSON, as the API's own errors are. Only our own
+        # messages are repeated; Django's (a refused Host, say) name what the client sent.
+        said = str(exception) if type(exception) is BadRequest else ""
+        return JsonResponse({"detail": said or "The request could not be understood."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 def page_not_found(request, exception=None):
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse({"detail": "No such address in the API."}, status=404)
     wanted = requested_slug(request.path_info)
     context = {
         "query": wanted.replace("-", " ") if wanted else "",

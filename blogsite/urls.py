@@ -57,4 +57,5 @@ urlpatterns += i18n_patterns(
 
 if settings.SERVE_MEDIA:
     urlpatterns += [path("media/<path:path>", views.media)]
+handler400 = "blogsite.errors.bad_request"
 handler404 = "blogsite.errors.page_not_found"

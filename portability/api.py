@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from ninja import Field, NinjaAPI, Query, Schema
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
 from articles.models import Article, Author, Tag
@@ -331,6 +331,37 @@ def posts_answer(request, articles, common, paging=None):
 # Endpoints. Each runs in the requested language, as the pages run in theirs.
 
 ERRORS = {400: Error, 404: Error, 422: Error}
+
+# What each parameter takes, said as a person would: pydantic's own messages name regular
+# expressions and Python types ("String should match pattern '^[-a-z_.,]{0,300}$'").
+NAMES = "names of lowercase letters, '-', '_' or '.', separated by commas"
+ACCEPTS = {
+    "lang": "one of " + ", ".join(code for code, _name in settings.LANGUAGES),
+    "page": f"a whole number from 1 to {MAX_PAGE:,}",
+    "limit": f"a whole number from 1 to {MAX_LIMIT}",
+    "fields": NAMES,
+    "include": NAMES,
+    "formats": NAMES,
+    "tag": "a slug: letters, digits, '-' or '_'",
+    "series": "a slug: letters, digits, '-' or '_'",
+    "author": "a slug: letters, digits, '-' or '_'",
+    "published_after": "a date and time in ISO 8601, such as 2026-01-31T09:00:00Z",
+}
+
+
+@api.exception_handler(ValidationError)
+def invalid_parameters(request, error):
+    """A 422 that says which parameter was refused and what it takes, in the shape FastAPI and
+    Ninja clients read (`detail`: a list with `loc`, `msg`, `type`)."""
+    detail = []
+    for problem in error.errors:
+        location = [str(part) for part in problem.get("loc", ())]
+        name = location[-1] if location else ""
+        message = problem.get("msg", "Invalid value.")
+        if name in ACCEPTS:
+            message = f"{name}: expected {ACCEPTS[name]}."
+        detail.append({"loc": location, "msg": message, "type": problem.get("type", "")})
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 def read(path, out, tag):

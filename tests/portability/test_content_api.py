@@ -257,6 +257,52 @@ def test_unknown_names_are_explained(client, site):
     assert answer["detail"].startswith("Unknown fields: secret. Known: ")
 
 
+REFUSED = {
+    "limit": ["abc", "0", "101", "1.5"],
+    "page": ["-1", "0", "x", "1000001"],
+    "lang": ["de", "EN", ""],
+    "fields": ["Title", "title;drop", "a b"],
+    "include": ["Tags!"],
+    "formats": ["PDF"],
+    "tag": ["a b", "ü" * 3],
+    "series": ["../x"],
+    "author": ["a b"],
+    "published_after": ["2026-13-01", "yesterday"],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [(name, value) for name, values in REFUSED.items() for value in values]
+)
+def test_a_refused_parameter_is_named_with_what_it_takes(client, site, name, value):
+    answer = get(client, f"/api/v1/posts/?{name}={value}", status=422)
+    (problem,) = answer["detail"]
+    assert problem["loc"] == ["query", name]
+    assert problem["msg"].startswith(f"{name}: expected ")
+    # Neither a regular expression nor pydantic's wording reaches the client.
+    assert "pattern" not in problem["msg"]
+    assert "^" not in json.dumps(answer)
+    assert "Input should" not in problem["msg"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nope/", "/api/nope", "/api/v1/posts/x/y/"])
+def test_an_unknown_api_address_answers_json(client, site, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert json.loads(response.content)["detail"]
+
+
+def test_a_hostile_api_address_answers_json_and_a_page_answers_html(client, site):
+    api = client.get("/api/v1/posts/?page=1%00")
+    assert api.status_code == 400
+    assert api["Content-Type"].startswith("application/json")
+    assert json.loads(api.content) == {"detail": "The address contains control characters."}
+    page = client.get("/en/?page=1%00")
+    assert page.status_code == 400
+    assert page["Content-Type"].startswith("text/html")
+
+
 def test_the_openapi_document_is_valid_openapi_3_1(client, site):
     # Imported here: it imports jsonschema, whose format checkers build their grammars on
     # import (a second of CPU), which every xdist worker would pay while collecting.
