@@ -663,6 +663,25 @@ def render_article_body(text):
     return render(text)
 
 
+# Inline tokens shown as the text the author typed, wrapped in their own markup.
+AS_TYPED = {"html_inline", "math_inline", "math_inline_double"}
+
+
+def inline_html(text):
+    """One line of inline Markdown (emphasis, code, links) as HTML, for a Markdown body: a
+    caption, as Hugo's markdownify renders it. Raw HTML shows as text; a formula as its TeX
+    (MathML is put in only by `render`). Not sanitized here: the body it goes into is, when
+    rendered, and what that drops is reported."""
+    env = {"warnings": [], "formulas": {}, "headings": []}
+    tokens = PARSER.parseInline(" ".join(text.split()), env)
+    for token in tokens:
+        for child in token.children or ():
+            if child.type in AS_TYPED:
+                markup = child.markup if child.type != "html_inline" else ""
+                child.type, child.content = "text", f"{markup}{child.content}{markup}"
+    return PARSER.renderer.render(tokens, PARSER.options, env)
+
+
 def warnings_notice(warnings):
     """The notice above the writing desk's preview: what the page will not show, and where."""
     if not warnings:

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from html import unescape
 from urllib.parse import quote
 
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from markdown_it.common.utils import unescapeAll
 
-from articles.rendering import PARSER, render_article_body
+from articles.rendering import PARSER, inline_html, render_article_body
 
 # {{< name args >}}, {{% name args %}}, {{< /name >}}, {{< name args />}}. Possessive
 # quantifiers, atomic groups and disjoint alternatives: a match attempt backtracks at most over
@@ -297,7 +297,9 @@ class BodyConverter:
             )
 
     def image_url(self, src, line):
-        return self.resolver.image_url(self.page, src, line)
+        # An image in Markdown or HTML keeps the address the author wrote when there is no
+        # file for it: the report names it, and the author may still upload it.
+        return self.resolver.image_url(self.page, src, line) or src
 
     # Shortcodes.
 
@@ -392,22 +394,34 @@ class BodyConverter:
         src = self.argument(code, "src", 0)
         alt = self.argument(code, "alt")
         caption = self.argument(code, "caption") or self.argument(code, "title")
+        url = self.figure_image_url(code, src, alt)
+        link = self.argument(code, "link")
+        if link:
+            link = self.resolver.link_url(self.page, link, code.line)
+        # Hugo renders the caption with markdownify; its own "<" comes out escaped, so a "<"
+        # here is a tag the Markdown made (emphasis, code, a link).
+        caption_html = inline_html(caption) if caption else ""
+        if url is None:
+            return figure_without_image(alt, caption_html, link)
+        if "<" in caption_html:
+            return figure_with_caption(f"![{link_text(alt)}]({url})", caption_html, link)
+        # A caption of plain text: the image's title, which the renderer shows as its caption.
+        title = f' "{escape_title(unescape(caption_html))}"' if caption else ""
+        image = f"![{link_text(alt)}]({url}{title})"
+        return f"\n\n{linked(image, link)}\n\n"
+
+    def figure_image_url(self, code, src, alt):
+        """The figure's image here; None when there is none to show (the report says why)."""
         if not src:
             self.warn("figure without image", "a figure shortcode has no src", line=code.line)
-            return caption
+            return None
         if not alt:
             self.warn(
                 "image without description",
                 f"{src} has no alt text; describe it in the admin",
                 line=code.line,
             )
-        url = self.image_url(src, code.line)
-        title = f' "{escape_title(strip_tags(caption))}"' if caption else ""
-        image = f"![{link_text(alt)}]({url}{title})"
-        link = self.argument(code, "link")
-        if link:
-            image = f"[{image}]({self.resolver.link_url(self.page, link, code.line)})"
-        return f"\n\n{image}\n\n"
+        return self.resolver.image_url(self.page, src, code.line)
 
     def shortcode_highlight(self, code, inner):
         language = self.argument(code, "lang", 0)
@@ -464,6 +478,35 @@ class BodyConverter:
         summary = self.argument(code, "summary", 0) or self.argument(code, "title")
         heading = f"**{summary}**\n\n" if summary else ""
         return f"\n\n{heading}{(inner or '').strip()}\n\n"
+
+
+def linked(image, link):
+    return f"[{image}]({link})" if link else image
+
+
+def figure_with_caption(image, caption_html, link):
+    """The image stays Markdown the author can edit; the rendered caption is its figure's."""
+    return (
+        f"\n\n<figure>\n\n{linked(image, link)}\n\n"
+        f"<figcaption>{caption_html}</figcaption>\n</figure>\n\n"
+    )
+
+
+def figure_without_image(alt, caption_html, link):
+    """What a reader can still read of a figure whose image is not here (an <img> without its
+    file would show as broken): its description where the image was, and its caption."""
+    parts = []
+    if alt and not same_text(alt, unescape(strip_tags(caption_html))):
+        # One line: a blank one would end the HTML block the figure is.
+        description = escape(" ".join(alt.split()))
+        if link:
+            description = f'<a href="{escape(link)}">{description}</a>'
+        parts.append(f"<p>{description}</p>")
+    if caption_html:
+        parts.append(f"<figcaption>{caption_html}</figcaption>")
+    if not parts:
+        return "\n\n"
+    return f"\n\n<figure>{''.join(parts)}</figure>\n\n"
 
 
 def tidy_blank_lines(text):

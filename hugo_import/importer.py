@@ -377,6 +377,8 @@ class Importer:
         return None
 
     def image_url(self, page, src, line):
+        """The image's address here; None when there is no file to show (missing, or refused
+        by the upload checks), which the report says."""
         if is_remote(src) or src.startswith(settings.MEDIA_URL):
             return src
         file = self.find_file(page, src)
@@ -387,12 +389,12 @@ class Importer:
                 page=page,
                 line=line,
             )
-            return src
+            return None
         if file in self.images:
             return self.images[file]
         if file not in self.post_images:
             self.post_images[file] = self.store_image(file, page, line)
-        return self.post_images[file] or src
+        return self.post_images[file]
 
     def checked_upload(self, file, page=None, line=None, what=""):
         """The file as an upload that passed the editor's own checks, or None (reported)."""
