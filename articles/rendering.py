@@ -44,7 +44,7 @@ from sitewide.renditions import responsive_attributes
 
 # Raise it whenever the same Markdown renders differently: `manage.py rerender --if-outdated`
 # (run by `make run` and the deploy) then renders every stored article again.
-RENDERER_VERSION = 2
+RENDERER_VERSION = 3
 
 WORDS_PER_MINUTE = 220
 # Hugo's summary divider: the text above it is the summary when none is written.
@@ -139,6 +139,18 @@ class Rendered:
         return 'class="mermaid"' in self.html
 
 
+# An image the sanitizer took the address from (not our media, not https): an <img> without a
+# source shows as a broken image, so the reader gets its description instead.
+IMAGE_WITHOUT_SOURCE = re.compile(r"<img\b(?![^>]*\ssrc=)[^>]*>")
+ALT = re.compile(r'\salt="([^"]*)"')
+
+
+def image_description(match):
+    alt = ALT.search(match.group(0))
+    # Unescaped, then escaped as text: the sanitizer leaves "<" as it is inside attributes.
+    return escape(html_lib.unescape(alt.group(1))) if alt else ""
+
+
 def figure(match):
     image, title = match.groups()
     # The title is an attribute value: turned into text it is escaped again here, so the
@@ -192,7 +204,7 @@ def _keep_attribute(tag, attribute, value, media_url=None):
 
 
 def sanitize(html):
-    return nh3.clean(
+    kept = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -201,6 +213,7 @@ def sanitize(html):
         filter_style_properties={"text-align"},
         link_rel="noopener noreferrer",
     )
+    return IMAGE_WITHOUT_SOURCE.sub(image_description, kept)
 
 
 def _sanitize_mathml(html):

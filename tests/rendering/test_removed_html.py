@@ -72,3 +72,43 @@ def test_saving_an_article_in_the_admin_warns_of_what_the_page_will_not_show(sta
     shown = [str(message) for message in response.context["messages"]]
     assert "Body (English), not shown on the page: Line 3: the element <video> is not kept" in shown
     assert any("(Russian)" in message and "“style” of <span>" in message for message in shown)
+
+
+IMAGES_NOT_SHOWN = [
+    "![A latency chart](http://tracker.example/p.gif)",
+    "![A latency chart](chart.png)",
+    "![A latency chart](../static/chart.png \"Caption\")",
+    "![A latency chart](javascript:alert(1))",
+    "![A latency chart](data:image/png;base64,iVBORw0KGgo=)",
+    '<img src="http://tracker.example/p.gif" alt="A latency chart">',
+    '<img alt="A latency chart" src="chart.png" width="10">',
+    '<p><img alt="A latency chart"></p>',
+]
+
+
+@pytest.mark.parametrize("markup", IMAGES_NOT_SHOWN)
+def test_an_image_whose_address_is_not_kept_shows_its_description_not_a_broken_image(markup):
+    html = render(f"Before.\n\n{markup}\n\nAfter.").html
+    assert "<img" not in html
+    assert "A latency chart" in html
+    if "src=" in markup or "](" in markup:
+        assert render(f"Before.\n\n{markup}\n\nAfter.").warnings  # and the author is told
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<img src="chart.png" alt="<script>alert(1)</script> &amp; more">',
+        "![<b>bold</b> & more](chart.png)",
+    ],
+)
+def test_the_description_of_an_image_not_shown_stays_text(markup):
+    html = render(markup).html
+    assert "<script" not in html
+    assert "<b>" not in html
+    assert "&amp;" in html
+
+
+def test_a_kept_image_is_untouched():
+    html = render("![A latency chart](https://img.example/chart.png)").html
+    assert '<img src="https://img.example/chart.png" alt="A latency chart"' in html
