@@ -77,7 +77,7 @@ def test_saving_an_article_in_the_admin_warns_of_what_the_page_will_not_show(sta
 IMAGES_NOT_SHOWN = [
     "![A latency chart](http://tracker.example/p.gif)",
     "![A latency chart](chart.png)",
-    "![A latency chart](../static/chart.png \"Caption\")",
+    '![A latency chart](../static/chart.png "Caption")',
     "![A latency chart](javascript:alert(1))",
     "![A latency chart](data:image/png;base64,iVBORw0KGgo=)",
     '<img src="http://tracker.example/p.gif" alt="A latency chart">',
