@@ -119,7 +119,7 @@ class LatestArticlesFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return escape(article.summary)
+        return escape(article.description)
 
     def item_pubdate(self, article):
         return article.published_at

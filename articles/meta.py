@@ -61,7 +61,7 @@ def article_meta(request, site, article, part=None):
     else:
         with override(text_language):
             url = request.build_absolute_uri(article.get_absolute_url())
-    description = article.summary or site.tagline
+    description = article.description or site.tagline
     image = social_image(
         request, "article", article.pk, article.title, article.updated_at, text_language
     )

@@ -19,12 +19,13 @@ from articles.querysets import ArticleQuerySet
 from articles.rendering import (
     IMAGE_WITHOUT_ALT,
     RENDERER_VERSION,
+    excerpt,
     media_image_names,
     render_article_body,
 )
 from sitewide.changes import ChangeAnnouncing, address_keys, changed, list_keys
 from sitewide.images import content_addressed_storage, make_renditions, srcset
-from sitewide.languages import site_languages
+from sitewide.languages import shown_language, shown_with, site_languages
 from sitewide.renditions import make_body_renditions
 
 # The English fields a Russian translation follows.
@@ -657,6 +658,21 @@ class Article(ChangeAnnouncing):
 
     def exists_in(self, language):
         return language in self.languages
+
+    @property
+    def shown_summary(self):
+        """The summary in the language of the title this page shows, or "" when that language
+        has none: never another language's summary under this one's title."""
+        return shown_with(self, "summary", "title")
+
+    @property
+    def description(self):
+        """What the page says the article is about (meta description, feed entries): its shown
+        summary, else the opening of its body in the same language. Reads `body_html`, which
+        cards leave out: for the article's page and feeds only."""
+        language = shown_language(self, "title")
+        body = getattr(self, localized("body_html", language)) if language else ""
+        return self.shown_summary or excerpt(body)
 
     def shown_in(self, language):
         """Whether `language`'s edition shows it: written in it, or listed there in another."""

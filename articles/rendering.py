@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.utils.html import escape, strip_tags
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 from mdit_py_plugins.amsmath import amsmath_plugin
@@ -286,6 +286,20 @@ def plain_text(html):
     """Rendered HTML as one line of text: formulas as their TeX, diagrams left out."""
     html = DIAGRAM.sub(" ", MATH_ELEMENT.sub(_formula_as_tex, html))
     return " ".join(html_lib.unescape(strip_tags(html)).split())
+
+
+# A page's description where no summary is written in its language: about as long as what a
+# search engine shows under a result (a series' description is cut at as many words).
+EXCERPT_WORDS = 30
+PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
+
+
+def excerpt(html, words=EXCERPT_WORDS):
+    """The opening prose of a rendered body as plain text, cut at about `words` words: its
+    first paragraph with text (not a heading, an image or code), else the body's text."""
+    paragraphs = (plain_text(paragraph) for paragraph in PARAGRAPH.findall(html or ""))
+    text = next((paragraph for paragraph in paragraphs if paragraph), "")
+    return Truncator(text or plain_text(html or "")).words(words, truncate="…")
 
 
 def reading_minutes(html):

@@ -30,6 +30,7 @@ from articles.models import Article
 from articles.querysets import CARD_SKIPS
 from articles.search_index import config, fts_table, plain_text, shown, vector_field, yo_as_ye
 from articles.stemming import WORD, stem
+from sitewide.languages import shown_with
 
 MAX_QUERY_LENGTH = 200
 # bm25 weights in FTS5 column order (title, tags, summary, body), as PostgreSQL's A > B > C > D.
@@ -151,14 +152,13 @@ class SearchResults(Sequence):
         return page
 
     def snippet(self, article):
-        for text in (
-            shown(article, "summary", self.language),
-            plain_text(shown(article, "body_html", self.language)),
-        ):
+        summary = shown_with(article, "summary", "title", self.language)
+        body = plain_text(shown(article, "body_html", self.language))
+        for text in (summary, body):
             marked = highlight(text, self.stems, SNIPPET_WORDS)
             if "<mark>" in marked:
                 return marked
-        return highlight(shown(article, "summary", self.language), set(), SNIPPET_WORDS)
+        return highlight(summary or body, set(), SNIPPET_WORDS)
 
 
 def highlight(text, stems, window=None):

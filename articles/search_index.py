@@ -26,7 +26,7 @@ from articles.models import Article
 from articles.rendering import formulas_as_tex
 from articles.stemming import stems
 from sitewide.changes import ids
-from sitewide.languages import fallback_order, site_languages
+from sitewide.languages import fallback_order, shown_with, site_languages
 
 # Title above tags above summary above body, on both databases.
 WEIGHTS = {"title": "A", "tags": "B", "summary": "C", "body": "D"}
@@ -92,7 +92,7 @@ def texts(article, language):
     return {
         "title": shown(article, "title", language),
         "tags": " ".join(shown(tag, "name", language) for tag in article.tags.all()),
-        "summary": shown(article, "summary", language),
+        "summary": shown_with(article, "summary", "title", language),
         "body": plain_text(shown(article, "body_html", language)),
     }
 

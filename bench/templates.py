@@ -64,8 +64,8 @@ JINJA_TEMPLATES = {
         '  <h2 class="card-title"><a href="{{ article.get_absolute_url() }}"'
         '{{ fallback_lang(article, "title") }}>{{ article.title }}</a>'
         '{{ fallback_badge(article, "title") }}</h2>\n'
-        '  {% if article.summary %}<p class="card-summary"{{ fallback_lang(article, "summary") }}>'
-        "{{ article.summary }}</p>{% endif %}\n"
+        '  {% if article.shown_summary %}<p class="card-summary"'
+        '{{ fallback_lang(article, "title") }}>{{ article.shown_summary }}</p>{% endif %}\n'
         '  {% include "meta" %}\n</article>'
     ),
     "meta": (

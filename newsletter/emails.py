@@ -81,7 +81,7 @@ def _cards(articles):
     return [
         {
             "title": article.title,
-            "summary": article.summary,
+            "summary": article.shown_summary,
             "url": absolute(article.get_absolute_url()),
             "image": absolute(article.cover_image.url) if article.cover_image else "",
             "image_alt": article.cover_alt,
@@ -90,7 +90,7 @@ def _cards(articles):
             "minutes": article.reading_minutes,
             # Another language's text in this reader's email is marked so, as on the site.
             "title_lang": fallback_lang(article, "title"),
-            "summary_lang": fallback_lang(article, "summary"),
+            "summary_lang": fallback_lang(article, "title"),
             "badge": (shown_language(article, "title") or "").upper()
             if fallback_lang(article, "title")
             else "",

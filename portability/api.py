@@ -278,7 +278,7 @@ def post_json(request, article, language, formats, include):
         "title": article.title,
         "url": page_url,
         "language": text_language(article, language),
-        "excerpt": article.summary,
+        "excerpt": article.shown_summary,
         "feature_image": (
             request.build_absolute_uri(article.cover_image.url) if article.cover_image else None
         ),

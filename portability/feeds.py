@@ -57,7 +57,7 @@ class JsonFeedMixin:
 
     def item_description(self, article):
         # JSON Feed's summary is plain text: no escaping for an HTML reader.
-        return article.summary
+        return article.description
 
     def item_extra_kwargs(self, article):
         extra = super().item_extra_kwargs(article)

@@ -31,13 +31,24 @@ def in_every_language(*fields):
     return [localized(field, code) for field in fields for code in site_languages()]
 
 
-def shown_language(obj, field):
-    """The language whose text `obj.field` shows on this page: its own, or the first other
-    language that has it (modeltranslation's fallback order); None when none has."""
-    for code in fallback_order():
+def shown_language(obj, field, language=None):
+    """The language whose text `obj.field` shows on this page (or on `language`'s): its own,
+    or the first other language that has it (modeltranslation's fallback order); None when
+    none has."""
+    for code in fallback_order(language):
         if getattr(obj, localized(field, code), None):
             return code
     return None
+
+
+def shown_with(obj, field, anchor, language=None):
+    """`obj.field` in the language `obj.anchor` is shown in, or "" when that language has none.
+
+    A summary goes with its title: under an English title, a summary missing in English is
+    missing, never the Russian one that modeltranslation's fallback would show.
+    """
+    code = shown_language(obj, anchor, language)
+    return (getattr(obj, localized(field, code), None) or "") if code else ""
 
 
 def edition_names():
