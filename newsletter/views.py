@@ -89,14 +89,17 @@ def unsubscribe(request, token):
     subscriber = Subscriber.objects.filter(key=key).first() if key else None
     if subscriber is None:
         return render(request, "newsletter/bad_unsubscribe_link.html", status=400)
+    done = {"form": SignupForm(), "token": token}
+    # Opened again after unsubscribing: say it is done rather than ask a second time.
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        return render(request, "newsletter/unsubscribed.html", done)
     if request.method == "GET":
         context = {"subscriber": subscriber, "token": token}
         return render(request, "newsletter/unsubscribe.html", context)
-    if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
-        subscriber.status = Subscriber.Status.UNSUBSCRIBED
-        subscriber.unsubscribed_at = timezone.now()
-        subscriber.save(update_fields=["status", "unsubscribed_at", "updated_at"])
-    return render(request, "newsletter/unsubscribed.html", {"form": SignupForm()})
+    subscriber.status = Subscriber.Status.UNSUBSCRIBED
+    subscriber.unsubscribed_at = timezone.now()
+    subscriber.save(update_fields=["status", "unsubscribed_at", "updated_at"])
+    return render(request, "newsletter/unsubscribed.html", done)
 
 
 @csrf_exempt

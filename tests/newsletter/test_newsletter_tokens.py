@@ -123,3 +123,47 @@ def test_unsubscribe_links_never_expire(client, make_subscriber, clock):
     token = made_ago(clock, 3 * 365 * 24 * 3600, unsubscribe_token, reader)
     assert client.post(f"/en/newsletter/unsubscribe/{token}/").status_code == 200
     assert status_of(reader) == Subscriber.Status.UNSUBSCRIBED
+
+
+DONE = {"en": "You are unsubscribed", "ru": "Вы отписались"}
+ASKED = {"en": "Unsubscribe from the newsletter?", "ru": "Отписаться от рассылки?"}
+
+
+@pytest.mark.parametrize("lang", DONE)
+def test_the_link_opened_again_after_unsubscribing_says_it_is_done(client, make_subscriber, lang):
+    reader = make_subscriber(language=lang)
+    url = f"/{lang}/newsletter/unsubscribe/{unsubscribe_token(reader)}/"
+    assert ASKED[lang] in client.get(url).content.decode()
+    client.post(url)
+    reader.refresh_from_db()
+    left = (reader.status, reader.unsubscribed_at, reader.updated_at)
+
+    page = client.get(url)
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'<html lang="{lang}"' in html
+    assert DONE[lang] in html
+    assert ASKED[lang] not in html
+    assert '<form method="post">' not in html
+    # What we hold is still the reader's to download.
+    assert f'href="{url}data.json"' in html
+    reader.refresh_from_db()
+    assert (reader.status, reader.unsubscribed_at, reader.updated_at) == left
+
+
+def test_a_reader_who_subscribed_again_is_asked_again_by_an_old_link(
+    client, immediate_tasks, make_subscriber
+):
+    # The link works for ever and names the reader, not one subscription: once they are back,
+    # it asks and unsubscribes them as the first time.
+    reader = make_subscriber(email="back@example.com", status=Subscriber.Status.UNSUBSCRIBED)
+    old_link = f"/en/newsletter/unsubscribe/{unsubscribe_token(reader)}/"
+    client.post("/en/newsletter/subscribe/", {"email": "back@example.com", "page": "/en/"})
+    client.post(f"/en/newsletter/confirm/{confirm_token(reader)}/")
+    assert status_of(reader) == Subscriber.Status.CONFIRMED
+
+    assert b">Unsubscribe</button>" in client.get(old_link).content
+    assert status_of(reader) == Subscriber.Status.CONFIRMED
+    client.post(old_link)
+    assert status_of(reader) == Subscriber.Status.UNSUBSCRIBED
