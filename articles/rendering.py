@@ -141,14 +141,28 @@ class Rendered:
 
 # An image the sanitizer took the address from (not our media, not https): an <img> without a
 # source shows as a broken image, so the reader gets its description instead.
-IMAGE_WITHOUT_SOURCE = re.compile(r"<img\b(?![^>]*\ssrc=)[^>]*>")
-ALT = re.compile(r'\salt="([^"]*)"')
+# Read attribute by attribute: the sanitizer writes every value in double quotes (a quote
+# inside is &quot;) but leaves ">" as it is, and an alt text may itself say "src=".
+IMAGE_TAG = re.compile(r'<img((?:\s+[^\s="/>]+(?:="[^"]*")?)*)\s*/?>')
+ATTRIBUTE = re.compile(r'\s+([^\s="/>]+)(?:="([^"]*)")?')
 
 
-def image_description(match):
-    alt = ALT.search(match.group(0))
+def image_description(tag):
+    """What a reader gets instead of an image that cannot be shown: its alt text, as text."""
+    attributes = dict(ATTRIBUTE.findall(tag.group(1)))
     # Unescaped, then escaped as text: the sanitizer leaves "<" as it is inside attributes.
-    return escape(html_lib.unescape(alt.group(1))) if alt else ""
+    return escape(html_lib.unescape(attributes.get("alt", "")))
+
+
+def without_broken_images(html):
+    def shown(tag):
+        return (
+            tag.group(0)
+            if "src" in dict(ATTRIBUTE.findall(tag.group(1)))
+            else image_description(tag)
+        )
+
+    return IMAGE_TAG.sub(shown, html)
 
 
 def figure(match):
@@ -213,7 +227,7 @@ def sanitize(html):
         filter_style_properties={"text-align"},
         link_rel="noopener noreferrer",
     )
-    return IMAGE_WITHOUT_SOURCE.sub(image_description, kept)
+    return without_broken_images(kept)
 
 
 def _sanitize_mathml(html):
@@ -601,6 +615,19 @@ class _RawHtml(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+def media_file_exists(src):
+    """False only for an address in our media whose file is not there (a typo, a deleted
+    upload). The page keeps the image as written: a site restored without its media yet must
+    not lose every image at the next render."""
+    if not src.startswith(settings.MEDIA_URL):
+        return True
+    name = unquote(urlsplit(src).path.removeprefix(settings.MEDIA_URL))
+    try:
+        return default_storage.exists(name)
+    except (OSError, ValueError, SuspiciousFileOperation):
+        return True  # not ours to judge: the storage could not say
+
+
 def _url_is_kept(tag, attribute, url):
     scheme = urlsplit(url.strip()).scheme.lower() if ":" in url else ""
     if scheme and scheme not in URL_SCHEMES:
@@ -626,6 +653,9 @@ def _warnings_for(tokens, env):
             if not _url_is_kept("img", "src", src):
                 report(line, [_("the image “%(url)s” is not shown: images come from our media "
                                 "or over https") % {"url": src}])  # fmt: skip
+            elif not media_file_exists(src):
+                report(line, [_("the image “%(url)s” is not among the uploaded files: readers "
+                                "will see a broken image") % {"url": src}])  # fmt: skip
         elif token.type == "link_open":
             href = token.attrGet("href") or ""
             if not _url_is_kept("a", "href", href):
