@@ -278,7 +278,9 @@ def post_json(request, article, language, formats, include):
         "title": article.title,
         "url": page_url,
         "language": text_language(article, language),
-        "excerpt": article.shown_summary,
+        # Ghost's excerpt: the written summary, else the opening of the text (as the page's
+        # description is); never another language's summary.
+        "excerpt": article.description,
         "feature_image": (
             request.build_absolute_uri(article.cover_image.url) if article.cover_image else None
         ),

@@ -181,11 +181,11 @@ def test_the_newsletter_shows_no_other_languages_summary(case):
     assert stray(case) not in message.alternatives[0][0]
 
 
-def test_the_content_api_gives_no_other_languages_summary_as_its_excerpt(client, case):
+def test_the_api_excerpt_is_the_opening_of_the_text_not_another_languages_summary(client, case):
     posts = json.loads(get(client, f"/api/v1/posts/?lang={case}"))["posts"]
     [post] = [post for post in posts if post["slug"] == SLUG]
     assert post["title"] == TEXT[case]["title"]
-    assert not post["excerpt"]
+    assert post["excerpt"] == TEXT[case]["opening"]
 
 
 @pytest.mark.parametrize("edition", LANGUAGES)
