@@ -223,6 +223,21 @@ def store(request, key, sequence, entry, keys, seconds):
     return True
 
 
+def say_where_from(request, response, value):
+    """X-Page-Cache: whether the app answered its stored copy (`hit`) or rendered (`miss`).
+
+    Not on the answer to nginx's refresh (sitewide/purge.py sends X-Refresh), which nginx
+    stores in place of its copy, header block included. nginx sizes its read of a copy by the
+    header block of the copy it last stored: a reader that looks the page up as the refresh
+    replaces the file, and opens the new one, is refused it when its headers are longer
+    ("cache file has too long header") and passed to the app servers (a MISS). A change's
+    first refresh is a render (`miss`) and its second, or the last change's, a stored copy
+    (`hit`): with the header, each change's refresh was a byte longer than the copy it
+    replaced, and every reader looking the hub up at that moment was passed on."""
+    if not request.headers.get("X-Refresh"):
+        response["X-Page-Cache"] = value
+
+
 def answer_from(request, entry, now):
     response = HttpResponse(entry["content"])
     for name, value in entry["headers"]:
@@ -231,7 +246,7 @@ def answer_from(request, entry, now):
     response["Content-Length"] = len(entry["content"])
     # Proxies may keep it until the next publication, not just while this copy lives here.
     set_http_caching(response, entry.get("next_at", entry["expires"]), now)
-    response["X-Page-Cache"] = "hit"
+    say_where_from(request, response, "hit")
     return get_conditional_response(
         request, etag=entry["etag"], last_modified=entry["modified"], response=response
     )
@@ -321,7 +336,7 @@ class PageCacheMiddleware:
         response["Last-Modified"] = http_date(modified)
         # Set here, not by LocaleMiddleware on the way out, so the stored copy carries it.
         response.headers.setdefault("Content-Language", language)
-        response["X-Page-Cache"] = "miss"
+        say_where_from(request, response, "miss")
         keys = shown.keys | {pagestore.EVERYTHING}
         if shown.lists:
             keys.add(f"list:{language}")

@@ -241,14 +241,35 @@ def test_the_refresh_is_only_for_this_machine_and_no_reader_can_force_a_bypass(p
     status, headers, _body = get(purge, "/en/tags/", {"X-Refresh": "1"})
     assert status == 200
     assert headers["X-Cache-Status"] == "BYPASS"
+    # The copy it stores says nothing of how the app made it (sitewide/pagecache.py says why).
+    assert headers["X-Page-Cache"] is None
     assert get(url, "/en/tags/")[1]["X-Cache-Status"] == "HIT"
+
+
+def queued_work(env):
+    """Tasks the workers have to do now or within seconds, and changes not yet delivered to
+    the caches: while there are any, nginx's copies are being refreshed or purged."""
+    import psycopg
+
+    with psycopg.connect(env["DATABASE_URL"]) as connection:
+        tasks = connection.execute(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' "
+            "OR (status = 'READY' AND (run_after <= now() + interval '3 seconds' "
+            "OR run_after >= '9999-01-01'))"
+        ).fetchone()[0]
+        pending = connection.execute("SELECT count(*) FROM sitewide_pendinginvalidation")
+        return tasks + pending.fetchone()[0]
 
 
 def test_a_publish_refreshes_the_hub_in_place_so_readers_never_wait_for_a_render(prod):
     url, env, _launcher = prod
     deadline = time.monotonic() + 60
+    # Once the workers are done with the earlier changes (loading the demo, the tests
+    # before): on a busy machine they are still at it when the hub is first kept an hour, and
+    # their refreshes and purges of the hub fell among the readers' answers below.
     while (
-        "s-maxage=3600" not in (hub := get(url, "/en/"))[1]["Cache-Control"]
+        queued_work(env)
+        or "s-maxage=3600" not in (hub := get(url, "/en/"))[1]["Cache-Control"]
         or hub[1]["X-Cache-Status"] != "HIT"
     ):
         assert time.monotonic() < deadline
@@ -279,10 +300,10 @@ def test_a_publish_refreshes_the_hub_in_place_so_readers_never_wait_for_a_render
     assert {status for status, _cache, _shown in answers} == {200}
     # nginx did not lose its copy: a purge makes the next reader's request a MISS (and, with
     # proxy_cache_lock, every other reader of the page waits for that render), once for each
-    # pass. One MISS may still happen: a reader that looked the copy up just before the
-    # refresh replaced it, and read the new file, whose headers are longer (nginx: "cache
-    # file has too long header", then it fetches the page itself).
-    assert [cache for _status, cache, _shown in answers].count("MISS") <= 1
+    # pass. Nor did it pass a reader on while the refresh replaced the copy: it does when the
+    # new copy's headers are longer than the old one's ("cache file has too long header"),
+    # which the refresh's X-Page-Cache made them at every change (sitewide/pagecache.py).
+    assert [cache for _status, cache, _shown in answers].count("MISS") == 0
     # The new article came from nginx's copy (the refresh stored it), and stayed.
     first = next(index for index, (_status, _cache, shown) in enumerate(answers) if shown)
     assert [cache for _status, cache, shown in answers[first:] if shown].count("HIT") > 10
