@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages migrate demo reset clean chromium audit screenshots bench vendor \
+.PHONY: run test install lint messages migrate demo reset clean chromium audit screenshots bench bench-floor vendor \
 	bench-newsletter bench-newsletter-kill bench-federation bench-search bench-crawl bench-schedule bench-templates prod nginx hugo
 
 $(STAMP): pyproject.toml
@@ -164,6 +164,12 @@ bench-federation: install
 # empty database of yours); p50/p99 per query in the Search section of bench/RESULTS.md.
 bench-search: install
 	$(BIN)/python bench/search.py
+
+# The floor under an uncached page: the middleware stack alone and the site's base template
+# alone, against a static file of their size (bench/floor.py; the bench data set loaded).
+bench-floor: install
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python bench/floor.py
 
 # Django's template engine against Jinja2 on the hub and article (bench/templates.py): give it
 # DATABASE_URL with the bench data set. Jinja2 is installed for the bench only.
