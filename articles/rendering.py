@@ -147,20 +147,15 @@ IMAGE_TAG = re.compile(r'<img((?:\s+[^\s="/>]+(?:="[^"]*")?)*)\s*/?>')
 ATTRIBUTE = re.compile(r'\s+([^\s="/>]+)(?:="([^"]*)")?')
 
 
-def image_description(tag):
-    """What a reader gets instead of an image that cannot be shown: its alt text, as text."""
-    attributes = dict(ATTRIBUTE.findall(tag.group(1)))
-    # Unescaped, then escaped as text: the sanitizer leaves "<" as it is inside attributes.
-    return escape(html_lib.unescape(attributes.get("alt", "")))
-
-
 def without_broken_images(html):
+    """Each image the sanitizer left without an address becomes its alt text, as text."""
+
     def shown(tag):
-        return (
-            tag.group(0)
-            if "src" in dict(ATTRIBUTE.findall(tag.group(1)))
-            else image_description(tag)
-        )
+        attributes = dict(ATTRIBUTE.findall(tag.group(1)))
+        if "src" in attributes:
+            return tag.group(0)
+        # Unescaped, then escaped as text: the sanitizer leaves "<" as it is inside attributes.
+        return escape(html_lib.unescape(attributes.get("alt", "")))
 
     return IMAGE_TAG.sub(shown, html)
 
